@@ -1,0 +1,42 @@
+# Floor: `make run` serves the demo warehouse on http://127.0.0.1:8000; `make test` runs the suite.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run serve test lint bench migrate demo messages clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+# The embedded run: SQLite, in-memory channel layer, Celery in-process. DATABASE_URL and
+# REDIS_URL in the environment switch the same command to PostgreSQL and Redis.
+run: export DEBUG ?= 1
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo
+	$(BIN)/uvicorn floor.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+
+test: export SECRET_KEY ?= floor-test-secret-not-for-production
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || (echo "Models changed without a migration: run manage.py makemigrations" && exit 1)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=bench
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3*

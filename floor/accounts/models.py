@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from floor.warehouse.models import Warehouse
+
+
+class Profile(models.Model):
+    """What a person needs on a shared scanner: a badge, a PIN, a language, a warehouse."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    badge = models.CharField(_("badge"), max_length=64, unique=True, null=True, blank=True)
+    pin_hash = models.CharField(max_length=128, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    def __str__(self):
+        return self.badge or self.user.get_username()
+
+    def set_pin(self, pin: str):
+        self.pin_hash = make_password(pin)
+
+    def check_pin(self, pin: str) -> bool:
+        return bool(self.pin_hash) and check_password(pin, self.pin_hash)
+
+    @property
+    def initials(self) -> str:
+        user = self.user
+        parts = [p for p in (user.first_name, user.last_name) if p]
+        return "".join(p[0] for p in parts).upper() or user.get_username()[:2].upper()

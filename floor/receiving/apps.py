@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReceivingConfig(AppConfig):
+    name = "floor.receiving"
+    label = "receiving"

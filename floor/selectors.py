@@ -1,0 +1,32 @@
+"""What the home screen shows: the work waiting for each of the person's roles."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from floor.accounts.roles import Role, has_role, roles_of
+from floor.picking.models import Order
+from floor.receiving.models import Receipt
+from floor.returns.models import Return
+
+
+def work_for(user, warehouse) -> dict:
+    """Cards the person can open, and counts of what waits for their roles."""
+    actions = [{"title": _("Move stock"), "hint": _("Bin to bin"), "url": reverse("transfers:move")}]
+    waiting = []
+    if warehouse is not None:
+        if has_role(user, Role.RECEIVER):
+            receipts = Receipt.objects.filter(warehouse=warehouse, state__in=["open", "receiving"]).count()
+            waiting.append({"title": _("Receipts to receive"), "count": receipts})
+        if has_role(user, Role.PICKER, Role.PACKER):
+            orders = Order.objects.filter(warehouse=warehouse, state="open").count()
+            waiting.append({"title": _("Orders to pick"), "count": orders})
+        if has_role(user, Role.INSPECTOR):
+            returns = Return.objects.filter(warehouse=warehouse, state="expected").count()
+            waiting.append({"title": _("Returns to inspect"), "count": returns})
+    actions.append({"title": _("Labels"), "hint": _("Print bins, items, totes, badges"), "url": reverse("warehouse:labels")})
+    actions.append({"title": _("Scanner test"), "hint": _("See what a scan sends"), "url": reverse("scanning:selftest")})
+    return {
+        "roles": [Role(r).label for r in Role if r in roles_of(user)],
+        "actions": actions,
+        "waiting": waiting,
+    }

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from floor import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("accounts/", include("floor.accounts.urls")),
+    path("scan/", include("floor.scanning.urls")),
+    path("warehouse/", include("floor.warehouse.urls")),
+    path("move/", include("floor.transfers.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,98 @@
+import time
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from floor import selectors
+
+
+@login_required
+def home(request):
+    return render(request, "home.html", {"cards": selectors.work_for(request.user, request.warehouse)})
+
+
+def _check(probe) -> dict:
+    started = time.perf_counter()
+    try:
+        detail = probe()
+    except Exception as exc:  # noqa: BLE001 — the point is to report any failure, not raise it
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200]}
+    result = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    if detail:
+        result["backend"] = detail
+    return result
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return connection.vendor
+
+
+def _broker():
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "none (tasks run in-process)"
+    import redis
+
+    redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2).ping()
+    return "redis"
+
+
+def _channel_layer():
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.send)(channel, {"type": "healthz.ping"})
+    message = async_to_sync(layer.receive)(channel)
+    if message.get("type") != "healthz.ping":
+        raise RuntimeError("channel layer returned something else")
+    return type(layer).__name__
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    checks = {"database": _check(_database), "broker": _check(_broker), "channel_layer": _check(_channel_layer)}
+    ok = all(c["ok"] for c in checks.values())
+    return JsonResponse({"ok": ok, **checks}, status=200 if ok else 503)
+
+
+@require_GET
+def manifest(request):
+    data = {
+        "name": "Floor",
+        "short_name": "Floor",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": "#0b3d91",
+        "icons": [
+            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any maskable"},
+        ],
+    }
+    return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"indent": 1})
+
+
+@require_GET
+def service_worker(request):
+    # Served from the root so that its scope is the whole site.
+    path = finders.find("js/sw.js")
+    if path is None:
+        raise Http404
+    response = FileResponse(open(path, "rb"), content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
