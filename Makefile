@@ -19,7 +19,11 @@ run: export DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
+ifeq ($(strip $(REDIS_URL)),)
 	$(BIN)/uvicorn floor.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+else
+	HOST=$(HOST) $(BIN)/honcho start -f Procfile -p $(PORT)
+endif
 
 test: export SECRET_KEY ?= floor-test-secret-not-for-production
 test: $(STAMP)

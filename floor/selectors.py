@@ -23,8 +23,12 @@ def work_for(user, warehouse) -> dict:
         if has_role(user, Role.INSPECTOR):
             returns = Return.objects.filter(warehouse=warehouse, state="expected").count()
             waiting.append({"title": _("Returns to inspect"), "count": returns})
-    actions.append({"title": _("Labels"), "hint": _("Print bins, items, totes, badges"), "url": reverse("warehouse:labels")})
-    actions.append({"title": _("Scanner test"), "hint": _("See what a scan sends"), "url": reverse("scanning:selftest")})
+    actions.append(
+        {"title": _("Labels"), "hint": _("Print bins, items, totes, badges"), "url": reverse("warehouse:labels")}
+    )
+    actions.append(
+        {"title": _("Scanner test"), "hint": _("See what a scan sends"), "url": reverse("scanning:selftest")}
+    )
     return {
         "roles": [Role(r).label for r in Role if r in roles_of(user)],
         "actions": actions,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
@@ -90,9 +90,8 @@ def service_worker(request):
     path = finders.find("js/sw.js")
     if path is None:
         raise Http404
-    response = FileResponse(open(path, "rb"), content_type="text/javascript")
+    with open(path, "rb") as script:
+        response = HttpResponse(script.read(), content_type="text/javascript")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
-
-

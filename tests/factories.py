@@ -50,15 +50,28 @@ def tote(wh, barcode=None):
 def user(username=None, *, roles=("picker",), wh=None, badge=None, pin="1234", password="floor-test-pw", **kw):
     n = next(_seq)
     return enrol(
-        username=username or f"user{n}", roles=list(roles), password=password,
-        badge=badge or f"BADGE{n:05d}", pin=pin, warehouse=wh, **kw,
+        username=username or f"user{n}",
+        roles=list(roles),
+        password=password,
+        badge=badge or f"BADGE{n:05d}",
+        pin=pin,
+        warehouse=wh,
+        **kw,
     )
 
 
 def stock(location: Location, prod, quantity, *, lot=None, package=None, key=None):
     """Put stock on a location the only way there is: a receipt move from the vendor."""
     return post(
-        [Move(product=prod, lot=lot, package=package, quantity=Decimal(quantity),
-              from_location=virtual_location(Location.Kind.VENDOR), to_location=location)],
+        [
+            Move(
+                product=prod,
+                lot=lot,
+                package=package,
+                quantity=Decimal(quantity),
+                from_location=virtual_location(Location.Kind.VENDOR),
+                to_location=location,
+            )
+        ],
         key=key or f"test-stock-{next(_seq)}",
     )

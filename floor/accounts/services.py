@@ -13,8 +13,18 @@ def profile_for_badge(badge: str) -> Profile | None:
 
 
 @transaction.atomic
-def enrol(*, username: str, roles: list[str], password: str, badge: str, pin: str, warehouse,
-          first_name: str = "", last_name: str = "", language: str = "en"):
+def enrol(
+    *,
+    username: str,
+    roles: list[str],
+    password: str,
+    badge: str,
+    pin: str,
+    warehouse,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "en",
+):
     """Create or update a floor user with their roles, badge and PIN."""
     user, _created = get_user_model().objects.get_or_create(username=username)
     user.first_name, user.last_name = first_name, last_name

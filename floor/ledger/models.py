@@ -23,7 +23,9 @@ class Move(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     from_location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     to_location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     device = models.CharField(max_length=64, blank=True)
     reference = models.CharField(_("document"), max_length=64, blank=True)
     reverses = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals")
@@ -33,8 +35,9 @@ class Move(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "line"], name="move_idempotency_key"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="move_quantity_positive"),
-            models.CheckConstraint(condition=~Q(from_location=F("to_location")) | ~Q(package=F("to_package")),
-                                   name="move_goes_somewhere"),
+            models.CheckConstraint(
+                condition=~Q(from_location=F("to_location")) | ~Q(package=F("to_package")), name="move_goes_somewhere"
+            ),
         ]
         indexes = [models.Index(fields=["reference"]), models.Index(fields=["created_at"])]
 
@@ -55,7 +58,10 @@ class Quant(models.Model):
         constraints = [
             # NULL lot/package must collide too, on SQLite and PostgreSQL alike.
             models.UniqueConstraint(
-                F("location"), F("product"), Coalesce("lot", Value(0)), Coalesce("package", Value(0)),
+                F("location"),
+                F("product"),
+                Coalesce("lot", Value(0)),
+                Coalesce("package", Value(0)),
                 name="quant_one_row_per_stock_key",
             ),
         ]

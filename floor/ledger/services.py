@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from floor.ledger.models import Move, Quant
 from floor.scanning.errors import ScanRejected
 from floor.warehouse.models import Location
+from floor.warehouse.quantities import qty
 
 
 class NotEnoughStock(ScanRejected):
     def __init__(self, *, product, location, on_hand):
         super().__init__(
             _("Not enough %(sku)s in %(location)s (on hand %(qty)s)")
-            % {"sku": product.sku, "location": location.name, "qty": on_hand.normalize()}
+            % {"sku": product.sku, "location": location.name, "qty": qty(on_hand)}
         )
         self.product, self.location, self.on_hand = product, location, on_hand
 
@@ -63,8 +64,10 @@ def _post(moves: list[Move], *, key: str) -> list[Move]:
     stock_keys = sorted(delta)
     # Make sure every quant exists, then lock them all in key order.
     Quant.objects.bulk_create(
-        [Quant(location_id=loc, product_id=prod, lot_id=lot or None, package_id=pkg or None, quantity=0)
-         for loc, prod, lot, pkg in stock_keys],
+        [
+            Quant(location_id=loc, product_id=prod, lot_id=lot or None, package_id=pkg or None, quantity=0)
+            for loc, prod, lot, pkg in stock_keys
+        ],
         ignore_conflicts=True,
     )
     match = Q()
@@ -72,7 +75,9 @@ def _post(moves: list[Move], *, key: str) -> list[Move]:
         match |= Q(location_id=loc, product_id=prod, lot_id=lot or None, package_id=pkg or None)
     quants = {
         _stock_key(q.location_id, q.product_id, q.lot_id, q.package_id): q
-        for q in Quant.objects.select_for_update().filter(match).order_by("location_id", "product_id", "lot_id", "package_id")
+        for q in Quant.objects.select_for_update()
+        .filter(match)
+        .order_by("location_id", "product_id", "lot_id", "package_id")
     }
 
     touched_locations = {k[0] for k in stock_keys}

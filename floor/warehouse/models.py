@@ -44,9 +44,7 @@ class Location(models.Model):
     aisle = models.CharField(_("aisle"), max_length=10, blank=True)
     bay = models.PositiveSmallIntegerField(_("bay"), null=True, blank=True)
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
-    capacity_volume = models.DecimalField(
-        _("capacity (m³)"), max_digits=10, decimal_places=4, null=True, blank=True
-    )
+    capacity_volume = models.DecimalField(_("capacity (m³)"), max_digits=10, decimal_places=4, null=True, blank=True)
     active = models.BooleanField(default=True)
     odoo_id = models.IntegerField(null=True, blank=True, unique=True)
 

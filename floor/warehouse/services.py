@@ -34,7 +34,9 @@ def create_warehouse(*, code: str, name: str) -> Warehouse:
         (Kind.QUARANTINE, "Quarantine"),
     ]:
         Location.objects.get_or_create(
-            warehouse=warehouse, kind=kind, parent=None,
+            warehouse=warehouse,
+            kind=kind,
+            parent=None,
             defaults={"name": f"{code}/{label}", "barcode": f"{code}-{label.upper()}"},
         )
     for kind in _VIRTUAL_NAMES:
@@ -59,8 +61,14 @@ def add_bin(zone: Location, *, aisle: str, bay: int, level: int, capacity_volume
     location, _ = Location.objects.get_or_create(
         barcode=name,
         defaults={
-            "warehouse": zone.warehouse, "parent": zone, "kind": Kind.STORAGE, "name": name,
-            "aisle": aisle, "bay": bay, "level": level, "capacity_volume": capacity_volume,
+            "warehouse": zone.warehouse,
+            "parent": zone,
+            "kind": Kind.STORAGE,
+            "name": name,
+            "aisle": aisle,
+            "bay": bay,
+            "level": level,
+            "capacity_volume": capacity_volume,
         },
     )
     return location

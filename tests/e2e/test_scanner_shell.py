@@ -1,0 +1,303 @@
+"""The scanner shell as a person with a keyboard-wedge scanner meets it: on a 360×640 Chromium,
+scans typed as keystrokes that end in Enter."""
+
+import os
+import re
+import time
+from urllib.parse import parse_qsl
+
+import pytest
+from playwright.sync_api import expect
+
+from floor.accounts.services import enrol
+from floor.warehouse.services import create_warehouse
+
+# pytest-django's live_server runs in a thread beside sync Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.e2e
+
+BADGE, PIN = "BDG-0002", "1234"
+# Sounds cannot be heard in a test: scanner.js announces each one as a `floor:sound` event.
+RECORD_SOUNDS = "window.sounds = []; document.addEventListener('floor:sound', e => window.sounds.push(e.detail));"
+
+
+@pytest.fixture
+def picker(live_server):
+    warehouse = create_warehouse(code="WH", name="Main")
+    return enrol(username="picker", roles=["picker"], password="floor-demo", badge=BADGE, pin=PIN, warehouse=warehouse)
+
+
+def scan(page, code: str):
+    """What a keyboard wedge does: the code's keystrokes, then Enter."""
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+
+
+def sign_in(page, live_server):
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.locator("#badge")).to_be_focused()
+    scan(page, BADGE)
+    expect(page.locator("#pin")).to_be_focused()
+    page.keyboard.type(PIN)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/")
+
+
+def no_horizontal_scroll(page):
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+
+
+def test_a_badge_and_pin_typed_like_a_scanner_sign_in_to_a_focused_scan_box(page, live_server, picker):
+    sign_in(page, live_server)
+
+    expect(page.locator("[data-scan-input]")).to_be_focused()
+    expect(page.locator(".bar-user")).to_have_text(picker.profile.initials)
+    expect(page.locator("#net")).to_have_attribute("data-state", "online")
+
+
+def test_an_unknown_badge_is_an_error_in_words_and_sound_and_the_box_stays_ready(page, live_server, picker):
+    page.add_init_script(RECORD_SOUNDS)
+    page.goto(f"{live_server.url}/accounts/login/")
+    scan(page, "BDG-9999")
+
+    expect(page.locator("#feedback.feedback-error")).to_contain_text("Unknown badge")
+    expect(page.locator("#feedback .icon")).to_have_text("✖")
+    page.wait_for_function("window.sounds.includes('error')")
+    expect(page.locator("#badge")).to_be_focused()
+
+
+def test_the_self_test_shows_the_enter_suffix(page, live_server, picker):
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/scan/selftest/")
+
+    scan(page, "A-03-02")
+
+    expect(page.locator("#st-raw")).to_have_text("A-03-02⏎")
+    expect(page.locator("#st-suffix").locator("xpath=..")).to_contain_text(re.compile(r"Suffix:\s*yes"))
+    expect(page.locator("#st-length")).to_contain_text("7")
+    expect(page.locator("#st-aim")).to_have_text("none")
+    expect(page.locator("[data-scan-input]")).to_have_value("")
+
+
+def test_the_self_test_makes_the_gs1_separator_visible(page, live_server, picker):
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/scan/selftest/")
+
+    # As a character (some wedges insert it) ...
+    scan(page, "]C10109501101020917\x1d10ABC")
+    expect(page.locator("#st-raw")).to_contain_text("␝")
+    expect(page.locator("#st-raw")).to_contain_text("10ABC⏎")
+    expect(page.locator("#st-aim")).to_contain_text("]C1 — GS1-128")
+
+    # ... and as Ctrl+] (how others send it): scanner.js turns it into the same character.
+    page.wait_for_timeout(350)  # past the double-read window
+    page.keyboard.type("0109501101020917")
+    page.keyboard.press("Control+BracketRight")
+    page.keyboard.type("10XYZ")
+    page.keyboard.press("Enter")
+    expect(page.locator("#st-raw")).to_have_text(re.compile(r"^0109501101020917␝(GS)?10XYZ⏎$"))
+    expect(page.locator("#st-keys")).to_contain_text("Ctrl+]")
+
+
+def test_the_self_test_can_submit_after_a_pause_for_scanners_without_a_suffix(page, live_server, picker):
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/scan/selftest/")
+    page.locator("#st-pause").check()
+    page.locator("[data-scan-input]").focus()
+
+    page.keyboard.type("NOSUFFIX1")
+
+    expect(page.locator("#st-raw")).to_have_text("NOSUFFIX1")
+    expect(page.locator("#st-suffix")).to_contain_text("no")
+    assert page.evaluate("localStorage.getItem('floor.pauseMs')") == "60"
+
+
+def test_the_scan_box_takes_the_focus_back(page, live_server, picker):
+    sign_in(page, live_server)
+    box = page.locator("[data-scan-input]")
+
+    box.evaluate("el => el.blur()")
+    page.locator(".roles").click()
+    expect(box).to_be_focused()
+
+    # A scan that starts while something else has the focus still lands in the box.
+    page.locator(".card").first.focus()
+    page.keyboard.type("A-03")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("A-03")
+
+
+def test_the_keyboard_button_lets_a_person_type(page, live_server, picker):
+    sign_in(page, live_server)
+    box = page.locator("[data-scan-input]")
+    expect(box).to_have_attribute("inputmode", "none")
+
+    page.locator("[data-keyboard]").click()
+
+    expect(box).to_have_attribute("inputmode", "text")
+    expect(box).to_be_focused()
+    expect(page.locator("[data-keyboard]")).to_have_attribute("aria-pressed", "true")
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/", "/scan/selftest/", "/scan/lookup/?code=NOTHING"])
+def test_nothing_is_wider_than_the_screen(page, live_server, picker, path):
+    if path != "/accounts/login/":
+        sign_in(page, live_server)
+    page.goto(f"{live_server.url}{path}")
+    no_horizontal_scroll(page)
+
+
+CAMERA_STUB = """
+window.BarcodeDetector = class {
+  static async getSupportedFormats() { return ['code_128', 'ean_13', 'qr_code']; }
+  async detect() { return [{ rawValue: 'CAM-0042', format: 'code_128' }]; }
+};
+navigator.mediaDevices.getUserMedia = async () => {
+  const canvas = Object.assign(document.createElement('canvas'), { width: 64, height: 48 });
+  canvas.getContext('2d').fillRect(0, 0, 64, 48);
+  return canvas.captureStream(5);
+};
+"""
+
+
+def test_the_camera_reads_a_code_like_a_scanner_where_the_browser_can(page, live_server, picker):
+    # Desktop Chromium has no BarcodeDetector: a stand-in plays the part of Android's.
+    page.add_init_script(CAMERA_STUB)
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/scan/selftest/")
+
+    page.locator("[data-camera]").click()
+
+    expect(page.locator("#st-raw")).to_have_text("CAM-0042")
+    expect(page.locator("#st-suffix")).to_contain_text("camera")
+    expect(page.locator(".camera")).to_have_count(0)
+    expect(page.locator("[data-scan-input]")).to_be_focused()
+
+
+def test_the_camera_button_stays_hidden_where_the_browser_cannot_read_barcodes(page, live_server, picker):
+    sign_in(page, live_server)
+    if page.evaluate("'BarcodeDetector' in window"):
+        pytest.skip("this Chromium reads barcodes itself")
+    expect(page.locator("[data-camera]")).to_be_hidden()
+
+
+def test_without_a_network_a_page_says_scans_wait(page, live_server, picker):
+    sign_in(page, live_server)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "caches.open('floor-shell-v1').then(c => Promise.all(["
+        "c.match('/__floor-offline'), c.match('/static/css/floor.css'), c.match('/static/django_htmx/htmx-2.min.js')"
+        "])).then(hits => hits.every(Boolean))"
+    )
+
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/scan/lookup/")
+
+    expect(page.locator("main")).to_contain_text("Offline — scans wait until the network is back")
+    expect(page.locator(".bar")).to_have_css("background-color", "rgb(11, 61, 145)")  # the cached stylesheet
+    page.context.set_offline(False)
+
+
+# An htmx scan form, as the flows have it, answered by a stand-in server so that the shell's
+# rules are proven on their own: one scan in flight at a time, in order, a key per scan,
+# double reads dropped, and scans kept while offline and sent again with the same key.
+FLOW_FORM = """
+document.querySelector('[data-scan-form]').remove();  // the home page's own (plain GET) scan form
+const form = document.createElement('form');
+form.className = 'scan-form'; form.dataset.scanForm = '';
+form.setAttribute('hx-post', '/test-flow/scan');
+form.setAttribute('hx-target', '#out');
+form.setAttribute('hx-swap', 'innerHTML');
+form.innerHTML = '<input name="code" class="scan-input" inputmode="none" data-scan-input>'
+  + '<input type="hidden" name="task" value="7">';
+const out = document.createElement('div'); out.id = 'out';
+document.querySelector('#main').append(form, out);
+htmx.process(form);
+window.inFlight = 0; window.maxInFlight = 0;
+document.addEventListener('htmx:beforeRequest', () => { inFlight++; maxInFlight = Math.max(maxInFlight, inFlight); });
+document.addEventListener('htmx:afterRequest', () => { inFlight--; });
+form.querySelector('input').focus();
+"""
+
+
+@pytest.fixture
+def flow(page, live_server, picker):
+    """The home page with a flow's scan form added; returns the list of scans the server got."""
+    received = []
+
+    def answer(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        fields = dict(parse_qsl(route.request.post_data))
+        received.append(fields)
+        time.sleep(0.15)  # a slow network: the next scans must wait their turn
+        body = f'<div id="feedback" class="feedback feedback-ok" data-sound="ok">got {fields["code"]}</div>'
+        route.fulfill(status=200, content_type="text/html", body=body)
+
+    page.add_init_script(RECORD_SOUNDS)
+    sign_in(page, live_server)
+    page.route("**/test-flow/scan", answer)
+    page.evaluate(FLOW_FORM)
+    return received
+
+
+def test_scans_go_one_at_a_time_in_order_each_with_its_own_key(page, flow):
+    for code in ("BIN-1", "ITEM-2", "ITEM-3"):
+        scan(page, code)
+
+    expect(page.locator("#out")).to_have_text("got ITEM-3")
+    assert [f["code"] for f in flow] == ["BIN-1", "ITEM-2", "ITEM-3"]
+    assert page.evaluate("maxInFlight") == 1
+    assert len({f["key"] for f in flow}) == 3
+    assert len({f["device"] for f in flow}) == 1
+    assert all(f["task"] == "7" for f in flow)
+    assert page.evaluate("sounds") == ["ok", "ok", "ok"]
+    expect(page.locator("[data-scan-input]")).to_have_value("")
+    expect(page.locator("[data-scan-input]")).to_be_focused()
+
+
+def test_a_double_read_counts_once_and_the_same_code_later_counts_again(page, flow):
+    scan(page, "ITEM-2")
+    scan(page, "ITEM-2")
+    expect(page.locator("#out")).to_have_text("got ITEM-2")
+    page.wait_for_timeout(400)
+    scan(page, "ITEM-2")
+    page.wait_for_timeout(400)
+
+    assert [f["code"] for f in flow] == ["ITEM-2", "ITEM-2"]
+
+
+def test_scans_made_offline_wait_and_go_in_order_when_the_network_is_back(page, flow):
+    page.context.set_offline(True)
+    scan(page, "BIN-1")
+    scan(page, "ITEM-2")
+
+    expect(page.locator("#net")).to_have_text("offline · 2 waiting")
+    expect(page.locator("#feedback")).to_have_class(re.compile("feedback-warning"))
+    assert page.evaluate("sounds") == ["warning", "warning"]
+    assert flow == []
+
+    page.context.set_offline(False)
+
+    expect(page.locator("#out")).to_have_text("got ITEM-2")
+    expect(page.locator("#net")).to_have_text("online")
+    assert [f["code"] for f in flow] == ["BIN-1", "ITEM-2"]
+
+
+def test_a_scan_lost_on_the_way_is_sent_again_with_the_same_key(page, flow):
+    dropped = []
+
+    def drop_first(route):
+        if not dropped:
+            dropped.append(dict(parse_qsl(route.request.post_data)))
+            return route.abort("connectionreset")
+        return route.fallback()
+
+    page.route("**/test-flow/scan", drop_first)
+    scan(page, "BIN-1")
+
+    expect(page.locator("#net")).to_have_attribute("data-state", "offline")
+    expect(page.locator("#out")).to_have_text("got BIN-1", timeout=5000)
+    assert [f["key"] for f in flow] == [dropped[0]["key"]]
+    expect(page.locator("#net")).to_have_text("online")
