@@ -135,6 +135,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "floor.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Badge PINs: salted PBKDF2, lighter than passwords (see floor/accounts/hashers.py).
+PIN_HASH_ITERATIONS = env.int("PIN_HASH_ITERATIONS", default=100_000)
 
 # --- Language: English and Spanish; each person's own choice wins over the browser's.
 LANGUAGE_CODE = "en"

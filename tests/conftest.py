@@ -17,6 +17,7 @@ def cannot_run(reason: str):
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PIN_HASH_ITERATIONS = 1000
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from floor.accounts.hashers import PinHasher
 from floor.warehouse.models import Warehouse
 
 
@@ -19,10 +19,11 @@ class Profile(models.Model):
         return self.badge or self.user.get_username()
 
     def set_pin(self, pin: str):
-        self.pin_hash = make_password(pin)
+        hasher = PinHasher()
+        self.pin_hash = hasher.encode(pin, hasher.salt())
 
     def check_pin(self, pin: str) -> bool:
-        return bool(self.pin_hash) and check_password(pin, self.pin_hash)
+        return self.pin_hash.startswith(f"{PinHasher.algorithm}$") and PinHasher().verify(pin, self.pin_hash)
 
     @property
     def initials(self) -> str:

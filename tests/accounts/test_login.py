@@ -82,3 +82,11 @@ def test_signing_out_needs_a_post_and_ends_the_session(client, picker):
     assert client.get(reverse("accounts:logout")).status_code == 405
     client.post(reverse("accounts:logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_a_pin_is_stored_salted_and_hashed_never_as_typed(picker):
+    profile = picker.profile
+    assert "2468" not in profile.pin_hash and profile.pin_hash.startswith("pbkdf2_pin$")
+    other = factories.user(pin="2468").profile
+    assert other.pin_hash != profile.pin_hash  # a salt each
+    assert profile.check_pin("2468") and not profile.check_pin("2469") and not profile.check_pin("")
