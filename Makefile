@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
 ifeq ($(strip $(REDIS_URL)),)
-	$(BIN)/uvicorn floor.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+	$(BIN)/uvicorn floor.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --lifespan off
 else
 	HOST=$(HOST) $(BIN)/honcho start -f Procfile -p $(PORT)
 endif

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from barcode.charsets import code128
 from barcode.codex import Code128, Gs1_128
 from barcode.ean import EuropeanArticleNumber8, EuropeanArticleNumber13
 from barcode.writer import SVGWriter
@@ -33,10 +34,20 @@ _COMMAND_TITLES = {
     Command.CANCEL: _("Cancel"),
 }
 
+class _Code128(Code128):
+    """python-barcode 0.16.1 takes a symbol that starts in code set C with the pair "99" for a
+    needless "switch to C" and drops it, so "99" printed as an empty symbol. In set C, 99 is data."""
+
+    def _try_to_optimize(self, encoded: list[int]) -> list[int]:
+        if encoded[0] == code128.START_CODES["C"] and len(encoded) > 1 and encoded[1] == 99:
+            return encoded
+        return super()._try_to_optimize(encoded)
+
+
 # Sizes in mm. X (the narrowest bar) of 0.3 mm for short codes suits handhelds and phone cameras;
 # EAN-13 at 0.33 mm is its nominal size. Quiet zones are at least 10 X.
 _SYMBOLOGIES = {
-    "code128": (Code128, {"module_width": 0.3, "module_height": 12.0, "quiet_zone": 3.0}),
+    "code128": (_Code128, {"module_width": 0.3, "module_height": 12.0, "quiet_zone": 3.0}),
     "gs1_128": (Gs1_128, {"module_width": 0.25, "module_height": 12.0, "quiet_zone": 2.5}),
     "ean13": (EuropeanArticleNumber13, {"module_width": 0.33, "module_height": 18.0, "quiet_zone": 3.7}),
     "ean8": (EuropeanArticleNumber8, {"module_width": 0.33, "module_height": 18.0, "quiet_zone": 2.4}),

@@ -245,7 +245,11 @@ form.setAttribute('hx-swap', 'innerHTML');
 form.innerHTML = '<input name="code" class="scan-input" inputmode="none" data-scan-input>'
   + '<input type="hidden" name="task" value="7">';
 const out = document.createElement('div'); out.id = 'out';
-document.querySelector('#main').append(form, out);
+const undo = document.createElement('button');
+undo.type = 'button'; undo.id = 'undo'; undo.textContent = 'Undo';
+undo.setAttribute('hx-post', '/test-flow/undo'); undo.setAttribute('hx-target', '#out');
+document.querySelector('#main').append(form, out, undo);
+htmx.process(undo);
 htmx.process(form);
 window.inFlight = 0; window.maxInFlight = 0;
 document.addEventListener('htmx:beforeRequest', () => { inFlight++; maxInFlight = Math.max(maxInFlight, inFlight); });
@@ -278,12 +282,13 @@ def flow(page, live_server, picker):
         fields = dict(parse_qsl(route.request.post_data))
         received.append(fields)
         time.sleep(0.15)  # a slow network: the next scans must wait their turn
-        body = f'<div id="feedback" class="feedback feedback-ok" data-sound="ok">got {fields["code"]}</div>'
+        body = f'<div id="feedback" class="feedback feedback-ok" data-sound="ok">got {fields.get("code", "undo")}</div>'
         route.fulfill(status=200, content_type="text/html", body=body)
 
     page.add_init_script(RECORD_SOUNDS)
     sign_in(page, live_server)
     page.route("**/test-flow/scan", answer)
+    page.route("**/test-flow/undo", answer)
     page.evaluate(FLOW_FORM)
     return received
 
@@ -351,3 +356,17 @@ def test_a_scan_lost_on_the_way_is_sent_again_with_the_same_key(page, flow):
     expect(page.locator("#out")).to_have_text("got BIN-1", timeout=5000)
     assert [f["key"] for f in flow] == [dropped[0]["key"]]
     expect(page.locator("#net")).to_have_text("online")
+
+
+@without_service_worker
+def test_a_double_tap_on_a_button_is_one_tap_and_carries_a_key(page, flow):
+    page.locator("#undo").dblclick()
+    expect(page.locator("#out")).to_have_text("got undo")
+    page.wait_for_timeout(400)
+    assert len(flow) == 1
+
+    page.locator("#undo").click()
+    page.wait_for_timeout(400)
+    assert len(flow) == 2
+    assert flow[0]["key"] != flow[1]["key"]
+    assert flow[0]["device"] == flow[1]["device"]

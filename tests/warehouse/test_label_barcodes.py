@@ -66,3 +66,9 @@ def test_a_code_is_drawn_once_and_then_served_from_the_cache():
     first = barcode_svg("code128", "T-0001")
     assert barcode_svg("code128", "T-0001") is first
     assert barcode_svg.cache_info().hits == 1
+
+
+def test_a_code_of_nines_prints_its_nines():
+    # python-barcode 0.16.1 alone prints "99" as an empty symbol and "9999" as "99".
+    for code in ["99", "9999", "990012"]:
+        assert scan_svg.code128(barcode_svg("code128", code)) == code
