@@ -120,7 +120,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "floor.accounts.backends.BadgeBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "floor.accounts.backends.PasswordBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

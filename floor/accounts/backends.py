@@ -2,7 +2,24 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 
-class BadgeBackend(ModelBackend):
+class FloorUsers:
+    """Loads the signed-in person with their profile and warehouse in one query per request."""
+
+    def get_user(self, user_id):
+        user = (
+            get_user_model()
+            ._default_manager.select_related("profile__warehouse")
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class PasswordBackend(FloorUsers, ModelBackend):
+    """Username and password, for people at a desk."""
+
+
+class BadgeBackend(FloorUsers, ModelBackend):
     """Badge + PIN on a shared device. The view resolves the badge to a username first,
     so that lockout (django-axes) counts failures per person."""
 

@@ -14,7 +14,10 @@ class FloorUserMiddleware:
         request.warehouse = None
         user = request.user
         if user.is_authenticated:
-            profile = Profile.objects.select_related("warehouse").filter(user=user).first()
+            try:
+                profile = user.profile  # loaded with the user (FloorUsers.get_user)
+            except Profile.DoesNotExist:
+                profile = None
             if profile is not None:
                 request.profile = profile
                 request.warehouse = profile.warehouse

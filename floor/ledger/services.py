@@ -50,6 +50,25 @@ def post(moves: list[Move], *, key: str) -> list[Move]:
         raise
 
 
+def _virtual_locations(moves: list[Move]) -> set[int]:
+    """Ids of the virtual locations among the moves' ends; asks the database only for the
+    locations the caller did not hand over loaded."""
+    virtual, unknown = set(), set()
+    for move in moves:
+        for end in ("from_location", "to_location"):
+            if Move._meta.get_field(end).is_cached(move):
+                location = getattr(move, end)
+                if location.is_virtual:
+                    virtual.add(location.pk)
+            else:
+                unknown.add(getattr(move, f"{end}_id"))
+    if unknown:
+        virtual.update(
+            Location.objects.filter(pk__in=unknown, kind__in=Location.VIRTUAL_KINDS).values_list("pk", flat=True)
+        )
+    return virtual
+
+
 def _post(moves: list[Move], *, key: str) -> list[Move]:
     delta: dict[tuple, Decimal] = defaultdict(Decimal)
     for line, move in enumerate(moves):
@@ -80,10 +99,7 @@ def _post(moves: list[Move], *, key: str) -> list[Move]:
         .order_by("location_id", "product_id", "lot_id", "package_id")
     }
 
-    touched_locations = {k[0] for k in stock_keys}
-    virtual = set(
-        Location.objects.filter(pk__in=touched_locations, kind__in=Location.VIRTUAL_KINDS).values_list("pk", flat=True)
-    )
+    virtual = _virtual_locations(moves)
     for stock_key in stock_keys:
         quant = quants[stock_key]
         quant.quantity += delta[stock_key]

@@ -1,4 +1,5 @@
-from django.db import IntegrityError, transaction
+from django.db import connection
+from django.utils import timezone
 
 from floor.scanning.models import ScanLog
 
@@ -8,9 +9,13 @@ def first_time(*, key: str, actor, flow: str, raw: str, outcome: str = "handled"
     or a queue replayed after reconnecting), so the caller changes nothing."""
     if not key:
         return True
-    try:
-        with transaction.atomic():
-            ScanLog.objects.create(key=key[:100], actor=actor, flow=flow, raw=raw[:200], outcome=outcome)
-    except IntegrityError:
-        return False
-    return True
+    # One statement, no savepoint: a key already there inserts nothing and returns no row.
+    # A concurrent insert of the same key waits for the other transaction, then inserts nothing.
+    table, key_column = (connection.ops.quote_name(name) for name in (ScanLog._meta.db_table, "key"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_column}, actor_id, flow, raw, outcome, created_at) "  # noqa: S608 — names from the model
+            f"VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT ({key_column}) DO NOTHING RETURNING id",
+            [key[:100], actor.pk, flow, raw[:200], outcome, timezone.now()],
+        )
+        return cursor.fetchone() is not None

@@ -4,7 +4,7 @@ then the bin it goes to. The last scan posts one move through the ledger."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -39,10 +39,15 @@ class Outcome:
 def open_transfer(*, actor, warehouse, lock: bool = False) -> Transfer:
     transfers = Transfer.objects.select_related("source", "product", "lot")
     if lock:
-        transfers = transfers.select_for_update()
+        transfers = transfers.select_for_update(of=("self",))
     transfer = transfers.filter(actor=actor, state=Transfer.State.OPEN).first()
     if transfer is None:
-        transfer = Transfer.objects.create(actor=actor, warehouse=warehouse)
+        try:
+            with transaction.atomic():
+                transfer = Transfer.objects.create(actor=actor, warehouse=warehouse)
+        except IntegrityError:
+            # The same person's other request opened it a moment ago.
+            transfer = transfers.get(actor=actor, state=Transfer.State.OPEN)
     return transfer
 
 
@@ -161,7 +166,7 @@ def _put(transfer: Transfer, scan: Scan, *, key: str, device: str) -> Outcome:
         quantity=transfer.quantity,
         from_location=transfer.source,
         to_location=destination,
-        actor=transfer.actor,
+        actor_id=transfer.actor_id,
         device=device[:64],
         reference=f"MOVE-{transfer.pk}",
     )
@@ -173,7 +178,8 @@ def _put(transfer: Transfer, scan: Scan, *, key: str, device: str) -> Outcome:
         "sku": transfer.product.sku,
         "bin": destination.name,
     }
-    return Outcome(open_transfer(actor=transfer.actor, warehouse=transfer.warehouse), message, "document")
+    # The next scan starts a new transfer; it is saved when that scan comes.
+    return Outcome(Transfer(actor_id=transfer.actor_id, warehouse_id=transfer.warehouse_id), message, "document")
 
 
 @transaction.atomic
