@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "floor.receiving",
     "floor.picking",
     "floor.returns",
+    "floor.odoo",
 ]
 
 MIDDLEWARE = [
@@ -87,8 +88,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A pool per process: opening a PostgreSQL connection costs more than a whole scan, and
+    # under ASGI persistent connections (CONN_MAX_AGE) leak instead of being reused.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN", default=2),
+        "max_size": env.int("DB_POOL_MAX", default=8),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, channel layer and cache when REDIS_URL is set; in-process otherwise.
@@ -108,7 +115,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_BEAT_SCHEDULE = {
+    "sweep-odoo-outbox": {"task": "floor.odoo.tasks.sweep_outbox", "schedule": 30.0},
+}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 60 * 60 * 12  # one long shift
@@ -160,6 +170,13 @@ ODOO_URL = env.str("ODOO_URL", default="")
 ODOO_DB = env.str("ODOO_DB", default="")
 ODOO_USER = env.str("ODOO_USER", default="")
 ODOO_API_KEY = env.str("ODOO_API_KEY", default="")
+ODOO_API = env.str("ODOO_API", default="auto")  # auto | jsonrpc | json2
+ODOO_TIMEOUT = env.float("ODOO_TIMEOUT", default=15.0)
+# Pushes back off 10 s, 20 s, 40 s… (±50 %, at most an hour); after 8 tries they wait for a person.
+ODOO_PUSH_MAX_ATTEMPTS = env.int("ODOO_PUSH_MAX_ATTEMPTS", default=8)
+ODOO_PUSH_BACKOFF_SECONDS = env.int("ODOO_PUSH_BACKOFF_SECONDS", default=10)
+ODOO_PUSH_BACKOFF_CAP_SECONDS = env.int("ODOO_PUSH_BACKOFF_CAP_SECONDS", default=3600)
+ODOO_PUSH_LEASE_SECONDS = env.int("ODOO_PUSH_LEASE_SECONDS", default=120)
 
 LOGGING = {
     "version": 1,

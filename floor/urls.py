@@ -11,5 +11,6 @@ urlpatterns = [
     path("scan/", include("floor.scanning.urls")),
     path("warehouse/", include("floor.warehouse.urls")),
     path("move/", include("floor.transfers.urls")),
+    path("odoo/", include("floor.odoo.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -50,3 +50,7 @@ def browser_type_launch_args():
 @pytest.fixture(scope="session")
 def browser_context_args():
     return {"viewport": {"width": 360, "height": 640}, "has_touch": True, "is_mobile": True}
+
+
+# The Odoo test double (HTTP, real wire protocols, recorded schemas) for every test module.
+from tests.odoo_double.fixtures import *  # noqa: E402, F403

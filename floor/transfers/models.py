@@ -33,7 +33,7 @@ class Transfer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["actor"], condition=Q(state="open"), name="one_open_transfer_per_person"),
         ]
-        indexes = [models.Index(fields=["actor", "state", "-updated_at"])]
+        indexes = [models.Index(fields=["actor", "state", "-id"], name="transfer_person_latest")]
 
     def __str__(self):
         return f"Transfer {self.pk}"

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
+from floor.odoo import outbox
+from floor.odoo.models import Operation
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Kind, Scan
 from floor.scanning.replay import first_time
@@ -37,10 +39,11 @@ class Outcome:
 
 
 def open_transfer(*, actor, warehouse, lock: bool = False) -> Transfer:
-    transfers = Transfer.objects.select_related("source", "product", "lot")
+    transfers = Transfer.objects.select_related("source", "product", "lot", "warehouse", "actor")
     if lock:
         transfers = transfers.select_for_update(of=("self",))
-    transfer = transfers.filter(actor=actor, state=Transfer.State.OPEN).first()
+    # At most one is open (a unique constraint): no ORDER BY, which would walk the history.
+    transfer = next(iter(transfers.filter(actor=actor, state=Transfer.State.OPEN)[:1]), None)
     if transfer is None:
         try:
             with transaction.atomic():
@@ -55,7 +58,7 @@ def last_done(*, actor) -> Transfer | None:
     return (
         Transfer.objects.select_related("source", "destination", "product", "lot", "move")
         .filter(actor=actor, state=Transfer.State.DONE)
-        .order_by("-updated_at", "-pk")
+        .order_by("-pk")  # transfers finish in the order they start: one is open at a time
         .first()
     )
 
@@ -171,6 +174,14 @@ def _put(transfer: Transfer, scan: Scan, *, key: str, device: str) -> Outcome:
         reference=f"MOVE-{transfer.pk}",
     )
     [move] = ledger.post([move], key=f"move:{key}")
+    outbox.enqueue(
+        kind=Operation.Kind.INTERNAL,
+        warehouse=transfer.warehouse,
+        reference=f"FLOOR-MOVE-{move.pk}",
+        payload={"lines": outbox.lines_of([move])},
+        document=move.reference,
+        actor=transfer.actor,
+    )
     transfer.destination, transfer.move, transfer.state = destination, move, Transfer.State.DONE
     transfer.save()
     message = _("Moved %(qty)s × %(sku)s to %(bin)s") % {
@@ -238,7 +249,15 @@ def undo(*, actor, warehouse, key: str, device: str) -> Outcome:
         reference=original.reference,
         reverses=original,
     )
-    ledger.post([reverse], key=f"undo:{original.key}")
+    [reverse] = ledger.post([reverse], key=f"undo:{original.key}")
+    outbox.enqueue(
+        kind=Operation.Kind.INTERNAL,
+        warehouse=done.warehouse,
+        reference=f"FLOOR-MOVE-{reverse.pk}",
+        payload={"lines": outbox.lines_of([reverse])},
+        document=reverse.reference,
+        actor=actor,
+    )
     done.state = Transfer.State.UNDONE
     done.save()
     return Outcome(

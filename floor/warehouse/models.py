@@ -91,6 +91,7 @@ class Product(models.Model):
     )
     active = models.BooleanField(default=True)
     odoo_id = models.IntegerField(null=True, blank=True, unique=True)
+    odoo_uom_id = models.IntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["sku"]

@@ -151,11 +151,11 @@ def test_a_lot_tracked_item_needs_its_lot_when_the_bin_holds_several(floor):
 def test_queries_per_scan_stay_small(floor, django_assert_max_num_queries):
     scan(floor.client, floor.a.barcode)
     scan(floor.client, "4006381333931")
-    # Sign-in 2, parse 1, lock + replay check 2, ledger post 7, transfer 1, next prompt 1,
-    # and the test's own savepoints 2; nothing grows with the bin's contents.
+    # Sign-in 2, parse 1, lock + replay check 2, ledger post 7, outbox 1, transfer 1, next
+    # prompt 1, and the test's own savepoints 2; nothing grows with the bin's contents.
     for _ in range(30):
         factories.stock(floor.a, factories.product(), 1)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         scan(floor.client, floor.b.barcode)
     assert on_hand(floor.b, floor.item) == Decimal(1)
 
@@ -182,3 +182,16 @@ def test_two_people_taking_the_last_unit_only_one_moves_it(floor, client):
     late = scan(second, floor.b.barcode)
     assert b"Not enough" in late.content and b"feedback-error" in late.content
     assert on_hand(floor.a, floor.item) == 0 and on_hand(floor.b, floor.item) == 5
+
+
+def test_each_move_and_its_undo_wait_in_the_outbox_for_odoo(floor):
+    from floor.odoo.models import Operation
+
+    scan(floor.client, floor.a.barcode)
+    scan(floor.client, "4006381333931")
+    scan(floor.client, floor.b.barcode)
+    floor.client.post("/move/undo", {"key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+    there, back = Operation.objects.order_by("pk")
+    assert (there.kind, back.kind) == ("internal", "internal")
+    assert there.payload["lines"][0]["from"] == floor.a.pk and back.payload["lines"][0]["from"] == floor.b.pk
+    assert there.state == back.state == "pending"  # sent to Odoo after commit, by Celery

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OdooConfig(AppConfig):
+    name = "floor.odoo"
+    label = "odoo"
+    verbose_name = "Odoo sync"

@@ -1,0 +1,225 @@
+"""What a careful person would do in Odoo for each kind of floor operation.
+
+Every push first reads what it would change (the picking Floor made or fills, found by id or
+by Floor's reference in `origin`) and stops if the work is already there, so a retry after an
+answer lost in transit never creates a second picking or validates twice. The number of calls
+does not grow with the number of lines: all line values go in one `write` of one2many commands.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from floor.odoo.client import OdooClient
+from floor.odoo.errors import OdooProtocolError, OdooValidationError
+from floor.odoo.models import Operation
+from floor.warehouse.models import Location, Lot, Product
+
+LINE_FIELDS = ["product_id", "move_id", "lot_id", "lot_name", "quantity", "picked", "location_id", "location_dest_id"]
+
+
+class NotMapped(OdooValidationError):
+    """Floor holds something Odoo does not know yet (no odoo_id): a pull, then a retry, mends it."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def push(client: OdooClient, operation: Operation) -> dict:
+    pusher = PUSHERS.get(operation.kind)
+    if pusher is None:
+        raise NotMapped(_("Floor cannot send a %(kind)s to Odoo yet") % {"kind": operation.get_kind_display()})
+    return pusher(client, operation)
+
+
+# --- Floor ids → Odoo ids
+
+
+def _odoo_ids(model, ids, what) -> dict[int, int]:
+    found = dict(model.objects.filter(pk__in=set(ids)).values_list("pk", "odoo_id"))
+    missing = [str(pk) for pk in set(ids) if not found.get(pk)]
+    if missing:
+        raise NotMapped(
+            _("%(what)s not in Odoo yet (Floor ids %(ids)s): pull from Odoo, then retry")
+            % {"what": what, "ids": ", ".join(sorted(missing))}
+        )
+    return found
+
+
+def _products(lines) -> dict[int, tuple[int, int]]:
+    rows = Product.objects.filter(pk__in={line["product"] for line in lines}).values_list(
+        "pk", "odoo_id", "odoo_uom_id"
+    )
+    products = {pk: (odoo_id, uom) for pk, odoo_id, uom in rows}
+    missing = [str(pk) for pk, (odoo_id, uom) in products.items() if not (odoo_id and uom)]
+    if missing or len(products) != len({line["product"] for line in lines}):
+        raise NotMapped(
+            _("Items not in Odoo yet (Floor ids %(ids)s): pull from Odoo, then retry") % {"ids": ", ".join(missing)}
+        )
+    return products
+
+
+def _lot_names(lines) -> dict[int, str]:
+    return dict(Lot.objects.filter(pk__in={line["lot"] for line in lines if line.get("lot")}).values_list("pk", "name"))
+
+
+def _existing_lots(client: OdooClient, lines, products) -> dict[int, int]:
+    """Floor lot id → Odoo lot id, for stock that already exists (one search for all lines)."""
+    names = _lot_names(lines)
+    if not names:
+        return {}
+    found = client.search_read(
+        "stock.lot",
+        [
+            ["name", "in", sorted(set(names.values()))],
+            ["product_id", "in", sorted({p for p, _uom in products.values()})],
+        ],
+        ["name", "product_id"],
+    )
+    by_key = {(lot["product_id"][0], lot["name"]): lot["id"] for lot in found}
+    lots = {}
+    for line in lines:
+        if line.get("lot"):
+            key = (products[line["product"]][0], names[line["lot"]])
+            if key not in by_key:
+                raise NotMapped(_("Lot %(lot)s is not in Odoo") % {"lot": key[1]})
+            lots[line["lot"]] = by_key[key]
+    return lots
+
+
+# --- Validation, answering the wizards Odoo may open
+
+
+def _validate(client: OdooClient, picking_id: int, *, backorder: bool) -> None:
+    context = {"skip_sms": True, "skip_backorder": True}
+    if not backorder:
+        context["picking_ids_not_to_backorder"] = [picking_id]
+    result = client.call("stock.picking", "button_validate", [picking_id], context=context)
+    for _attempt in range(3):
+        if result is True or result is None:
+            return
+        if not isinstance(result, dict):
+            raise OdooProtocolError(f"button_validate answered {type(result).__name__}")
+        wizard, wizard_context = result.get("res_model"), result.get("context") or {}
+        if wizard == "stock.backorder.confirmation":
+            [wizard_id] = client.create(wizard, [{}], context=wizard_context)
+            method = "process" if backorder else "process_cancel_backorder"
+            result = client.call(wizard, method, [wizard_id], context=wizard_context)
+        elif wizard == "confirm.stock.sms":
+            result = client.call(wizard, "dont_send_sms", [result["res_id"]], context=wizard_context)
+        else:
+            raise OdooProtocolError(f"button_validate opened an unexpected wizard: {wizard}")
+    raise OdooProtocolError("button_validate kept opening wizards")
+
+
+def _fill_lines(client: OdooClient, picking_id: int, wanted: list[dict]) -> None:
+    """Make the picking's move lines say exactly what the floor did, in one write.
+
+    `wanted`: dicts with move_id, product_id, quantity, location_id, location_dest_id and
+    lot_id or lot_name. Existing lines of the same move are reused; extra ones are emptied.
+    """
+    existing = client.search_read("stock.move.line", [["picking_id", "=", picking_id]], LINE_FIELDS)
+    free: dict[int, list[int]] = {}
+    for line in existing:
+        move_id = line["move_id"][0] if line["move_id"] else None
+        free.setdefault(move_id, []).append(line["id"])
+    commands = []
+    for values in wanted:
+        values = {**values, "picked": True}
+        reusable = free.get(values["move_id"])
+        if reusable:
+            commands.append([1, reusable.pop(0), values])
+        else:
+            commands.append([0, 0, values])
+    for leftover in (line_id for ids in free.values() for line_id in ids):
+        commands.append([1, leftover, {"quantity": 0, "picked": True}])
+    client.write("stock.picking", [picking_id], {"move_line_ids": commands})
+
+
+def _number(value) -> float:
+    return float(Decimal(value))
+
+
+# --- Internal transfer: create it (or find the one an earlier try created), fill, validate
+
+
+_internal_types: dict[tuple[str, int], int] = {}
+
+
+def _internal_type(client: OdooClient, warehouse_odoo_id: int) -> int:
+    cache_key = (client.url, warehouse_odoo_id)
+    if cache_key not in _internal_types:
+        found = client.search_read(
+            "stock.picking.type", [["code", "=", "internal"], ["warehouse_id", "=", warehouse_odoo_id]], ["id"], limit=1
+        )
+        if not found:
+            raise NotMapped(_("Odoo has no internal transfer type for this warehouse"))
+        _internal_types[cache_key] = found[0]["id"]
+    return _internal_types[cache_key]
+
+
+def push_internal(client: OdooClient, operation: Operation) -> dict:
+    lines = operation.payload["lines"]
+    found = client.search_read(
+        "stock.picking", [["origin", "=", operation.reference]], ["id", "state", "move_ids"], limit=1
+    )
+    if found and found[0]["state"] == "done":
+        return {"picking": found[0]["id"]}  # an earlier try got through; its answer was lost
+    locations = _odoo_ids(Location, [end for line in lines for end in (line["from"], line["to"])], _("Locations"))
+    products = _products(lines)
+    lots = _existing_lots(client, lines, products)
+    if not operation.warehouse.odoo_id:
+        raise NotMapped(_("Warehouse not in Odoo yet: pull from Odoo, then retry"))
+    first = lines[0]
+    if found:
+        picking_id, move_ids = found[0]["id"], found[0]["move_ids"]
+    else:
+        moves = []
+        for line in lines:
+            move = {
+                "product_id": products[line["product"]][0],
+                "product_uom": products[line["product"]][1],
+                "product_uom_qty": _number(line["quantity"]),
+                "location_id": locations[line["from"]],
+                "location_dest_id": locations[line["to"]],
+            }
+            if client.server_version < (19, 0):
+                move["name"] = operation.reference  # required up to 18, gone in 19
+            moves.append([0, 0, move])
+        [picking_id] = client.create(
+            "stock.picking",
+            [
+                {
+                    "picking_type_id": _internal_type(client, operation.warehouse.odoo_id),
+                    "location_id": locations[first["from"]],
+                    "location_dest_id": locations[first["to"]],
+                    "origin": operation.reference,
+                    "move_ids": moves,
+                }
+            ],
+        )
+        client.call("stock.picking", "action_confirm", [picking_id])
+        move_ids = client.read("stock.picking", [picking_id], ["move_ids"])[0]["move_ids"]
+    if len(move_ids) != len(lines):
+        raise OdooProtocolError(f"picking {picking_id} has {len(move_ids)} moves for {len(lines)} lines")
+    wanted = []
+    for move_id, line in zip(sorted(move_ids), lines, strict=True):
+        values = {
+            "move_id": move_id,
+            "product_id": products[line["product"]][0],
+            "quantity": _number(line["quantity"]),
+            "location_id": locations[line["from"]],
+            "location_dest_id": locations[line["to"]],
+        }
+        if line.get("lot"):
+            values["lot_id"] = lots[line["lot"]]
+        wanted.append(values)
+    _fill_lines(client, picking_id, wanted)
+    _validate(client, picking_id, backorder=False)
+    return {"picking": picking_id}
+
+
+PUSHERS = {
+    Operation.Kind.INTERNAL: push_internal,
+}
