@@ -148,14 +148,14 @@ _internal_types: dict[tuple[str, int], int] = {}
 
 
 def _internal_type(client: OdooClient, warehouse_odoo_id: int) -> int:
+    """The warehouse's own internal transfer type (read from the warehouse: Odoo archives the
+    type while multi-step routes are off, and a search would not see it)."""
     cache_key = (client.url, warehouse_odoo_id)
     if cache_key not in _internal_types:
-        found = client.search_read(
-            "stock.picking.type", [["code", "=", "internal"], ["warehouse_id", "=", warehouse_odoo_id]], ["id"], limit=1
-        )
-        if not found:
+        [warehouse] = client.read("stock.warehouse", [warehouse_odoo_id], ["int_type_id"]) or [None]
+        if not warehouse or not warehouse["int_type_id"]:
             raise NotMapped(_("Odoo has no internal transfer type for this warehouse"))
-        _internal_types[cache_key] = found[0]["id"]
+        _internal_types[cache_key] = warehouse["int_type_id"][0]
     return _internal_types[cache_key]
 
 
