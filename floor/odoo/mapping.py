@@ -220,6 +220,51 @@ def push_internal(client: OdooClient, operation: Operation) -> dict:
     return {"picking": picking_id}
 
 
+# --- Receipt: fill the receipt Odoo already has with what was received, then validate
+
+
+def push_receipt(client: OdooClient, operation: Operation) -> dict:
+    """Payload: `picking` (Odoo id), `backorder` (bool), `lines` with `move` (Odoo move id),
+    product, quantity, `to` (Floor location) and a lot (Floor id) or `lot_name` (a new lot)."""
+    picking_id, lines = operation.payload["picking"], operation.payload["lines"]
+    fields = ["state", "location_id", "location_dest_id", "backorder_ids"]
+    [picking] = client.read("stock.picking", [picking_id], fields) or [None]
+    if picking is None:
+        raise NotMapped(_("The receipt is no longer in Odoo"))
+    if picking["state"] == "done":
+        return {"picking": picking_id, "backorders": picking["backorder_ids"]}  # an earlier try got through
+    if picking["state"] == "cancel":
+        raise NotMapped(_("The receipt was cancelled in Odoo"))
+    products = _products(lines)
+    destinations = {line["to"] for line in lines if line.get("to")}
+    locations = _odoo_ids(Location, destinations, _("Locations")) if destinations else {}
+    known_lots = dict(
+        Lot.objects.filter(pk__in={line["lot"] for line in lines if line.get("lot")}).values_list("pk", "odoo_id")
+    )
+    lot_names = _lot_names(lines)
+    wanted = []
+    for line in lines:
+        values = {
+            "move_id": line["move"],
+            "product_id": products[line["product"]][0],
+            "quantity": _number(line["quantity"]),
+            "location_id": picking["location_id"][0],
+            "location_dest_id": locations.get(line.get("to")) or picking["location_dest_id"][0],
+        }
+        if line.get("lot") and known_lots.get(line["lot"]):
+            values["lot_id"] = known_lots[line["lot"]]
+        elif line.get("lot") or line.get("lot_name"):
+            values["lot_name"] = line.get("lot_name") or lot_names[line["lot"]]
+        wanted.append(values)
+    _fill_lines(client, picking_id, wanted)
+    _validate(client, picking_id, backorder=operation.payload.get("backorder", True))
+    [after] = client.read("stock.picking", [picking_id], ["state", "backorder_ids"])
+    if after["state"] != "done":
+        raise OdooProtocolError(f"receipt {picking_id} is {after['state']} after validation")
+    return {"picking": picking_id, "backorders": after["backorder_ids"]}
+
+
 PUSHERS = {
     Operation.Kind.INTERNAL: push_internal,
+    Operation.Kind.RECEIPT: push_receipt,
 }
