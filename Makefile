@@ -37,6 +37,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/odoo_push.py
 
 messages: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=bench
