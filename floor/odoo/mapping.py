@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from floor.odoo.client import OdooClient
 from floor.odoo.errors import OdooProtocolError, OdooValidationError
 from floor.odoo.models import Operation
-from floor.warehouse.models import Location, Lot, Product
+from floor.warehouse.models import Location, Lot, Package, Product
 
 LINE_FIELDS = ["product_id", "move_id", "lot_id", "lot_name", "quantity", "picked", "location_id", "location_dest_id"]
 
@@ -264,7 +264,70 @@ def push_receipt(client: OdooClient, operation: Operation) -> dict:
     return {"picking": picking_id, "backorders": after["backorder_ids"]}
 
 
+# --- Delivery: what was picked, from which bins, in which lots and cartons; then validate
+
+
+def _package_model(client: OdooClient) -> str:
+    return "stock.package" if client.server_version >= (19, 0) else "stock.quant.package"
+
+
+def _packages(client: OdooClient, lines) -> dict[int, int]:
+    """Floor carton id → Odoo package id: found by name (an earlier try may have made them),
+    the missing ones created in one call."""
+    names = dict(
+        Package.objects.filter(pk__in={line["package"] for line in lines if line.get("package")}).values_list(
+            "pk", "barcode"
+        )
+    )
+    if not names:
+        return {}
+    model = _package_model(client)
+    found = {p["name"]: p["id"] for p in client.search_read(model, [["name", "in", sorted(names.values())]], ["name"])}
+    missing = sorted(set(names.values()) - set(found))
+    if missing:
+        found.update(zip(missing, client.create(model, [{"name": name} for name in missing]), strict=True))
+    return {pk: found[name] for pk, name in names.items()}
+
+
+def push_delivery(client: OdooClient, operation: Operation) -> dict:
+    """Payload: `picking` (Odoo id), `backorder` (bool), `lines` with `move` (Odoo move id),
+    product, quantity, `from` (the Floor bin it was picked from), lot and `package` (the carton)."""
+    picking_id, lines = operation.payload["picking"], operation.payload["lines"]
+    [picking] = client.read("stock.picking", [picking_id], ["state", "location_dest_id", "backorder_ids"]) or [None]
+    if picking is None:
+        raise NotMapped(_("The delivery is no longer in Odoo"))
+    if picking["state"] == "done":
+        return {"picking": picking_id, "backorders": picking["backorder_ids"]}  # an earlier try got through
+    if picking["state"] == "cancel":
+        raise NotMapped(_("The delivery was cancelled in Odoo"))
+    products = _products(lines)
+    sources = _odoo_ids(Location, {line["from"] for line in lines}, _("Locations"))
+    lots = _existing_lots(client, lines, products)
+    packages = _packages(client, lines)
+    wanted = []
+    for line in lines:
+        values = {
+            "move_id": line["move"],
+            "product_id": products[line["product"]][0],
+            "quantity": _number(line["quantity"]),
+            "location_id": sources[line["from"]],
+            "location_dest_id": picking["location_dest_id"][0],
+        }
+        if line.get("lot"):
+            values["lot_id"] = lots[line["lot"]]
+        if line.get("package"):
+            values["result_package_id"] = packages[line["package"]]
+        wanted.append(values)
+    _fill_lines(client, picking_id, wanted)
+    _validate(client, picking_id, backorder=operation.payload.get("backorder", True))
+    [after] = client.read("stock.picking", [picking_id], ["state", "backorder_ids"])
+    if after["state"] != "done":
+        raise OdooProtocolError(f"delivery {picking_id} is {after['state']} after validation")
+    return {"picking": picking_id, "backorders": after["backorder_ids"], "packages": sorted(packages.values())}
+
+
 PUSHERS = {
     Operation.Kind.INTERNAL: push_internal,
     Operation.Kind.RECEIPT: push_receipt,
+    Operation.Kind.DELIVERY: push_delivery,
 }
