@@ -220,6 +220,35 @@ def push_internal(client: OdooClient, operation: Operation) -> dict:
     return {"picking": picking_id}
 
 
+# --- Pickings Odoo already has (receipts, deliveries): read first, fill, validate, check
+
+
+class AlreadyDone(Exception):
+    def __init__(self, odoo_ids):
+        self.odoo_ids = odoo_ids
+
+
+def _open_picking(client: OdooClient, picking_id: int, fields: list[str], *, what: str) -> dict:
+    """The picking to fill, or AlreadyDone when an earlier try validated it (its answer lost)."""
+    [picking] = client.read("stock.picking", [picking_id], ["state", "backorder_ids", *fields]) or [None]
+    if picking is None:
+        raise NotMapped(_("The %(what)s is no longer in Odoo") % {"what": what})
+    if picking["state"] == "done":
+        raise AlreadyDone({"picking": picking_id, "backorders": picking["backorder_ids"]})
+    if picking["state"] == "cancel":
+        raise NotMapped(_("The %(what)s was cancelled in Odoo") % {"what": what})
+    return picking
+
+
+def _validate_filled(client: OdooClient, picking_id: int, wanted: list[dict], *, backorder: bool) -> dict:
+    _fill_lines(client, picking_id, wanted)
+    _validate(client, picking_id, backorder=backorder)
+    [after] = client.read("stock.picking", [picking_id], ["state", "backorder_ids"])
+    if after["state"] != "done":
+        raise OdooProtocolError(f"picking {picking_id} is {after['state']} after validation")
+    return {"picking": picking_id, "backorders": after["backorder_ids"]}
+
+
 # --- Receipt: fill the receipt Odoo already has with what was received, then validate
 
 
@@ -227,14 +256,10 @@ def push_receipt(client: OdooClient, operation: Operation) -> dict:
     """Payload: `picking` (Odoo id), `backorder` (bool), `lines` with `move` (Odoo move id),
     product, quantity, `to` (Floor location) and a lot (Floor id) or `lot_name` (a new lot)."""
     picking_id, lines = operation.payload["picking"], operation.payload["lines"]
-    fields = ["state", "location_id", "location_dest_id", "backorder_ids"]
-    [picking] = client.read("stock.picking", [picking_id], fields) or [None]
-    if picking is None:
-        raise NotMapped(_("The receipt is no longer in Odoo"))
-    if picking["state"] == "done":
-        return {"picking": picking_id, "backorders": picking["backorder_ids"]}  # an earlier try got through
-    if picking["state"] == "cancel":
-        raise NotMapped(_("The receipt was cancelled in Odoo"))
+    try:
+        picking = _open_picking(client, picking_id, ["location_id", "location_dest_id"], what=_("receipt"))
+    except AlreadyDone as done:
+        return done.odoo_ids
     products = _products(lines)
     destinations = {line["to"] for line in lines if line.get("to")}
     locations = _odoo_ids(Location, destinations, _("Locations")) if destinations else {}
@@ -256,12 +281,7 @@ def push_receipt(client: OdooClient, operation: Operation) -> dict:
         elif line.get("lot") or line.get("lot_name"):
             values["lot_name"] = line.get("lot_name") or lot_names[line["lot"]]
         wanted.append(values)
-    _fill_lines(client, picking_id, wanted)
-    _validate(client, picking_id, backorder=operation.payload.get("backorder", True))
-    [after] = client.read("stock.picking", [picking_id], ["state", "backorder_ids"])
-    if after["state"] != "done":
-        raise OdooProtocolError(f"receipt {picking_id} is {after['state']} after validation")
-    return {"picking": picking_id, "backorders": after["backorder_ids"]}
+    return _validate_filled(client, picking_id, wanted, backorder=operation.payload.get("backorder", True))
 
 
 # --- Delivery: what was picked, from which bins, in which lots and cartons; then validate
@@ -293,13 +313,10 @@ def push_delivery(client: OdooClient, operation: Operation) -> dict:
     """Payload: `picking` (Odoo id), `backorder` (bool), `lines` with `move` (Odoo move id),
     product, quantity, `from` (the Floor bin it was picked from), lot and `package` (the carton)."""
     picking_id, lines = operation.payload["picking"], operation.payload["lines"]
-    [picking] = client.read("stock.picking", [picking_id], ["state", "location_dest_id", "backorder_ids"]) or [None]
-    if picking is None:
-        raise NotMapped(_("The delivery is no longer in Odoo"))
-    if picking["state"] == "done":
-        return {"picking": picking_id, "backorders": picking["backorder_ids"]}  # an earlier try got through
-    if picking["state"] == "cancel":
-        raise NotMapped(_("The delivery was cancelled in Odoo"))
+    try:
+        picking = _open_picking(client, picking_id, ["location_dest_id"], what=_("delivery"))
+    except AlreadyDone as done:
+        return done.odoo_ids
     products = _products(lines)
     sources = _odoo_ids(Location, {line["from"] for line in lines}, _("Locations"))
     lots = _existing_lots(client, lines, products)
@@ -318,12 +335,8 @@ def push_delivery(client: OdooClient, operation: Operation) -> dict:
         if line.get("package"):
             values["result_package_id"] = packages[line["package"]]
         wanted.append(values)
-    _fill_lines(client, picking_id, wanted)
-    _validate(client, picking_id, backorder=operation.payload.get("backorder", True))
-    [after] = client.read("stock.picking", [picking_id], ["state", "backorder_ids"])
-    if after["state"] != "done":
-        raise OdooProtocolError(f"delivery {picking_id} is {after['state']} after validation")
-    return {"picking": picking_id, "backorders": after["backorder_ids"], "packages": sorted(packages.values())}
+    odoo_ids = _validate_filled(client, picking_id, wanted, backorder=operation.payload.get("backorder", True))
+    return {**odoo_ids, "packages": sorted(packages.values())}
 
 
 PUSHERS = {

@@ -5,21 +5,17 @@ from django.utils import timezone
 
 from floor.odoo import push
 from floor.odoo.models import Operation
-from floor.warehouse.models import Location, Package, Warehouse
+from floor.warehouse.models import Location, Package
 from tests import factories
+from tests.odoo.pushing import sent
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup(odoo_double, settings):
-    odoo = odoo_double
-    settings.ODOO_URL, settings.ODOO_DB = odoo.url, odoo.db
-    settings.ODOO_USER, settings.ODOO_API_KEY = odoo.login, odoo.api_key
-    [warehouse] = odoo.records("stock.warehouse", [], ["id", "lot_stock_id"])
-    wh = factories.warehouse()
-    Warehouse.objects.filter(pk=wh.pk).update(odoo_id=warehouse["id"])
-    wh.refresh_from_db()
+def setup(odoo, odoo_warehouse):
+    wh = odoo_warehouse
+    [warehouse] = odoo.records("stock.warehouse", [], ["lot_stock_id"])
     stock = factories.storage_bin(wh)
     Location.objects.filter(pk=stock.pk).update(odoo_id=warehouse["lot_stock_id"][0])
     return odoo, wh, stock, warehouse["lot_stock_id"][0]
@@ -41,13 +37,6 @@ def operation(odoo, wh, picking_id, picked, *, n=1):
         payload={"picking": picking_id, "backorder": True, "lines": lines},
         next_try_at=timezone.now(),
     )
-
-
-def sent(op):
-    push.send(op.pk)
-    op.refresh_from_db()
-    assert op.state == "sent", op.last_error
-    return op
 
 
 def test_a_packed_order_ships_in_its_carton(setup):

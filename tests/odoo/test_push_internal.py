@@ -7,26 +7,19 @@ import pytest
 from floor.ledger.models import Move
 from floor.odoo import outbox, push
 from floor.odoo.models import Operation
-from floor.warehouse.models import Warehouse
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def floor_in_odoo(odoo_double, settings):
+def floor_in_odoo(odoo, odoo_warehouse):
     """Floor master data carrying the ids Odoo gave it (as a pull would leave them)."""
-    double = odoo_double
-    settings.ODOO_URL, settings.ODOO_DB = double.url, double.db
-    settings.ODOO_USER, settings.ODOO_API_KEY = double.login, double.api_key
+    double, wh = odoo, odoo_warehouse
     shelf_a = double.seed_location("Shelf A", barcode="A-01-01")
     shelf_b = double.seed_location("Shelf B", barcode="B-01-01")
     item = double.seed_product("Floor Widget", default_code="FW-1", barcode="4006381333931")
     double.seed_stock(item, 10, location=shelf_a)
-    [warehouse] = double.records("stock.warehouse", [], ["id"])
-    wh = factories.warehouse()
-    Warehouse.objects.filter(pk=wh.pk).update(odoo_id=warehouse["id"])
-    wh.refresh_from_db()
     a, b = factories.storage_bin(wh, aisle="A"), factories.storage_bin(wh, aisle="B")
     type(a).objects.filter(pk=a.pk).update(odoo_id=shelf_a)
     type(b).objects.filter(pk=b.pk).update(odoo_id=shelf_b)

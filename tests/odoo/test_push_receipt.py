@@ -5,26 +5,15 @@ from django.utils import timezone
 
 from floor.odoo import push
 from floor.odoo.models import Operation
-from floor.warehouse.models import Warehouse
 from tests import factories
+from tests.odoo.pushing import sent
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def odoo(odoo_double, settings):
-    settings.ODOO_URL, settings.ODOO_DB = odoo_double.url, odoo_double.db
-    settings.ODOO_USER, settings.ODOO_API_KEY = odoo_double.login, odoo_double.api_key
-    return odoo_double
-
-
-@pytest.fixture
-def wh(odoo):
-    [warehouse] = odoo.records("stock.warehouse", [], ["id"])
-    wh = factories.warehouse()
-    Warehouse.objects.filter(pk=wh.pk).update(odoo_id=warehouse["id"])
-    wh.refresh_from_db()
-    return wh
+def wh(odoo_warehouse):
+    return odoo_warehouse
 
 
 def floor_product(odoo, name, **kw):
@@ -46,13 +35,6 @@ def receipt_operation(odoo, wh, picking_id, received, *, backorder=True, n=1):
         payload={"picking": picking_id, "backorder": backorder, "lines": lines},
         next_try_at=timezone.now(),
     )
-
-
-def sent(op):
-    push.send(op.pk)
-    op.refresh_from_db()
-    assert op.state == "sent", op.last_error
-    return op
 
 
 def test_a_full_receipt_is_validated_with_the_received_quantities(odoo, wh):
