@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from floor.accounts.roles import Role, has_role, roles_of
+from floor.odoo.models import Operation, SyncException
 from floor.picking.models import Order
 from floor.receiving.models import Receipt
 from floor.returns.models import Return
@@ -23,6 +24,24 @@ def work_for(user, warehouse) -> dict:
         if has_role(user, Role.INSPECTOR):
             returns = Return.objects.filter(warehouse=warehouse, state="expected").count()
             waiting.append({"title": _("Returns to inspect"), "count": returns})
+        if Role.SUPERVISOR in roles_of(user):
+            failed = Operation.objects.filter(warehouse=warehouse, state=Operation.State.FAILED).count()
+            changed = SyncException.objects.filter(warehouse=warehouse, resolved=False).count()
+            actions.append(
+                {
+                    "title": _("Odoo sync"),
+                    "hint": _("%(failed)s failed · %(changed)s changed in Odoo")
+                    % {"failed": failed, "changed": changed},
+                    "url": reverse("odoo:operations"),
+                }
+            )
+            actions.append(
+                {
+                    "title": _("Changes from Odoo"),
+                    "hint": _("Documents Odoo changed under way"),
+                    "url": reverse("odoo:exceptions"),
+                }
+            )
     actions.append(
         {"title": _("Labels"), "hint": _("Print bins, items, totes, badges"), "url": reverse("warehouse:labels")}
     )

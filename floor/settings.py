@@ -118,6 +118,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
     "sweep-odoo-outbox": {"task": "floor.odoo.tasks.sweep_outbox", "schedule": 30.0},
+    "pull-from-odoo": {"task": "floor.odoo.tasks.pull_from_odoo", "schedule": 60.0},
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -177,6 +178,9 @@ ODOO_PUSH_MAX_ATTEMPTS = env.int("ODOO_PUSH_MAX_ATTEMPTS", default=8)
 ODOO_PUSH_BACKOFF_SECONDS = env.int("ODOO_PUSH_BACKOFF_SECONDS", default=10)
 ODOO_PUSH_BACKOFF_CAP_SECONDS = env.int("ODOO_PUSH_BACKOFF_CAP_SECONDS", default=3600)
 ODOO_PUSH_LEASE_SECONDS = env.int("ODOO_PUSH_LEASE_SECONDS", default=120)
+# The pull re-reads this far behind its cursor: Odoo stamps write_date at a transaction's start,
+# so a slow transaction can commit records older than the newest already read.
+ODOO_PULL_OVERLAP_SECONDS = env.int("ODOO_PULL_OVERLAP_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,

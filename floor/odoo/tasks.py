@@ -17,3 +17,23 @@ def sweep_outbox() -> int:
     for operation_id in due:
         push_operation.delay(operation_id)
     return len(due)
+
+
+@shared_task(queue="odoo", ignore_result=True)
+def pull_from_odoo(full: bool = False) -> dict | None:
+    """Bring Odoo's changes over (beat, every minute). Odoo being away is no error here: the
+    next beat tries again."""
+    import logging
+
+    from floor.odoo.errors import OdooAuthError, OdooRetryableError
+    from floor.odoo.pull import pull
+
+    if not push.configured():
+        return None
+    try:
+        return pull(client=push.client(), full=full).as_dict()
+    except (OdooRetryableError, OdooAuthError) as error:
+        if isinstance(error, OdooAuthError):
+            push.forget_client()  # sign in afresh next time: the key may have been rotated
+        logging.getLogger(__name__).warning("pull from Odoo failed, the next beat tries again: %s", error)
+        return None

@@ -25,6 +25,9 @@ class Order(models.Model):
     priority = models.PositiveSmallIntegerField(_("priority"), default=0)
     state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
     odoo_id = models.IntegerField(null=True, blank=True, unique=True)
+    # Odoo changed or cancelled this while the floor was working on it: the pull kept Floor's
+    # lines and raised a SyncException; the floor shows a warning until a supervisor resolves it.
+    odoo_changed = models.BooleanField(_("changed in Odoo"), default=False)
 
     class Meta:
         ordering = ["-priority", "cutoff", "reference"]

@@ -14,6 +14,7 @@ class Return(models.Model):
         EXPECTED = "expected", _("Expected")
         INSPECTING = "inspecting", _("Inspecting")
         DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
 
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="returns")
     reference = models.CharField(_("reference"), max_length=64, unique=True)
@@ -22,6 +23,9 @@ class Return(models.Model):
     reason = models.CharField(_("reason given"), max_length=200, blank=True)
     state = models.CharField(max_length=12, choices=State.choices, default=State.EXPECTED)
     odoo_id = models.IntegerField(null=True, blank=True, unique=True)
+    # Odoo changed or cancelled this while the floor was working on it: the pull kept Floor's
+    # lines and raised a SyncException; the floor shows a warning until a supervisor resolves it.
+    odoo_changed = models.BooleanField(_("changed in Odoo"), default=False)
 
     class Meta:
         ordering = ["reference"]
@@ -35,6 +39,7 @@ class ReturnLine(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     expected = models.DecimalField(_("expected"), max_digits=12, decimal_places=3)
     inspected = models.DecimalField(_("inspected"), max_digits=12, decimal_places=3, default=Decimal(0))
+    odoo_move_id = models.IntegerField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.ret_id}: {self.expected} {self.product_id}"

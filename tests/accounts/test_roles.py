@@ -31,3 +31,13 @@ def test_the_home_screen_shows_the_work_waiting_for_a_receiver(client):
     assert "Receipts to receive" in content
     assert '<span class="count">1</span> Receipts to receive' in content
     assert "Orders to pick" not in content
+
+
+def test_a_supervisor_reaches_the_odoo_sync_pages_from_home(client):
+    wh = factories.warehouse()
+    client.force_login(factories.user(roles=["supervisor"], wh=wh))
+    home = client.get("/").content.decode()
+    assert "/odoo/operations/" in home and "/odoo/exceptions/" in home
+    assert "0 failed · 0 changed in Odoo" in home
+    client.force_login(factories.user(roles=["picker"], wh=wh))
+    assert "/odoo/operations/" not in client.get("/").content.decode()
