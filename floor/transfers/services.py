@@ -223,6 +223,7 @@ def cancel(*, transfer: Transfer) -> Outcome:
     return Outcome(transfer, _("Cancelled — nothing was moved"), "warning")
 
 
+@transaction.atomic
 def undo(*, actor, warehouse, key: str, device: str) -> Outcome:
     """Undo the last step: an item scan not yet moved, else the last move, by a reverse move."""
     transfer = open_transfer(actor=actor, warehouse=warehouse, lock=True)

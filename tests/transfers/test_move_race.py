@@ -44,3 +44,19 @@ def test_the_same_scan_sent_twice_at_once_moves_stock_once(postgres):
     assert sum("Moved 1" in body for body in bodies) == 1
     assert sum("sent twice" in body for body in bodies) == 1
     assert Move.objects.filter(to_location=b).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_undo_button_works_outside_a_test_transaction(postgres):
+    # Row locks need a transaction of the view's own: a test transaction would hide a missing one.
+    wh = factories.warehouse()
+    a, b = factories.storage_bin(wh, aisle="A"), factories.storage_bin(wh, aisle="B")
+    item = factories.product(gtin="4006381333931")
+    factories.stock(a, item, 5)
+    client = Client()
+    client.force_login(factories.user(roles=["picker"], wh=wh))
+    for code in (a.barcode, "4006381333931", b.barcode):
+        client.post("/move/scan", {"code": code, "key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+    undone = client.post("/move/undo", {"key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+    assert undone.status_code == 200 and b"back to" in undone.content
+    assert Move.objects.filter(reverses__isnull=False).count() == 1
