@@ -21,9 +21,7 @@ def pull_now(**options):
 
 
 def later(double, seconds=60):
-    """Move Odoo's clock `seconds` past every write_date it holds, as time passes between pulls.
-    (The double's reset stamps its seed data with the clock the test before left it at, so a
-    plain advance() may land before the seed's write_date.)"""
+    """Move Odoo's clock `seconds` past every write_date it holds, as time passes between pulls."""
     models = ("product.product", "product.template", "stock.location", "stock.lot", "stock.picking", "stock.move")
     stamps = [row["write_date"] for model in models for row in double.records(model, fields=["write_date"])]
     ahead = (datetime.fromisoformat(max(stamps)) - double.now()).total_seconds()

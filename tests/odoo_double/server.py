@@ -133,13 +133,13 @@ class OdooDouble:
         """Fresh database, faults, call log and credentials; sleeping faulted calls are abandoned."""
         self._interrupt_sleepers()
         with self._lock:
+            self._clock_offset = dt.timedelta()  # before seeding, so the seed is stamped with today's clock
             self.env = Env(self.version, self.now, model_classes(self.version))
             self.env.double_ids = {}
             self.ids = seed_mod.seed(self.env)
             self.faults.clear()
             self.internal_errors: list[str] = []  # tracebacks of the double's own bugs (answered as Odoo errors)
             self.password, self.api_key = self._initial_credentials
-            self._clock_offset = dt.timedelta()
             with self._log_lock:
                 self._calls: list[Call] = []
                 self._seq = 0
