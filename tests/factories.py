@@ -6,6 +6,7 @@ from decimal import Decimal
 from floor.accounts.services import enrol
 from floor.ledger.models import Move
 from floor.ledger.services import post
+from floor.warehouse.gtin import check_digit
 from floor.warehouse.models import Location, Lot, Product, ProductBarcode
 from floor.warehouse.services import add_bin, add_tote, add_zone, create_warehouse, virtual_location
 
@@ -14,8 +15,7 @@ _seq = itertools.count(1)
 
 def gtin13(body12: str) -> str:
     """A 12-digit body with its GS1 check digit."""
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body12))
-    return body12 + str((10 - total % 10) % 10)
+    return body12 + check_digit(body12)
 
 
 def warehouse(code="WH"):

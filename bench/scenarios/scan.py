@@ -17,11 +17,6 @@ LEDGER = True
 STOCK = 10
 
 
-def gtin13(body12: str) -> str:
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body12))
-    return body12 + str((10 - total % 10) % 10)
-
-
 def setup(base) -> list[dict]:
     from importlib import import_module
 
@@ -31,6 +26,7 @@ def setup(base) -> list[dict]:
     from floor.ledger import services as ledger
     from floor.ledger.models import Move
     from floor.warehouse import services as warehouse
+    from floor.warehouse.gtin import check_digit
     from floor.warehouse.models import Location, Product, ProductBarcode
 
     session_store = import_module(settings.SESSION_ENGINE).SessionStore
@@ -41,7 +37,8 @@ def setup(base) -> list[dict]:
         for n, user in enumerate(base.users, 1):
             bin_a = warehouse.add_bin(zone, aisle="BZ", bay=n, level=1)
             bin_b = warehouse.add_bin(zone, aisle="BZ", bay=n, level=2)
-            ean = gtin13(f"40099{n:07d}")
+            body = f"40099{n:07d}"
+            ean = body + check_digit(body)
             product, _ = Product.objects.get_or_create(sku=f"BENCH-{n:03d}", defaults={"name": f"Bench item {n}"})
             barcode, _ = ProductBarcode.objects.get_or_create(
                 code=ean.zfill(14), defaults={"product": product, "is_gtin": True}

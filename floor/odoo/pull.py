@@ -66,6 +66,7 @@ from floor.odoo.models import InternalPicking, InternalPickingLine, Operation, P
 from floor.picking.models import Order, OrderLine
 from floor.receiving.models import Receipt, ReceiptLine
 from floor.returns.models import Return, ReturnLine
+from floor.warehouse.gtin import valid as valid_check_digit
 from floor.warehouse.models import Location, Lot, Product, ProductBarcode, Warehouse
 from floor.warehouse.services import create_warehouse, virtual_location
 
@@ -202,17 +203,12 @@ def _digest(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
 
 
-def gtin_check_digit_ok(digits: str) -> bool:
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits[:-1])))
-    return (10 - total % 10) % 10 == int(digits[-1])
-
-
 def product_code(barcode) -> tuple[str, bool] | None:
     """(code as Floor stores it, is it a GTIN) for an Odoo product barcode; None for none."""
     code = str(barcode or "").strip()
     if not code:
         return None
-    if re.fullmatch(r"[0-9]{8}|[0-9]{12,14}", code) and gtin_check_digit_ok(code):
+    if re.fullmatch(r"[0-9]{8}|[0-9]{12,14}", code) and valid_check_digit(code):
         return code.zfill(14), True
     return code[:64], False
 

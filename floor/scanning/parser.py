@@ -26,6 +26,7 @@ from floor.picking.models import Order
 from floor.receiving.models import Receipt
 from floor.returns.models import Return
 from floor.scanning.errors import ScanRejected
+from floor.warehouse.gtin import valid as valid_check_digit
 from floor.warehouse.models import Location, Package, ProductBarcode, Tote
 
 
@@ -175,12 +176,6 @@ def _clean(raw: str) -> tuple[str, str]:
 # --- GTIN: EAN-8, UPC-E, UPC-A, EAN-13, GTIN-14
 
 
-def _check_digit_ok(digits: str) -> bool:
-    """The GS1 mod-10 check: weights 3, 1, 3... from the digit left of the check digit."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits[:-1])))
-    return (10 - total % 10) % 10 == int(digits[-1])
-
-
 def _gtin_candidates(code: str, symbology: str) -> list[str] | None:
     """The GTIN-14s an all-digit code of a GTIN's length can stand for, best first: [] when the
     check digit fits none, None when the code is not GTIN-shaped (or the symbology says GS1)."""
@@ -191,7 +186,7 @@ def _gtin_candidates(code: str, symbology: str) -> list[str] | None:
         # 8 digits starting 0/1 is UPC-E first; an EAN-8 with a valid check digit is kept as a second reading.
         with suppress(biip.ParseError):
             candidates.append(Upc.parse(code).as_upc_a().zfill(14))
-    if _check_digit_ok(code):
+    if valid_check_digit(code):
         candidates.append(code.zfill(14))
     return candidates
 

@@ -18,6 +18,7 @@ from floor.ledger.services import post
 from floor.picking.models import Order, OrderLine
 from floor.receiving.models import Receipt, ReceiptLine
 from floor.returns.models import Return, ReturnLine
+from floor.warehouse.gtin import check_digit
 from floor.warehouse.models import Location, Lot, Package, Product, ProductBarcode, Warehouse
 from floor.warehouse.services import (
     add_bin,
@@ -107,21 +108,15 @@ RETURN_REASONS = [
 ]
 
 
-def gs1_check_digit(body: str) -> str:
-    """The GS1 check digit (GTIN-8/12/13/14, SSCC): weights 3, 1, 3… from the right."""
-    total = sum(int(digit) * (3 if i % 2 == 0 else 1) for i, digit in enumerate(reversed(body)))
-    return str(-total % 10)
-
-
 def gtin13(item_reference: int) -> str:
     body = f"{COMPANY_PREFIX}{item_reference:05d}"
-    return body + gs1_check_digit(body)
+    return body + check_digit(body)
 
 
 def case_gtin14(unit_gtin13: str) -> str:
     """The GTIN of a case of the unit: indicator digit 1, the unit's body, a new check digit."""
     body = "1" + unit_gtin13[:12]
-    return body + gs1_check_digit(body)
+    return body + check_digit(body)
 
 
 @dataclass(frozen=True)

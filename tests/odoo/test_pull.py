@@ -7,9 +7,10 @@ import pytest
 
 from floor.odoo import pull as pull_module
 from floor.odoo.models import InternalPicking, PullCursor
-from floor.odoo.pull import gtin_check_digit_ok, own_location_code, product_code
+from floor.odoo.pull import own_location_code, product_code
 from floor.picking.models import Order
 from floor.receiving.models import Receipt
+from floor.warehouse import gtin
 from floor.warehouse.models import Location, Lot, Product, ProductBarcode, Warehouse
 from floor.warehouse.services import create_warehouse
 from tests.odoo.test_pull_support import connect, domain_of, later, pull_now
@@ -281,6 +282,6 @@ def test_codes_floor_makes_of_odoo_values():
     assert product_code("036000291452") == ("00036000291452", True)  # UPC-A
     assert product_code("4006381333932") == ("4006381333932", False)
     assert product_code("") is None and product_code(False) is None
-    assert gtin_check_digit_ok("10614141000415")
+    assert gtin.valid("10614141000415")
     assert own_location_code("WH/Stock/Étagère 3") == "WH-STOCK-ETAGERE-3"
     assert own_location_code("///") is None

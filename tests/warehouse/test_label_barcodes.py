@@ -4,7 +4,8 @@ import biip
 from hypothesis import given
 from hypothesis import strategies as st
 
-from floor.warehouse.demo import case_gtin14, gs1_check_digit, gtin13
+from floor.warehouse.demo import case_gtin14, gtin13
+from floor.warehouse.gtin import check_digit as gs1_check_digit
 from floor.warehouse.labels import barcode_svg, gtin_label
 from tests.warehouse import scan_svg
 
