@@ -418,19 +418,7 @@ class OdooDouble:
         params = (payload.get("params") or {}) if isinstance(payload, dict) else {}
         service, method = params.get("service"), params.get("method")
         args = list(params.get("args") or [])
-        call = Call(0, "jsonrpc", service or "?", method)
-        if service == "object" and method in ("execute_kw", "execute"):
-            call.model = args[3] if len(args) > 3 else None
-            call.method = args[4] if len(args) > 4 else None
-            rest = args[5:]
-            if method == "execute_kw":
-                call.args = list(rest[0]) if rest else []
-                call.kwargs = dict(rest[1]) if len(rest) > 1 and rest[1] else {}
-            else:
-                call.args = list(rest)
-            call.context = dict(call.kwargs.get("context") or {})
-        else:
-            call.args = args
+        call = _rpc_call("jsonrpc", service or "?", method, args)
         self._log(call)
         try:
             fault = self._apply_faults(call, handler)
@@ -605,19 +593,7 @@ class OdooDouble:
                                                  methodresponse=True))
             return
         params = list(params)
-        call = Call(0, "xmlrpc", service, method)
-        if service == "object" and method in ("execute_kw", "execute"):
-            call.model = params[3] if len(params) > 3 else None
-            call.method = params[4] if len(params) > 4 else None
-            rest = params[5:]
-            if method == "execute_kw":
-                call.args = list(rest[0]) if rest else []
-                call.kwargs = dict(rest[1]) if len(rest) > 1 and rest[1] else {}
-            else:
-                call.args = list(rest)
-            call.context = dict(call.kwargs.get("context") or {})
-        else:
-            call.args = params
+        call = _rpc_call("xmlrpc", service, method, params)
         self._log(call)
         try:
             fault = self._apply_faults(call, handler)
@@ -662,6 +638,25 @@ class OdooDouble:
 _HTML = ("<!doctype html>\n<html lang=en>\n<title>{code} {reason}</title>\n<h1>{reason}</h1>\n"
          "<p>{text}</p>\n")
 
+
+
+def _rpc_call(transport: str, service: str, method: str, args: list) -> Call:
+    """The call log entry for a JSON-RPC or XML-RPC request: execute_kw's model, method, args
+    and kwargs unpacked the same way for both transports."""
+    call = Call(0, transport, service, method)
+    if service == "object" and method in ("execute_kw", "execute"):
+        call.model = args[3] if len(args) > 3 else None
+        call.method = args[4] if len(args) > 4 else None
+        rest = args[5:]
+        if method == "execute_kw":
+            call.args = list(rest[0]) if rest else []
+            call.kwargs = dict(rest[1]) if len(rest) > 1 and rest[1] else {}
+        else:
+            call.args = list(rest)
+        call.context = dict(call.kwargs.get("context") or {})
+    else:
+        call.args = args
+    return call
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
