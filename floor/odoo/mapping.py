@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from floor.odoo.client import OdooClient
 from floor.odoo.errors import OdooProtocolError, OdooValidationError
 from floor.odoo.models import Operation
+from floor.returns.models import Return
 from floor.warehouse.models import Location, Lot, Package, Product
 
 LINE_FIELDS = ["product_id", "move_id", "lot_id", "lot_name", "quantity", "picked", "location_id", "location_dest_id"]
@@ -113,11 +114,12 @@ def _validate(client: OdooClient, picking_id: int, *, backorder: bool) -> None:
     raise OdooProtocolError("button_validate kept opening wizards")
 
 
-def _fill_lines(client: OdooClient, picking_id: int, wanted: list[dict]) -> None:
+def _fill_lines(client: OdooClient, picking_id: int, wanted: list[dict], extra: dict | None = None) -> None:
     """Make the picking's move lines say exactly what the floor did, in one write.
 
     `wanted`: dicts with move_id, product_id, quantity, location_id, location_dest_id and
     lot_id or lot_name. Existing lines of the same move are reused; extra ones are emptied.
+    `extra`: more picking values for the same write (Floor's reference in `origin`).
     """
     existing = client.search_read("stock.move.line", [["picking_id", "=", picking_id]], LINE_FIELDS)
     free: dict[int, list[int]] = {}
@@ -134,7 +136,7 @@ def _fill_lines(client: OdooClient, picking_id: int, wanted: list[dict]) -> None
             commands.append([0, 0, values])
     for leftover in (line_id for ids in free.values() for line_id in ids):
         commands.append([1, leftover, {"quantity": 0, "picked": True}])
-    client.write("stock.picking", [picking_id], {"move_line_ids": commands})
+    client.write("stock.picking", [picking_id], {**(extra or {}), "move_line_ids": commands})
 
 
 def _number(value) -> float:
@@ -240,8 +242,10 @@ def _open_picking(client: OdooClient, picking_id: int, fields: list[str], *, wha
     return picking
 
 
-def _validate_filled(client: OdooClient, picking_id: int, wanted: list[dict], *, backorder: bool) -> dict:
-    _fill_lines(client, picking_id, wanted)
+def _validate_filled(
+    client: OdooClient, picking_id: int, wanted: list[dict], *, backorder: bool, extra: dict | None = None
+) -> dict:
+    _fill_lines(client, picking_id, wanted, extra)
     _validate(client, picking_id, backorder=backorder)
     [after] = client.read("stock.picking", [picking_id], ["state", "backorder_ids"])
     if after["state"] != "done":
@@ -263,6 +267,14 @@ def push_receipt(client: OdooClient, operation: Operation) -> dict:
     products = _products(lines)
     destinations = {line["to"] for line in lines if line.get("to")}
     locations = _odoo_ids(Location, destinations, _("Locations")) if destinations else {}
+    wanted = _incoming(picking, lines, products, locations, move_of=lambda line: line["move"])
+    return _validate_filled(client, picking_id, wanted, backorder=operation.payload.get("backorder", True))
+
+
+def _incoming(picking: dict, lines, products, locations, *, move_of) -> list[dict]:
+    """Move-line values for goods coming in (a receipt, a return): from the picking's source into
+    the bin the floor put them in, or the picking's destination. A lot Odoo knows goes by id; a
+    new one by name, and Odoo makes it on validation."""
     known_lots = dict(
         Lot.objects.filter(pk__in={line["lot"] for line in lines if line.get("lot")}).values_list("pk", "odoo_id")
     )
@@ -270,7 +282,7 @@ def push_receipt(client: OdooClient, operation: Operation) -> dict:
     wanted = []
     for line in lines:
         values = {
-            "move_id": line["move"],
+            "move_id": move_of(line),
             "product_id": products[line["product"]][0],
             "quantity": _number(line["quantity"]),
             "location_id": picking["location_id"][0],
@@ -281,7 +293,7 @@ def push_receipt(client: OdooClient, operation: Operation) -> dict:
         elif line.get("lot") or line.get("lot_name"):
             values["lot_name"] = line.get("lot_name") or lot_names[line["lot"]]
         wanted.append(values)
-    return _validate_filled(client, picking_id, wanted, backorder=operation.payload.get("backorder", True))
+    return wanted
 
 
 # --- Delivery: what was picked, from which bins, in which lots and cartons; then validate
@@ -339,8 +351,218 @@ def push_delivery(client: OdooClient, operation: Operation) -> dict:
     return {**odoo_ids, "packages": sorted(packages.values())}
 
 
+# --- Inventory adjustment: the counted quantity on each quant, then apply
+
+
+def _lots_for_count(client: OdooClient, lines, products) -> dict[int, int]:
+    """Floor lot id → Odoo lot id; a lot found on the floor that Odoo has never seen is made,
+    all of them in one call (a count is how such stock comes to light)."""
+    names = _lot_names(lines)
+    if not names:
+        return {}
+    wanted = {(products[line["product"]][0], names[line["lot"]]) for line in lines if line.get("lot")}
+    found = client.search_read(
+        "stock.lot",
+        [["name", "in", sorted({name for _p, name in wanted})], ["product_id", "in", sorted({p for p, _n in wanted})]],
+        ["name", "product_id"],
+    )
+    by_key = {(lot["product_id"][0], lot["name"]): lot["id"] for lot in found}
+    missing = sorted(wanted - set(by_key))
+    if missing:
+        made = client.create("stock.lot", [{"product_id": product, "name": name} for product, name in missing])
+        by_key.update(zip(missing, made, strict=True))
+    return {
+        line["lot"]: by_key[(products[line["product"]][0], names[line["lot"]])] for line in lines if line.get("lot")
+    }
+
+
+def _counts_applied(client: OdooClient, reference: str, products) -> list[int]:
+    """The inventory moves an earlier try made. Floor names them after its reference (context
+    `inventory_name`, which Odoo puts in the move's reference; 19 may add the user after it)."""
+    found = client.search_read(
+        "stock.move",
+        [
+            ["is_inventory", "=", True],
+            ["product_id", "in", sorted({odoo_id for odoo_id, _uom in products.values()})],
+            ["reference", "like", reference],
+        ],
+        ["reference"],
+    )
+    return sorted(
+        move["id"] for move in found if move["reference"] == reference or move["reference"].startswith(f"{reference} (")
+    )
+
+
+def push_adjustment(client: OdooClient, operation: Operation) -> dict:
+    """Payload: `lines` with product, lot, `location` (the counted bin) and `counted`.
+
+    The count is written on the quants in one create (Odoo merges it into the quant that exists)
+    and applied in one call. A conflict (the quant moved in Odoo after a count was set there) is
+    settled with the floor's count: it is what the counter saw in the bin.
+    """
+    lines = operation.payload["lines"]
+    products = _products(lines)
+    applied = _counts_applied(client, operation.reference, products)
+    if applied:
+        return {"moves": applied}  # an earlier try got through; its answer was lost
+    locations = _odoo_ids(Location, {line["location"] for line in lines}, _("Locations"))
+    lots = _lots_for_count(client, lines, products)
+    context = {"inventory_mode": True, "inventory_name": operation.reference}
+    counts = []
+    for line in lines:
+        values = {
+            "product_id": products[line["product"]][0],
+            "location_id": locations[line["location"]],
+            "inventory_quantity": _number(line["counted"]),
+        }
+        if line.get("lot"):
+            values["lot_id"] = lots[line["lot"]]
+        counts.append(values)
+    quants = client.create("stock.quant", counts, context=context)
+    result = client.call("stock.quant", "action_apply_inventory", quants, context=context)
+    if isinstance(result, dict) and result.get("res_model") == "stock.inventory.conflict":
+        wizard_context = {**(result.get("context") or {}), **context}
+        [wizard] = client.create("stock.inventory.conflict", [{}], context=wizard_context)
+        client.call("stock.inventory.conflict", "action_keep_counted_quantity", [wizard], context=wizard_context)
+    elif result is not None:
+        raise OdooProtocolError(f"action_apply_inventory answered {type(result).__name__}")
+    return {"quants": sorted(set(quants))}
+
+
+# --- Return: Odoo's return wizard on the delivery (or the return Odoo already has), then validate
+
+
+def _floor_returns(client: OdooClient, operation: Operation, delivery_id: int) -> int | None:
+    """The return picking an earlier try of this operation made, if any.
+
+    Floor marks its return with its reference (origin) in the same write that fills the lines.
+    An earlier try may have been cut off between the wizard and that write: an open, unmarked
+    return of the same delivery that no other Floor document or operation owns is that one.
+    """
+    found = client.search_read("stock.picking", [["return_id", "=", delivery_id]], ["state", "origin"], order="id")
+    for picking in found:
+        if picking["origin"] == operation.reference:
+            return picking["id"]
+    candidates = [p for p in found if p["state"] not in ("done", "cancel")]
+    if not candidates:
+        return None
+    owned = set(Return.objects.filter(odoo_id__in=[p["id"] for p in candidates]).values_list("odoo_id", flat=True))
+    marked = set(
+        Operation.objects.filter(reference__in=[p["origin"] for p in candidates if p["origin"]]).values_list(
+            "reference", flat=True
+        )
+    )
+    orphans = [p["id"] for p in candidates if p["id"] not in owned and p["origin"] not in marked]
+    return orphans[0] if orphans else None
+
+
+def _create_return(client: OdooClient, delivery_id: int, lines, products) -> int:
+    """Run Odoo's return wizard for what came back: one quantity per item, on the first of the
+    delivery's moves of that item, nothing on the others. Returns the new return picking."""
+    context = {"active_id": delivery_id, "active_ids": [delivery_id], "active_model": "stock.picking"}
+    [wizard] = client.create("stock.return.picking", [{"picking_id": delivery_id}], context=context)
+    wizard_lines = client.search_read("stock.return.picking.line", [["wizard_id", "=", wizard]], ["product_id"])
+    returned: dict[int, Decimal] = {}
+    for line in lines:
+        odoo_product = products[line["product"]][0]
+        returned[odoo_product] = returned.get(odoo_product, Decimal(0)) + Decimal(line["quantity"])
+    commands = []
+    for wizard_line in sorted(wizard_lines, key=lambda row: row["id"]):
+        quantity = returned.pop(wizard_line["product_id"][0], Decimal(0))
+        commands.append([1, wizard_line["id"], {"quantity": float(quantity)}])
+    if returned:
+        raise NotMapped(_("Items that delivery did not ship came back: check the return against the order"))
+    client.write("stock.return.picking", [wizard], {"product_return_moves": commands})
+    method = "create_returns" if client.server_version < (18, 0) else "action_create_returns"
+    action = client.call("stock.return.picking", method, [wizard], context=context)
+    if not isinstance(action, dict) or not action.get("res_id"):
+        raise OdooProtocolError(f"{method} answered without the return picking")
+    return action["res_id"]
+
+
+def push_return(client: OdooClient, operation: Operation) -> dict:
+    """Payload: `picking` (the return Odoo already has) or `delivery` (the Odoo delivery the
+    goods came back from), `backorder` (bool, default no), and `lines` with product, quantity,
+    lot, `to` (the Floor location they were received into) and, with `picking`, `move`."""
+    payload, lines = operation.payload, operation.payload["lines"]
+    products = _products(lines)
+    extra = None
+    picking_id = payload.get("picking")
+    if not picking_id:
+        picking_id = _floor_returns(client, operation, payload["delivery"])
+        if picking_id is None:
+            picking_id = _create_return(client, payload["delivery"], lines, products)
+        extra = {"origin": operation.reference}
+    try:
+        picking = _open_picking(client, picking_id, ["location_id", "location_dest_id"], what=_("return"))
+    except AlreadyDone as done:
+        return done.odoo_ids
+    if all(line.get("move") for line in lines):
+        move_of = lambda line: line["move"]  # noqa: E731 - one-line lookups, side by side
+    else:
+        moves = client.search_read("stock.move", [["picking_id", "=", picking_id]], ["product_id"], order="id")
+        first_move = {}
+        for move in moves:
+            first_move.setdefault(move["product_id"][0], move["id"])
+        missing = [line["product"] for line in lines if products[line["product"]][0] not in first_move]
+        if missing:
+            raise NotMapped(_("The return in Odoo has no line for some items that came back"))
+        move_of = lambda line: first_move[products[line["product"]][0]]  # noqa: E731
+    destinations = {line["to"] for line in lines if line.get("to")}
+    locations = _odoo_ids(Location, destinations, _("Locations")) if destinations else {}
+    wanted = _incoming(picking, lines, products, locations, move_of=move_of)
+    return _validate_filled(client, picking_id, wanted, backorder=payload.get("backorder", False), extra=extra)
+
+
+# --- Scrap: one scrap order per line, made in one call and done in one call
+
+
+def push_scrap(client: OdooClient, operation: Operation) -> dict:
+    """Payload: `lines` with product, quantity, lot, `from` (the bin) and `to` (Floor's scrap
+    location, used when it is linked to Odoo; else Odoo's default: on 19 that is inventory loss).
+
+    The floor has already taken the goods out of the bin, so Odoo scraps them even when its own
+    quant is short (it may not have heard of an earlier move yet): do_scrap is what Odoo runs
+    when a person confirms its "insufficient quantity" warning, and it takes many scraps at once.
+    """
+    lines = operation.payload["lines"]
+    found = client.search_read("stock.scrap", [["origin", "=", operation.reference]], ["state"], order="id")
+    # The scraps were created in one call, and done in one: all of them exist, or none; all are done, or none.
+    if found and all(scrap["state"] == "done" for scrap in found):
+        return {"scraps": [scrap["id"] for scrap in found]}
+    if found:
+        scraps = [scrap["id"] for scrap in found]
+    else:
+        products = _products(lines)
+        bins = _odoo_ids(Location, {line["from"] for line in lines}, _("Locations"))
+        # Floor's scrap location goes to Odoo only when it is linked to one there.
+        scrap_ends = {line["to"] for line in lines if line.get("to")}
+        scrap_locations = dict(Location.objects.filter(pk__in=scrap_ends).values_list("pk", "odoo_id"))
+        lots = _existing_lots(client, lines, products)
+        orders = []
+        for line in lines:
+            values = {
+                "product_id": products[line["product"]][0],
+                "product_uom_id": products[line["product"]][1],
+                "scrap_qty": _number(line["quantity"]),
+                "location_id": bins[line["from"]],
+                "origin": operation.reference,
+            }
+            if line.get("lot"):
+                values["lot_id"] = lots[line["lot"]]
+            if scrap_locations.get(line.get("to")):
+                values["scrap_location_id"] = scrap_locations[line["to"]]
+            orders.append(values)
+        scraps = client.create("stock.scrap", orders)
+    client.call("stock.scrap", "do_scrap", scraps)
+    return {"scraps": scraps}
+
+
 PUSHERS = {
     Operation.Kind.INTERNAL: push_internal,
     Operation.Kind.RECEIPT: push_receipt,
     Operation.Kind.DELIVERY: push_delivery,
+    Operation.Kind.ADJUSTMENT: push_adjustment,
+    Operation.Kind.RETURN: push_return,
+    Operation.Kind.SCRAP: push_scrap,
 }

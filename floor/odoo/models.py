@@ -35,6 +35,11 @@ class Operation(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     odoo_ids = models.JSONField(default=dict, blank=True)
+    # A count sets an absolute quantity, so it must reach Odoo in the order it happened on the
+    # floor relative to the other operations on the same bin and item: the later one waits here.
+    waiting_for = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="waiting", verbose_name=_("waiting for")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -73,9 +73,58 @@ def _due(now) -> Q:
 
 
 def succeeded(operation: Operation, *, odoo_ids: dict) -> None:
+    from floor.odoo.tasks import push_operation
+
     operation.state, operation.sent_at, operation.last_error = State.SENT, timezone.now(), ""
     operation.odoo_ids, operation.lease_until, operation.next_try_at = odoo_ids, None, None
-    operation.save(update_fields=["state", "sent_at", "last_error", "odoo_ids", "lease_until", "next_try_at"])
+    operation.waiting_for = None
+    operation.save(
+        update_fields=["state", "sent_at", "last_error", "odoo_ids", "lease_until", "next_try_at", "waiting_for"]
+    )
+    # What waited for this one may go now, not at the next sweep.
+    waiting = list(operation.waiting.filter(state=State.PENDING).values_list("pk", flat=True))
+    if waiting:
+        Operation.objects.filter(pk__in=waiting).update(next_try_at=timezone.now())
+        for operation_id in waiting:
+            push_operation.delay(operation_id)
+
+
+def _touches(operation: Operation) -> set[tuple[int, int]]:
+    """The (location, item) pairs an operation changes in Odoo, from its payload (Floor ids)."""
+    pairs = set()
+    for line in operation.payload.get("lines", []):
+        for end in ("from", "to", "location"):
+            if line.get(end):
+                pairs.add((line[end], line["product"]))
+    return pairs
+
+
+def earlier_unsent(operation: Operation) -> Operation | None:
+    """An operation that must reach Odoo before this one, or None.
+
+    A count is absolute ("bin B holds 7"), so it must not overtake an earlier move of the same
+    item at the same bin, nor be overtaken by a later one: either would leave Odoo off by that
+    move. Every other kind adds or takes stock, and those commute, so they wait for counts only.
+    """
+    earlier = Operation.objects.filter(
+        warehouse_id=operation.warehouse_id,
+        pk__lt=operation.pk,
+        state__in=[State.PENDING, State.SENDING, State.FAILED],
+    ).order_by("pk")
+    if operation.kind != Operation.Kind.ADJUSTMENT:
+        earlier = earlier.filter(kind=Operation.Kind.ADJUSTMENT)
+    mine = _touches(operation)
+    return next((other for other in earlier.only("pk", "reference", "payload") if _touches(other) & mine), None)
+
+
+def wait(operation: Operation, *, behind: Operation) -> None:
+    """Put a claimed operation back without spending an attempt. `succeeded` wakes it; the sweep
+    looks again after a minute too, in case that wake-up was missed."""
+    operation.state, operation.lease_until, operation.waiting_for = State.PENDING, None, behind
+    operation.attempts = max(operation.attempts - 1, 0)
+    operation.next_try_at = timezone.now() + timedelta(seconds=60)
+    operation.last_error = ""
+    operation.save(update_fields=["state", "lease_until", "waiting_for", "attempts", "next_try_at", "last_error"])
 
 
 def failed(operation: Operation, *, error: str, retry: bool) -> None:

@@ -43,6 +43,10 @@ def send(operation_id: int) -> None:
     operation = outbox.claim(operation_id)
     if operation is None:
         return
+    behind = outbox.earlier_unsent(operation)
+    if behind is not None:
+        outbox.wait(operation, behind=behind)
+        return
     try:
         odoo_ids = mapping.push(client(), operation)
     except (OdooRetryableError, OdooAuthError) as error:

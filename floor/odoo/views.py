@@ -16,7 +16,8 @@ from floor.odoo.push import configured
 def operations(request):
     """What the floor has told Odoo, and what waits: failed pushes first, each with a retry."""
     state = request.GET.get("state", Operation.State.FAILED)
-    listed = Operation.objects.filter(warehouse=request.warehouse, state=state).order_by("-created_at")[:100]
+    listed = Operation.objects.filter(warehouse=request.warehouse, state=state).select_related("waiting_for")
+    listed = listed.order_by("-created_at")[:100]
     counts = dict(Operation.objects.filter(warehouse=request.warehouse).values_list("state").annotate(n=Count("pk")))
     return render(
         request,

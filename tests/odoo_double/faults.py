@@ -15,6 +15,7 @@ KINDS = {
     "access_denied",       # refuse the credentials (AccessDenied / JSON-2 401), nothing applied
     "serialization_failure",  # psycopg2.errors.SerializationFailure after Odoo's own retries, nothing applied
     "error",               # raise an Odoo exception `name` with `message`, nothing applied
+    "meanwhile",           # run `action(double)` first (someone else working in Odoo), then answer normally
 }
 
 
@@ -31,6 +32,7 @@ class Fault:
     commit: bool = True
     name: str = "odoo.exceptions.UserError"
     message: str = "Injected error"
+    action: object = None
     hits: int = 0
     calls: list = field(default_factory=list)
 
@@ -69,7 +71,8 @@ class Faults:
             for fault in list(self.active):
                 if fault.exhausted or not fault.matches(transport, service, model, method):
                     continue
-                if fault.kind != "latency" and any(f.kind != "latency" for f in fired):
+                if fault.kind not in ("latency", "meanwhile") and any(
+                        f.kind not in ("latency", "meanwhile") for f in fired):
                     continue
                 fault.hits += 1
                 fault.calls.append(seq)

@@ -180,6 +180,10 @@ class OdooDouble:
     def commit_then_drop(self, **match) -> Fault:
         return self.inject("commit_then_drop", **match)
 
+    def meanwhile(self, action, **match) -> Fault:
+        """Before the matching call, `action(double)` runs: another person working in Odoo."""
+        return self.inject("meanwhile", action=action, **match)
+
     def drop(self, **match) -> Fault:
         return self.inject("drop", **match)
 
@@ -394,8 +398,12 @@ class OdooDouble:
         fired = self.faults.take(call.transport, call.service, call.model, call.method, call.seq)
         generation = self._generation
         delay = self.faults.latency_per_call + sum(f.seconds for f in fired if f.kind == "latency")
-        decisive = next((f for f in fired if f.kind != "latency"), None)
+        decisive = next((f for f in fired if f.kind not in ("latency", "meanwhile")), None)
         call.faults = [f.kind for f in fired]
+        for fault in fired:
+            if fault.kind == "meanwhile":
+                with self._lock:
+                    fault.action(self)
         if decisive is not None and decisive.kind == "timeout":
             delay += decisive.seconds
         if delay > 0:

@@ -572,24 +572,29 @@ class StockQuant(Model):
             for rid in ids:
                 self.table[rid].update(inventory_quantity=0.0, inventory_diff_quantity=0.0)
 
-    def _apply(self, rid, counted: float, keep_count: bool = False):
+    def _apply(self, rid, counted: float, keep_count: bool = False, ctx=None):
         """Make the quant hold `counted` through a done inventory move, as action_apply_inventory does
-        (`keep_count`: leave a pending count on the quant alone, for seeding stock)."""
+        (`keep_count`: leave a pending count on the quant alone, for seeding stock). Odoo names the
+        move after the context's `inventory_name` when there is one (stock.quant
+        _get_inventory_move_values); 19 keeps it in the move's own `inventory_name` field too."""
         env = self.env
         rec = self.table[rid]
         diff = _q(counted - rec.get("quantity", 0.0))
         inv_loc = env.double_ids["inventory_loss"]
         src, dst = (inv_loc, rec["location_id"]) if diff > 0 else (rec["location_id"], inv_loc)
         moves = env["stock.move"]
-        name = "Product Quantity Updated" if abs(diff) > EPS else "Product Quantity Confirmed"
+        given = (ctx or {}).get("inventory_name")
+        name = given or ("Product Quantity Updated" if abs(diff) > EPS else "Product Quantity Confirmed")
         vals = {"product_id": rec["product_id"], "product_uom_qty": abs(diff), "location_id": src,
                 "location_dest_id": dst, "state": "done", "is_inventory": True, "picked": True,
                 "company_id": 1, "date": env.now_str(), "procure_method": "make_to_stock",
                 "product_uom": env["product.product"].table[rec["product_id"]].get("uom_id", 1)}
         if "name" in moves.schema.fields:
             vals["name"] = name
+        if "inventory_name" in moves.schema.fields:
+            vals["inventory_name"] = name
         mid = moves.new(vals)
-        if env.version >= "19.0":
+        if env.version >= "19.0" and not given:
             name = f"{name} ({env['res.users'].display_name_of(env.uid)})"
         moves.table[mid]["reference"] = name
         env["stock.move.line"].new({
@@ -620,7 +625,7 @@ class StockQuant(Model):
         for rid in ids:
             rec = self.table[rid]
             if rec.get("inventory_quantity_set"):
-                self._apply(rid, rec.get("inventory_quantity", 0.0))
+                self._apply(rid, rec.get("inventory_quantity", 0.0), ctx=ctx)
         return None
 
     @rpc()
@@ -646,7 +651,7 @@ class StockInventoryConflict(Model):
             for qid in self.value(self.table[wid], "quant_ids"):
                 rec = quants.table[qid]
                 if rec.get("inventory_quantity_set"):
-                    quants._apply(qid, rec.get("inventory_quantity", 0.0))
+                    quants._apply(qid, rec.get("inventory_quantity", 0.0), ctx=ctx)
         return None
 
     @rpc()
@@ -661,7 +666,7 @@ class StockInventoryConflict(Model):
                 counted = rec.get("inventory_quantity", 0.0)
                 if qid in to_fix:
                     counted = rec.get("quantity", 0.0) + rec.get("inventory_diff_quantity", 0.0)
-                quants._apply(qid, counted)
+                quants._apply(qid, counted, ctx=ctx)
         return None
 
 
@@ -1690,9 +1695,9 @@ class StockScrap(Model):
 
     @rpc()
     def rpc_do_scrap(self, ids, ctx):
+        # As Odoo's do_scrap: no state check, so calling it on a done scrap scraps again.
         for sid in self.browse_checked(ids):
-            if self.table[sid].get("state") != "done":
-                self.do_scrap(sid)
+            self.do_scrap(sid)
         return True
 
 
