@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "floor.accounts",
     "floor.transfers",
     "floor.receiving",
+    "floor.putaway",
     "floor.picking",
     "floor.returns",
     "floor.odoo",
@@ -178,6 +179,9 @@ ODOO_PUSH_MAX_ATTEMPTS = env.int("ODOO_PUSH_MAX_ATTEMPTS", default=8)
 ODOO_PUSH_BACKOFF_SECONDS = env.int("ODOO_PUSH_BACKOFF_SECONDS", default=10)
 ODOO_PUSH_BACKOFF_CAP_SECONDS = env.int("ODOO_PUSH_BACKOFF_CAP_SECONDS", default=3600)
 ODOO_PUSH_LEASE_SECONDS = env.int("ODOO_PUSH_LEASE_SECONDS", default=120)
+# A receipt validated short in Odoo leaves a backorder for what is still expected (True), or
+# closes short (False). The receiving flow may decide per receipt ("nothing more is coming").
+ODOO_RECEIPT_BACKORDER = env.bool("ODOO_RECEIPT_BACKORDER", default=True)
 # The pull re-reads this far behind its cursor: Odoo stamps write_date at a transaction's start,
 # so a slow transaction can commit records older than the newest already read.
 ODOO_PULL_OVERLAP_SECONDS = env.int("ODOO_PULL_OVERLAP_SECONDS", default=30)

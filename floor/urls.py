@@ -11,6 +11,8 @@ urlpatterns = [
     path("scan/", include("floor.scanning.urls")),
     path("warehouse/", include("floor.warehouse.urls")),
     path("move/", include("floor.transfers.urls")),
+    path("receive/", include("floor.receiving.urls")),
+    path("putaway/", include("floor.putaway.urls")),
     path("odoo/", include("floor.odoo.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

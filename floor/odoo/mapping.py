@@ -8,6 +8,7 @@ does not grow with the number of lines: all line values go in one `write` of one
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from floor.odoo.client import OdooClient
@@ -257,8 +258,9 @@ def _validate_filled(
 
 
 def push_receipt(client: OdooClient, operation: Operation) -> dict:
-    """Payload: `picking` (Odoo id), `backorder` (bool), `lines` with `move` (Odoo move id),
-    product, quantity, `to` (Floor location) and a lot (Floor id) or `lot_name` (a new lot)."""
+    """Payload: `picking` (Odoo id), `backorder` (bool; absent: the ODOO_RECEIPT_BACKORDER setting),
+    `lines` with `move` (Odoo move id), product, quantity, `to` (Floor location) and a lot (Floor
+    id) or `lot_name` (a new lot)."""
     picking_id, lines = operation.payload["picking"], operation.payload["lines"]
     try:
         picking = _open_picking(client, picking_id, ["location_id", "location_dest_id"], what=_("receipt"))
@@ -268,7 +270,10 @@ def push_receipt(client: OdooClient, operation: Operation) -> dict:
     destinations = {line["to"] for line in lines if line.get("to")}
     locations = _odoo_ids(Location, destinations, _("Locations")) if destinations else {}
     wanted = _incoming(picking, lines, products, locations, move_of=lambda line: line["move"])
-    return _validate_filled(client, picking_id, wanted, backorder=operation.payload.get("backorder", True))
+    backorder = operation.payload.get("backorder")
+    if backorder is None:
+        backorder = settings.ODOO_RECEIPT_BACKORDER
+    return _validate_filled(client, picking_id, wanted, backorder=backorder)
 
 
 def _incoming(picking: dict, lines, products, locations, *, move_of) -> list[dict]:

@@ -89,6 +89,16 @@ class Product(models.Model):
     zone = models.ForeignKey(
         Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", limit_choices_to={"kind": "view"}
     )
+    # Its own bin, where putaway always sends it (a fast mover's pick face); none for most items.
+    fixed_bin = models.ForeignKey(
+        Location,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "storage"},
+        verbose_name=_("fixed bin"),
+    )
     active = models.BooleanField(default=True)
     odoo_id = models.IntegerField(null=True, blank=True, unique=True)
     odoo_uom_id = models.IntegerField(null=True, blank=True)

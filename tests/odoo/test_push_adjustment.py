@@ -156,9 +156,11 @@ def test_a_count_waits_for_an_earlier_move_of_that_item_in_that_bin(setup):
     op.refresh_from_db()
     assert op.state == "pending" and op.waiting_for_id == earlier.pk and op.attempts == 0
     assert odoo.on_hand(odoo_id, shelf_id) == 10.0
-    sent(earlier)  # its success wakes the count
+    sent(earlier)
     op.refresh_from_db()
-    assert op.state == "sent" and op.waiting_for_id is None
+    assert op.next_try_at <= timezone.now()  # its success made the count due again at once
+    op = sent(op)
+    assert op.waiting_for_id is None
     assert odoo.on_hand(odoo_id, shelf_id) == 6.0
 
 
@@ -191,7 +193,8 @@ def test_a_later_move_waits_for_the_count_before_it(setup):
     sent(free)  # another item in the same bin does not wait
     sent(op)
     later.refresh_from_db()
-    assert later.state == "sent"
+    assert later.next_try_at <= timezone.now()
+    sent(later)
     assert odoo.on_hand(odoo_id, shelf_id) == 2.0
 
 

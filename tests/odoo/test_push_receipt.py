@@ -21,7 +21,7 @@ def floor_product(odoo, name, **kw):
     return odoo_id, factories.product(odoo_id=odoo_id, odoo_uom_id=1, tracking=kw.get("tracking", "none"))
 
 
-def receipt_operation(odoo, wh, picking_id, received, *, backorder=True, n=1):
+def receipt_operation(odoo, wh, picking_id, received, *, backorder=None, n=1):
     """`received`: (floor product, quantity, extra line fields) per line, in the picking's move order."""
     moves = odoo.records("stock.move", [["picking_id", "=", picking_id]], ["id"])
     lines = [
@@ -32,7 +32,7 @@ def receipt_operation(odoo, wh, picking_id, received, *, backorder=True, n=1):
         kind=Operation.Kind.RECEIPT,
         warehouse=wh,
         reference=f"FLOOR-RCPT-{n}",
-        payload={"picking": picking_id, "backorder": backorder, "lines": lines},
+        payload={"picking": picking_id, "lines": lines, **({} if backorder is None else {"backorder": backorder})},
         next_try_at=timezone.now(),
     )
 
@@ -60,11 +60,21 @@ def test_a_short_receipt_makes_a_backorder_for_the_rest(odoo, wh):
     )
 
 
-def test_a_short_receipt_closes_short_when_the_setting_says_no_backorder(odoo, wh):
+def test_a_short_receipt_closes_short_when_the_setting_says_no_backorder(odoo, wh, settings):
+    settings.ODOO_RECEIPT_BACKORDER = False
     odoo_id, product = floor_product(odoo, "Widget")
     picking = odoo.seed_receipt(lines=[(odoo_id, 10)], origin="PO-3")
-    op = sent(receipt_operation(odoo, wh, picking, [(product, 6, {})], backorder=False))
+    op = sent(receipt_operation(odoo, wh, picking, [(product, 6, {})]))
     assert op.odoo_ids["backorders"] == [] and odoo.on_hand(odoo_id) == 6.0
+    assert odoo.records("stock.picking", [["backorder_id", "=", picking]], ["id"]) == []
+
+
+def test_the_floor_can_close_one_receipt_short_whatever_the_setting(odoo, wh, settings):
+    settings.ODOO_RECEIPT_BACKORDER = True
+    odoo_id, product = floor_product(odoo, "Widget")
+    picking = odoo.seed_receipt(lines=[(odoo_id, 10)], origin="PO-3B")
+    op = sent(receipt_operation(odoo, wh, picking, [(product, 6, {})], backorder=False))
+    assert op.odoo_ids["backorders"] == []
 
 
 def test_a_lot_received_on_the_floor_becomes_a_lot_in_odoo(odoo, wh):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PutawayConfig(AppConfig):
+    name = "floor.putaway"
+    label = "putaway"

@@ -1,0 +1,1 @@
+"""Putaway: goods received at input taken to the bin Floor suggests."""
