@@ -74,9 +74,12 @@ def bench_users(warehouse: Warehouse, count: int) -> list:
         ],
         ignore_conflicts=True,
     )
-    picker, _ = Group.objects.get_or_create(name=Role.PICKER.value)
+    # Each bench scanner may pick, receive and put away: the scenarios share the same people.
+    groups = [Group.objects.get_or_create(name=role.value)[0] for role in (Role.PICKER, Role.RECEIVER)]
     membership = user_model.groups.through
-    membership.objects.bulk_create([membership(user=user, group=picker) for user in users], ignore_conflicts=True)
+    membership.objects.bulk_create(
+        [membership(user=user, group=group) for user in users for group in groups], ignore_conflicts=True
+    )
     return list(user_model.objects.filter(username__in=names).select_related("profile").order_by("username"))
 
 

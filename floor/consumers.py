@@ -1,8 +1,15 @@
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from floor import events
+
+# What a scanner may watch live, and who may: the document must be in the person's warehouse.
+WATCHABLE = {"receipt"}
+MAX_WATCHED = 4
 
 
 class FloorConsumer(AsyncJsonWebsocketConsumer):
-    """Live updates for a signed-in person: the events of their warehouse."""
+    """Live updates for a signed-in person: their own events, and the documents they watch."""
 
     async def connect(self):
         user = self.scope["user"]
@@ -10,16 +17,41 @@ class FloorConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         self.group = f"floor.{user.pk}"
+        self.watching: set[str] = set()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            for name in self.watching:
+                await self.channel_layer.group_discard(name, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "ping":
             await self.send_json({"type": "pong"})
+        elif content.get("type") == "watch":
+            await self._watch(str(content.get("document", "")))
+
+    async def _watch(self, document: str):
+        model, _sep, pk = document.partition(":")
+        if model not in WATCHABLE or not pk.isdigit():
+            return
+        name = events.group(model, int(pk))
+        if name in self.watching or not await self._may_watch(model, int(pk)):
+            return
+        if len(self.watching) >= MAX_WATCHED:  # a screen watches one or two: drop the oldest
+            await self.channel_layer.group_discard(self.watching.pop(), self.channel_name)
+        self.watching.add(name)
+        await self.channel_layer.group_add(name, self.channel_name)
+
+    @database_sync_to_async
+    def _may_watch(self, model: str, pk: int) -> bool:
+        from floor.accounts.models import Profile
+        from floor.receiving.models import Receipt
+
+        warehouse = Profile.objects.filter(user=self.scope["user"]).values_list("warehouse", flat=True).first()
+        return warehouse is not None and Receipt.objects.filter(pk=pk, warehouse_id=warehouse).exists()
 
     async def floor_event(self, event):
         await self.send_json(event["data"])

@@ -12,7 +12,10 @@ from floor.returns.models import Return
 
 def work_for(user, warehouse) -> dict:
     """Cards the person can open, and counts of what waits for their roles."""
-    actions = [{"title": _("Move stock"), "hint": _("Bin to bin"), "url": reverse("transfers:move")}]
+    actions = []
+    if has_role(user, Role.RECEIVER):
+        actions.append({"title": _("Receive"), "hint": _("Receipts at the dock"), "url": reverse("receiving:receive")})
+    actions.append({"title": _("Move stock"), "hint": _("Bin to bin"), "url": reverse("transfers:move")})
     waiting = []
     if warehouse is not None:
         if has_role(user, Role.RECEIVER):

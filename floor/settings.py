@@ -179,6 +179,10 @@ ODOO_PUSH_MAX_ATTEMPTS = env.int("ODOO_PUSH_MAX_ATTEMPTS", default=8)
 ODOO_PUSH_BACKOFF_SECONDS = env.int("ODOO_PUSH_BACKOFF_SECONDS", default=10)
 ODOO_PUSH_BACKOFF_CAP_SECONDS = env.int("ODOO_PUSH_BACKOFF_CAP_SECONDS", default=3600)
 ODOO_PUSH_LEASE_SECONDS = env.int("ODOO_PUSH_LEASE_SECONDS", default=120)
+# Receiving: how far over the expected quantity a line may go before a supervisor must approve
+# (0.10 = 10 %), and whether an item not on the receipt may be taken in with their approval.
+RECEIVING_OVER_TOLERANCE = env.float("RECEIVING_OVER_TOLERANCE", default=0.10)
+RECEIVING_ALLOW_UNEXPECTED = env.bool("RECEIVING_ALLOW_UNEXPECTED", default=False)
 # A receipt validated short in Odoo leaves a backorder for what is still expected (True), or
 # closes short (False). The receiving flow may decide per receipt ("nothing more is coming").
 ODOO_RECEIPT_BACKORDER = env.bool("ODOO_RECEIPT_BACKORDER", default=True)

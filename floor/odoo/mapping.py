@@ -130,7 +130,7 @@ def _fill_lines(client: OdooClient, picking_id: int, wanted: list[dict], extra: 
     commands = []
     for values in wanted:
         values = {**values, "picked": True}
-        reusable = free.get(values["move_id"])
+        reusable = free.get(values.get("move_id"))
         if reusable:
             commands.append([1, reusable.pop(0), values])
         else:
@@ -259,8 +259,9 @@ def _validate_filled(
 
 def push_receipt(client: OdooClient, operation: Operation) -> dict:
     """Payload: `picking` (Odoo id), `backorder` (bool; absent: the ODOO_RECEIPT_BACKORDER setting),
-    `lines` with `move` (Odoo move id), product, quantity, `to` (Floor location) and a lot (Floor
-    id) or `lot_name` (a new lot)."""
+    `lines` with `move` (Odoo move id; none for an item the receipt did not expect), product,
+    quantity, `to` (Floor location), a lot (Floor id) or `lot_name` (a new lot), and `package`
+    (the pallet's licence plate, Floor id)."""
     picking_id, lines = operation.payload["picking"], operation.payload["lines"]
     try:
         picking = _open_picking(client, picking_id, ["location_id", "location_dest_id"], what=_("receipt"))
@@ -268,12 +269,22 @@ def push_receipt(client: OdooClient, operation: Operation) -> dict:
         return done.odoo_ids
     products = _products(lines)
     destinations = {line["to"] for line in lines if line.get("to")}
-    locations = _odoo_ids(Location, destinations, _("Locations")) if destinations else {}
-    wanted = _incoming(picking, lines, products, locations, move_of=lambda line: line["move"])
+    locations = _linked(destinations)
+    wanted = _incoming(picking, lines, products, locations, move_of=lambda line: line.get("move"))
+    packages = _packages(client, lines)
+    for values, line in zip(wanted, lines, strict=True):
+        if line.get("package"):
+            values["result_package_id"] = packages[line["package"]]
     backorder = operation.payload.get("backorder")
     if backorder is None:
         backorder = settings.ODOO_RECEIPT_BACKORDER
     return _validate_filled(client, picking_id, wanted, backorder=backorder)
+
+
+def _linked(locations) -> dict[int, int]:
+    """Floor locations → Odoo's, for those linked to one. Goods coming in to a Floor area Odoo
+    does not model (a one-step warehouse's input) land in the picking's own destination."""
+    return dict(Location.objects.filter(pk__in=set(locations), odoo_id__isnull=False).values_list("pk", "odoo_id"))
 
 
 def _incoming(picking: dict, lines, products, locations, *, move_of) -> list[dict]:
@@ -287,12 +298,13 @@ def _incoming(picking: dict, lines, products, locations, *, move_of) -> list[dic
     wanted = []
     for line in lines:
         values = {
-            "move_id": move_of(line),
             "product_id": products[line["product"]][0],
             "quantity": _number(line["quantity"]),
             "location_id": picking["location_id"][0],
             "location_dest_id": locations.get(line.get("to")) or picking["location_dest_id"][0],
         }
+        if move_of(line):  # none for an item the receipt did not expect: Odoo adds a move for it
+            values["move_id"] = move_of(line)
         if line.get("lot") and known_lots.get(line["lot"]):
             values["lot_id"] = known_lots[line["lot"]]
         elif line.get("lot") or line.get("lot_name"):
@@ -514,7 +526,7 @@ def push_return(client: OdooClient, operation: Operation) -> dict:
             raise NotMapped(_("The return in Odoo has no line for some items that came back"))
         move_of = lambda line: first_move[products[line["product"]][0]]  # noqa: E731
     destinations = {line["to"] for line in lines if line.get("to")}
-    locations = _odoo_ids(Location, destinations, _("Locations")) if destinations else {}
+    locations = _linked(destinations)
     wanted = _incoming(picking, lines, products, locations, move_of=move_of)
     return _validate_filled(client, picking_id, wanted, backorder=payload.get("backorder", False), extra=extra)
 

@@ -2,10 +2,11 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from floor.warehouse.models import Lot, Product, Warehouse
+from floor.warehouse.models import Location, Lot, Package, Product, Warehouse
 
 
 class Receipt(models.Model):
@@ -26,6 +27,10 @@ class Receipt(models.Model):
     # Odoo changed or cancelled this while the floor was working on it: the pull kept Floor's
     # lines and raised a SyncException; the floor shows a warning until a supervisor resolves it.
     odoo_changed = models.BooleanField(_("changed in Odoo"), default=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["expected_date", "reference"]
@@ -42,5 +47,80 @@ class ReceiptLine(models.Model):
     received = models.DecimalField(_("received"), max_digits=12, decimal_places=3, default=Decimal(0))
     odoo_move_id = models.IntegerField(null=True, blank=True)
 
+    class Meta:
+        indexes = [models.Index(fields=["receipt", "product"], name="receiptline_product")]
+
     def __str__(self):
         return f"{self.receipt_id}: {self.expected} {self.product_id}"
+
+
+class ReceiptScan(models.Model):
+    """Goods counted in at the dock, one scan at a time; append-only. Undo writes a reversal
+    (`reverses`), so what was scanned, by whom and what was taken back stays on record. Stock
+    moves only when the receipt is closed."""
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="scans")
+    line = models.ForeignKey(ReceiptLine, on_delete=models.PROTECT, related_name="scans")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    destination = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    damage = models.CharField(_("damage"), max_length=100, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    device = models.CharField(max_length=64, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approval = models.CharField(_("approved"), max_length=200, blank=True)
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["receipt", "actor", "-id"], name="receiptscan_person_latest")]
+
+    def __str__(self):
+        return f"{self.receipt_id}: {self.quantity} × {self.product_id}"
+
+
+class Receiving(models.Model):
+    """One receiver's place in the work: the receipt open on their scanner, where goods go now,
+    and a scan that waits for one more thing (where it goes, its lot or serial, a supervisor, a
+    damage reason)."""
+
+    class Waiting(models.TextChoices):
+        NOTHING = "", _("Nothing")
+        WHERE = "where", _("Where it goes")
+        LOT = "lot", _("Lot")
+        SERIAL = "serial", _("Serial number")
+        APPROVAL = "approval", _("A supervisor")
+
+    actor = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    receipt = models.ForeignKey(Receipt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    destination = models.ForeignKey(Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    package = models.ForeignKey(Package, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Units the next item scan stands for (a case typed in); None: the barcode says (1, or its count).
+    next_quantity = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    # The next item scanned is damaged, for this reason: it goes to quarantine.
+    damage = models.CharField(max_length=100, blank=True)
+    closing = models.BooleanField(default=False)  # the close summary is on screen
+    # The scan that waits, as far as it got.
+    waiting = models.CharField(max_length=10, choices=Waiting.choices, blank=True, default="")
+    product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    line = models.ForeignKey(ReceiptLine, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    lot_name = models.CharField(max_length=64, blank=True)
+    expiry = models.DateField(null=True, blank=True)
+    quantity = models.DecimalField(max_digits=12, decimal_places=3, default=Decimal(0))
+    approval = models.CharField(max_length=200, blank=True)  # what the supervisor is asked to approve
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Receiving by {self.actor_id}"
+
+    def forget_item(self):
+        self.waiting, self.product, self.line, self.lot_name, self.expiry = "", None, None, "", None
+        self.quantity, self.approval, self.approver = Decimal(0), "", None

@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401 - the receiving views come next
+from django.urls import path
+
+from floor.receiving import views
 
 app_name = "receiving"
-urlpatterns = []
+urlpatterns = [
+    path("", views.receive, name="receive"),
+    path("scan", views.scan, name="scan"),
+    path("open/<int:receipt_id>", views.open_receipt, name="open"),
+    path("leave", views.leave, name="leave"),
+    path("quantity", views.quantity, name="quantity"),
+    path("damaged", views.damaged, name="damaged"),
+    path("approve", views.approve, name="approve"),
+    path("undo", views.undo, name="undo"),
+    path("close", views.close, name="close"),
+    path("lines", views.lines, name="lines"),
+]

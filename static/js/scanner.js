@@ -434,13 +434,15 @@
     ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path);
     ws.onopen = function () {
       wsOpened = true; wsDown = false; wsDelay = 1000;
-      showNet(); retryNow(true); ping();
+      watched = {};  // a new connection watches nothing yet
+      showNet(); retryNow(true); ping(); watchAll();
     };
     ws.onmessage = function (e) {
       var m;
       try { m = JSON.parse(e.data); } catch (err) { return; }
       if (m.type === 'pong') { clearTimeout(pongTimer); return; }
       document.dispatchEvent(new CustomEvent('floor:event', { detail: m }));
+      if (m.type === 'changed' && String(m.by) !== body.getAttribute('data-user')) changedElsewhere(m.document);
     };
     ws.onclose = function (e) {
       clearTimeout(pingTimer); clearTimeout(pongTimer);
@@ -452,6 +454,24 @@
       wsDelay = Math.min(wsDelay * 2, 30000);
     };
   }
+  /* Documents on screen that others work on too ([data-watch="receipt:12"]): the server tells
+     when someone else changed one, and the element asks for its fresh self (hx-trigger="floor:changed"). */
+  var watched = {};
+  function watchAll() {
+    if (!ws || ws.readyState !== 1) return;
+    var els = document.querySelectorAll('[data-watch]');
+    for (var i = 0; i < els.length; i++) {
+      var doc = els[i].getAttribute('data-watch');
+      if (!watched[doc]) { watched[doc] = true; ws.send(JSON.stringify({ type: 'watch', document: doc })); }
+    }
+  }
+  function changedElsewhere(doc) {
+    var els = document.querySelectorAll('[data-watch]');
+    for (var i = 0; i < els.length; i++) {
+      if (els[i].getAttribute('data-watch') === doc && window.htmx) window.htmx.trigger(els[i], 'floor:changed');
+    }
+  }
+  document.addEventListener('htmx:afterSettle', watchAll);
   function ping() {
     clearTimeout(pingTimer);
     pingTimer = setTimeout(function () {

@@ -38,3 +38,44 @@ def test_a_signed_in_scanner_hears_pong_and_its_own_events():
         return connected, pong, event
 
     assert async_to_sync(run)() == (True, {"type": "pong"}, {"say": "hi"})
+
+
+def test_a_receiver_sees_another_receivers_scan_on_the_receipt_they_both_have_open():
+    import uuid
+
+    from channels.db import database_sync_to_async
+    from django.test import Client
+
+    from floor.receiving.models import Receipt, ReceiptLine
+
+    wh = factories.warehouse()
+    item = factories.product(gtin="4006381333931")
+    receipt = Receipt.objects.create(warehouse=wh, reference="WH/IN/LIVE")
+    ReceiptLine.objects.create(receipt=receipt, product=item, expected=5)
+    watcher, other = factories.user(roles=["receiver"], wh=wh), factories.user(roles=["receiver"], wh=wh)
+    stranger = factories.user(roles=["receiver"], wh=factories.warehouse("W2"))
+
+    def other_scans():
+        client = Client()
+        client.force_login(other)
+        for code in ("WH/IN/LIVE", "4006381333931"):
+            client.post("/receive/scan", {"code": code, "key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+
+    async def run():
+        ws, outsider = communicator(watcher), communicator(stranger)
+        await ws.connect()
+        await outsider.connect()
+        for socket in (ws, outsider):
+            await socket.send_json_to({"type": "watch", "document": f"receipt:{receipt.pk}"})
+            await socket.send_json_to({"type": "ping"})  # answered after the watch is handled
+            await socket.receive_json_from(timeout=2)
+        await database_sync_to_async(other_scans)()
+        event = await ws.receive_json_from(timeout=2)
+        nothing = await outsider.receive_nothing(timeout=0.3)
+        await ws.disconnect()
+        await outsider.disconnect()
+        return event, nothing
+
+    event, nothing = async_to_sync(run)()
+    assert event == {"type": "changed", "document": f"receipt:{receipt.pk}", "by": other.pk}
+    assert nothing  # a receipt of another warehouse is not theirs to watch

@@ -111,3 +111,33 @@ def test_odoo_calls_per_receipt_are_the_same_for_1_and_100_lines(odoo, wh):
         counts[size if n else 0] = odoo.call_count() - before
     # Read the picking, read its lines, one write, validate, read the outcome.
     assert counts[1] == counts[100] == 5, counts
+
+
+def test_a_pallet_and_an_item_the_receipt_did_not_expect_reach_odoo(odoo, wh):
+    from floor.warehouse.models import Package
+
+    expected_id, expected = floor_product(odoo, "Widget")
+    surprise_id, surprise = floor_product(odoo, "Gadget")
+    picking = odoo.seed_receipt(lines=[(expected_id, 10)], origin="PO-LP")
+    pallet = Package.objects.create(barcode="123456789012345675")
+    [move] = odoo.records("stock.move", [["picking_id", "=", picking]], ["id"])
+    op = sent(
+        Operation.objects.create(
+            kind=Operation.Kind.RECEIPT,
+            warehouse=wh,
+            reference="FLOOR-RCPT-LP",
+            payload={
+                "picking": picking,
+                "lines": [
+                    {"move": move["id"], "product": expected.pk, "quantity": "10", "lot": None, "package": pallet.pk},
+                    {"move": None, "product": surprise.pk, "quantity": "2", "lot": None, "package": pallet.pk},
+                ],
+            },
+            next_try_at=timezone.now(),
+        )
+    )
+    assert odoo.on_hand(expected_id) == 10.0 and odoo.on_hand(surprise_id) == 2.0
+    [package] = odoo.records(odoo.package_model, [["name", "=", pallet.barcode]], ["id"])
+    lines = odoo.records("stock.move.line", [["picking_id", "=", picking]], ["result_package_id"])
+    assert {line["result_package_id"][0] for line in lines} == {package["id"]}
+    assert op.odoo_ids["picking"] == picking

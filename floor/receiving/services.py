@@ -1,0 +1,698 @@
+"""Receiving at the dock: open a receipt, scan items in (lot and expiry may come on a second
+label), scan where they go (the input area or a pallet's licence plate), close.
+
+Scans are tallied on the receipt's lines under a row lock, so receivers working one receipt
+together never overshoot it; the stock moves (vendor → where it was put) and the one receipt
+operation for Odoo are posted when the receipt is closed.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from floor import events
+from floor.accounts.models import Profile
+from floor.accounts.roles import Role, has_role
+from floor.ledger import services as ledger
+from floor.ledger.models import Move, Quant
+from floor.odoo import outbox
+from floor.odoo.models import Operation
+from floor.receiving.models import Receipt, ReceiptLine, ReceiptScan, Receiving
+from floor.scanning.errors import ScanRejected
+from floor.scanning.parser import Command, Kind, Scan
+from floor.scanning.replay import first_time
+from floor.warehouse.models import Location, Lot, Package, Product
+from floor.warehouse.quantities import plain, qty
+from floor.warehouse.services import location_of_kind, virtual_location
+
+Waiting = Receiving.Waiting
+OPEN_STATES = (Receipt.State.OPEN, Receipt.State.RECEIVING)
+# Where goods may be received into: the dock and the input area.
+RECEIVING_KINDS = (Location.Kind.INPUT, Location.Kind.DOCK)
+DAMAGE_REASONS = {
+    "crushed": _("Crushed or broken"),
+    "wet": _("Wet or stained"),
+    "opened": _("Opened or tampered"),
+    "expired": _("Expired or short-dated"),
+    "other": _("Other damage"),
+}
+MAX_PIN_TRIES = 3
+
+
+@dataclass
+class Outcome:
+    session: Receiving
+    message: str = ""
+    sound: str = "ok"  # ok | line | document | warning | supervisor
+    line: ReceiptLine | None = None  # the line just touched: shown on top
+    recorded: "ReceiptScan | None" = None  # the scan just recorded: what Undo would take back
+
+
+# --- The person's place in the work
+
+
+def session_for(*, actor, warehouse, lock: bool = False) -> Receiving:
+    sessions = Receiving.objects.select_related("receipt", "destination", "package", "product", "line")
+    if lock:
+        sessions = sessions.select_for_update(of=("self",))
+    session = sessions.filter(actor=actor).first()
+    if session is None:
+        Receiving.objects.bulk_create([Receiving(actor=actor, warehouse=warehouse)], ignore_conflicts=True)
+        session = sessions.get(actor=actor)
+    if session.warehouse_id != warehouse.pk:  # moved to another warehouse: start afresh there
+        session.warehouse, session.receipt, session.destination, session.package = warehouse, None, None, None
+        session.forget_item()
+        session.save()
+    return session
+
+
+def open_receipts(warehouse, *, limit: int = 30):
+    """Today's work: receipts still open, due today or earlier first."""
+    today = timezone.localdate()
+    return (
+        Receipt.objects.filter(warehouse=warehouse, state__in=OPEN_STATES)
+        .filter(Q(expected_date__lte=today) | Q(expected_date=None))
+        .order_by("expected_date", "reference")[:limit]
+    )
+
+
+def progress(receipt: Receipt) -> dict:
+    totals = receipt.lines.aggregate(expected=Sum("expected"), received=Sum("received"))
+    return {"expected": totals["expected"] or Decimal(0), "received": totals["received"] or Decimal(0)}
+
+
+def last_touched(session: Receiving) -> ReceiptLine | None:
+    if session.receipt_id is None:
+        return None
+    scan = (
+        ReceiptScan.objects.filter(receipt_id=session.receipt_id, actor_id=session.actor_id)
+        .select_related("line__product", "line__lot")
+        .order_by("-id")
+        .first()
+    )
+    return scan.line if scan else None
+
+
+def _lock_receipt(session: Receiving) -> Receipt:
+    """The receipt, locked (the pull and a close lock it too, receipt first, then its lines)."""
+    receipt = Receipt.objects.select_for_update().get(pk=session.receipt_id)
+    if receipt.state not in OPEN_STATES:
+        session.receipt = None
+        session.forget_item()
+        session.save()
+        state = receipt.get_state_display().lower()
+        raise ScanRejected(
+            _("%(ref)s is %(state)s — scan another receipt") % {"ref": receipt.reference, "state": state}
+        )
+    return receipt
+
+
+# --- Scans
+
+
+@transaction.atomic
+def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> Outcome:
+    session = session_for(actor=actor, warehouse=warehouse, lock=True)
+    if not first_time(key=key, actor=actor, flow="receive", raw=scan.raw):
+        return Outcome(session, _("Already counted — that scan was sent twice"), "warning")
+    if scan.kind == Kind.COMMAND:
+        return _command(session, scan, key=key, device=device)
+    if scan.kind == Kind.DOCUMENT:
+        return _open(session, scan)
+    if session.receipt_id is None:
+        raise ScanRejected(_("Scan a receipt first (scanned %(code)s)") % {"code": scan.code})
+    if session.closing:
+        session.closing = False
+        session.save(update_fields=["closing", "updated_at"])
+    if session.waiting == Waiting.APPROVAL:
+        return _approver(session, scan)
+    if session.waiting in (Waiting.LOT, Waiting.SERIAL):
+        return _second_label(session, scan, device=device)
+    if _is_destination(scan):
+        return _destination(session, scan, device=device)
+    if scan.product_id is not None:
+        if session.waiting == Waiting.WHERE:
+            raise ScanRejected(
+                _("Scan where %(sku)s goes first — the input area or a pallet (scanned %(code)s)")
+                % {"sku": session.product.sku, "code": scan.code}
+            )
+        return _item(session, scan, device=device)
+    if scan.kind == Kind.GS1 and (scan.lot or scan.serial or scan.expiry):
+        raise ScanRejected(_("Scan the item first, then its lot label"))
+    raise ScanRejected(_("Scan an item of %(ref)s (scanned %(code)s)") % {"ref": session.receipt, "code": scan.code})
+
+
+def _command(session: Receiving, scan: Scan, *, key: str, device: str) -> Outcome:
+    if scan.command == Command.UNDO:
+        return _undo(session)
+    if scan.command == Command.CANCEL:
+        return _cancel(session)
+    if scan.command == Command.DONE:
+        if session.receipt_id is None:
+            raise ScanRejected(_("Scan a receipt first"))
+        if session.closing:
+            return _close(session, device=device)
+        session.closing = True
+        session.save(update_fields=["closing", "updated_at"])
+        return Outcome(session, _("Check the summary, then scan DONE again to close"), "warning")
+    raise ScanRejected(_("%(command)s does nothing here") % {"command": scan.command})
+
+
+def _open(session: Receiving, scan: Scan) -> Outcome:
+    document = scan.document
+    if document.model != "receipt":
+        raise ScanRejected(_("%(ref)s is not a receipt") % {"ref": document.reference})
+    receipt = Receipt.objects.filter(pk=document.id).first()
+    if receipt is None or receipt.warehouse_id != session.warehouse_id:
+        raise ScanRejected(_("%(ref)s is not a receipt of this warehouse") % {"ref": document.reference})
+    if receipt.state not in OPEN_STATES:
+        state = receipt.get_state_display().lower()
+        raise ScanRejected(
+            _("%(ref)s is %(state)s — scan another receipt") % {"ref": receipt.reference, "state": state}
+        )
+    return _start(session, receipt)
+
+
+def _start(session: Receiving, receipt: Receipt) -> Outcome:
+    if session.receipt_id != receipt.pk:
+        session.receipt, session.package, session.next_quantity, session.damage = receipt, None, None, ""
+        session.destination = location_of_kind(session.warehouse, Location.Kind.INPUT)
+    session.forget_item()
+    session.closing = False
+    session.save()
+    return Outcome(session, _("Receiving %(ref)s") % {"ref": receipt.reference})
+
+
+@transaction.atomic
+def open_receipt(*, actor, warehouse, receipt_id: int) -> Outcome:
+    """From the list on screen, rather than by its barcode."""
+    session = session_for(actor=actor, warehouse=warehouse, lock=True)
+    receipt = Receipt.objects.filter(pk=receipt_id, warehouse=warehouse, state__in=OPEN_STATES).first()
+    if receipt is None:
+        raise ScanRejected(_("That receipt is no longer open"))
+    return _start(session, receipt)
+
+
+@transaction.atomic
+def leave(*, actor, warehouse) -> Outcome:
+    """Back to the list; what was scanned stays on the receipt."""
+    session = session_for(actor=actor, warehouse=warehouse, lock=True)
+    session.receipt, session.package, session.next_quantity, session.damage, session.closing = (
+        None,
+        None,
+        None,
+        "",
+        False,
+    )
+    session.forget_item()
+    session.save()
+    return Outcome(session)
+
+
+# --- Items
+
+
+def _item(session: Receiving, scan: Scan, *, device: str) -> Outcome:
+    receipt = _lock_receipt(session)
+    quantity = session.next_quantity or scan.quantity
+    if quantity <= 0:
+        raise ScanRejected(_("Quantity must be more than zero"))
+    line = _line_for(receipt, scan.product_id, scan.lot)
+    product = line.product if line is not None else Product.objects.get(pk=scan.product_id)
+    session.forget_item()
+    session.product, session.line, session.quantity, session.expiry = product, line, quantity, scan.expiry
+    session.lot_name = (scan.serial if product.tracking == Product.Tracking.SERIAL else scan.lot) or ""
+    if line is None:
+        if not settings.RECEIVING_ALLOW_UNEXPECTED:
+            raise ScanRejected(
+                _("%(sku)s is not on %(ref)s — set it aside") % {"sku": product.sku, "ref": receipt.reference}
+            )
+        session.approval = _("%(sku)s is not on %(ref)s") % {"sku": product.sku, "ref": receipt.reference}
+    elif product.tracking == Product.Tracking.SERIAL and quantity != 1:
+        raise ScanRejected(_("One scan per serial-numbered unit — scan each unit's serial"))
+    return _next_step(session, receipt, device=device, line_fresh=True)
+
+
+def _line_for(receipt: Receipt, product_id: int, lot_name: str | None) -> ReceiptLine | None:
+    """The line the item counts against: the one expecting its lot, else one with no lot set,
+    else any line of that item. Locked: two receivers tally one line in turn."""
+    lines = list(
+        ReceiptLine.objects.select_for_update(of=("self",))
+        .select_related("product", "lot")
+        .filter(receipt=receipt, product_id=product_id)
+        .order_by("pk")
+    )
+    if not lines:
+        return None
+    if lot_name:
+        for line in lines:
+            if line.lot_id and line.lot.name == lot_name:
+                return line
+    return next((line for line in lines if line.lot_id is None), lines[0])
+
+
+def _next_step(session: Receiving, receipt: Receipt, *, device: str, line_fresh: bool = False) -> Outcome:
+    """Ask for what the waiting scan still lacks, in order; record it when nothing is missing.
+    Runs under the receipt's lock, with the line read afresh: another receiver may have
+    tallied it while this scan waited for its lot, its place or a supervisor."""
+    product = session.product
+    if session.line_id is not None and not line_fresh:
+        session.line = ReceiptLine.objects.select_for_update().get(pk=session.line_id)
+    if product.tracking != Product.Tracking.NONE and not session.lot_name:
+        serial = product.tracking == Product.Tracking.SERIAL
+        session.waiting = Waiting.SERIAL if serial else Waiting.LOT
+        session.save()
+        what = _("serial number") if serial else _("lot")
+        return Outcome(session, _("Scan the %(what)s label of %(sku)s") % {"what": what, "sku": product.sku}, "warning")
+    if product.tracking == Product.Tracking.SERIAL:
+        _check_serial(receipt, product, session.lot_name)
+    if session.approver_id is None:
+        needs = session.approval or _over_tolerance(session.line, session.quantity, product)
+        if needs:
+            session.waiting, session.approval = Waiting.APPROVAL, needs
+            session.save()
+            return Outcome(session, _("%(why)s — a supervisor must approve") % {"why": needs}, "supervisor")
+    if session.destination_id is None and session.package_id is None and not session.damage:
+        session.waiting = Waiting.WHERE
+        session.save()
+        return Outcome(session, _("Scan where it goes — the input area or a pallet"), "warning")
+    return _record(session, receipt, device=device)
+
+
+def _over_tolerance(line: ReceiptLine | None, quantity: Decimal, product: Product) -> str:
+    if line is None:
+        return ""
+    allowed = line.expected * (1 + Decimal(str(settings.RECEIVING_OVER_TOLERANCE)))
+    after = line.received + quantity
+    if after <= allowed:
+        return ""
+    return _("%(after)s of %(expected)s %(sku)s is over the limit") % {
+        "after": qty(after),
+        "expected": qty(line.expected),
+        "sku": product.sku,
+    }
+
+
+def _check_serial(receipt: Receipt, product: Product, serial: str) -> None:
+    in_receipt = (
+        ReceiptScan.objects.filter(receipt=receipt, product=product, lot__name=serial, reverses=None)
+        .exclude(reversal__isnull=False)
+        .exists()
+    )
+    in_stock = Quant.objects.filter(product=product, lot__name=serial, quantity__gt=0).exclude(
+        location__kind__in=Location.VIRTUAL_KINDS
+    )
+    if in_receipt or in_stock.exists():
+        raise ScanRejected(
+            _("Serial %(serial)s of %(sku)s is already received") % {"serial": serial, "sku": product.sku}
+        )
+
+
+def as_label(*, actor, raw: str) -> Scan | None:
+    """A code Floor does not know, read as the lot or serial the person's scan waits for: vendors
+    print them as plain barcodes too. None when nothing waits for one."""
+    code = raw.strip()
+    waiting = Receiving.objects.filter(actor=actor).values_list("waiting", flat=True).first()
+    if waiting not in (Waiting.LOT, Waiting.SERIAL) or not code or len(code) > 64 or not code.isprintable():
+        return None
+    label = {"serial": code} if waiting == Waiting.SERIAL else {"lot": code}
+    return Scan(raw=raw, code=code, kind=Kind.GS1, **label)
+
+
+def _second_label(session: Receiving, scan: Scan, *, device: str) -> Outcome:
+    """The lot (and expiry) or the serial of the item waiting, from a label of its own, or from
+    the item's full GS1 label scanned again."""
+    product = session.product
+    if scan.kind == Kind.COMMAND:  # pragma: no cover - commands are handled before
+        raise ScanRejected(_("Scan the lot label"))
+    same_item = scan.product_id in (None, product.pk)
+    name = scan.serial if session.waiting == Waiting.SERIAL else scan.lot
+    if scan.kind != Kind.GS1 or not same_item or not name:
+        what = _("serial number") if session.waiting == Waiting.SERIAL else _("lot")
+        raise ScanRejected(
+            _("Scan the %(what)s label of %(sku)s (scanned %(code)s)")
+            % {"what": what, "sku": product.sku, "code": scan.code}
+        )
+    receipt = _lock_receipt(session)
+    session.lot_name, session.waiting = name, ""
+    session.expiry = scan.expiry or session.expiry
+    if session.line_id is not None:  # the lot may point at another line of the item
+        session.line = _line_for(receipt, product.pk, name)
+    return _next_step(session, receipt, device=device)
+
+
+# --- Where it goes
+
+
+def _is_destination(scan: Scan) -> bool:
+    return scan.kind in (Kind.LOCATION, Kind.PACKAGE) or (scan.kind == Kind.GS1 and scan.sscc and not scan.gtin)
+
+
+def _destination(session: Receiving, scan: Scan, *, device: str) -> Outcome:
+    if scan.kind == Kind.LOCATION:
+        location = Location.objects.filter(pk=scan.location_id).first()
+        if location is None or location.warehouse_id != session.warehouse_id or location.kind not in RECEIVING_KINDS:
+            raise ScanRejected(_("Receive into the input area or a pallet — not %(code)s") % {"code": scan.code})
+        session.destination, session.package = location, None
+        message = _("Into %(where)s") % {"where": location.name}
+    else:
+        package = _package(scan)
+        elsewhere = Quant.objects.filter(package=package, quantity__gt=0).exclude(
+            location__kind__in=RECEIVING_KINDS, location__warehouse=session.warehouse
+        )
+        if elsewhere.exists():
+            raise ScanRejected(_("Pallet %(lp)s is already in stock — use a new licence plate") % {"lp": package})
+        session.package = package
+        if session.destination_id is None:
+            session.destination = location_of_kind(session.warehouse, Location.Kind.INPUT)
+        message = _("Onto pallet %(lp)s") % {"lp": package.barcode}
+    if session.waiting == Waiting.WHERE:
+        session.waiting = ""
+        return _next_step(session, _lock_receipt(session), device=device)
+    session.save()
+    return Outcome(session, message)
+
+
+def _package(scan: Scan) -> Package:
+    if scan.package_id is not None:
+        return Package.objects.get(pk=scan.package_id)
+    package, _created = Package.objects.get_or_create(barcode=scan.sscc)
+    return package
+
+
+# --- Recording
+
+
+def _record(session: Receiving, receipt: Receipt, *, device: str) -> Outcome:
+    product, quantity = session.product, session.quantity
+    line = session.line
+    if line is None:  # not on the receipt, and a supervisor let it in
+        line = ReceiptLine.objects.create(receipt=receipt, product=product, expected=Decimal(0))
+    lot = None
+    if product.tracking != Product.Tracking.NONE:
+        lot, created = Lot.objects.get_or_create(
+            product=product, name=session.lot_name, defaults={"expiry_date": session.expiry}
+        )
+        if not created and session.expiry and lot.expiry_date is None:
+            lot.expiry_date = session.expiry
+            lot.save(update_fields=["expiry_date"])
+    destination, package = session.destination, session.package
+    if session.damage:
+        destination, package = _quarantine(session), None
+    recorded = ReceiptScan.objects.create(
+        receipt=receipt,
+        line=line,
+        product=product,
+        lot=lot,
+        quantity=quantity,
+        destination=destination,
+        package=package,
+        damage=session.damage,
+        actor_id=session.actor_id,
+        device=device[:64],
+        approved_by=session.approver,
+        approval=session.approval if session.approver_id else "",
+    )
+    ReceiptLine.objects.filter(pk=line.pk).update(received=F("received") + quantity)
+    line.received += quantity
+    if receipt.state == Receipt.State.OPEN:
+        receipt.state = Receipt.State.RECEIVING
+        receipt.save(update_fields=["state"])
+    damaged = session.damage
+    session.forget_item()
+    session.next_quantity, session.damage = None, ""
+    session.save()
+    events.changed("receipt", receipt.pk, by=session.actor_id)
+    where = destination.name if package is None else package.barcode
+    counted = {"qty": qty(quantity), "sku": product.sku, "got": qty(line.received), "of": qty(line.expected)}
+    if damaged:
+        return Outcome(
+            session,
+            _("Damaged: %(qty)s × %(sku)s to quarantine") % {"qty": qty(quantity), "sku": product.sku},
+            "warning",
+            line,
+            recorded,
+        )
+    sound = "line" if line.received == line.expected else "ok"
+    message = _("%(qty)s × %(sku)s — %(got)s of %(of)s") % counted
+    return Outcome(session, f"{message} · {where}", sound, line, recorded)
+
+
+def _quarantine(session: Receiving) -> Location:
+    location = location_of_kind(session.warehouse, Location.Kind.QUARANTINE)
+    if location is None:
+        raise ScanRejected(_("This warehouse has no quarantine area — ask a supervisor"))
+    return location
+
+
+# --- Supervisor approval: their badge scanned on this device, then their PIN
+
+
+def _approver(session: Receiving, scan: Scan) -> Outcome:
+    if scan.kind != Kind.BADGE:
+        raise ScanRejected(
+            _("%(why)s — a supervisor must scan their badge (or scan CANCEL)") % {"why": session.approval},
+            sound="supervisor",
+        )
+    profile = Profile.objects.select_related("user").filter(badge=scan.badge).first()
+    if profile is None or not has_role(profile.user, Role.SUPERVISOR) or profile.warehouse_id != session.warehouse_id:
+        raise ScanRejected(
+            _("That badge cannot approve here — a supervisor of this warehouse must"), sound="supervisor"
+        )
+    # A supervisor who is receiving may approve their own scan: it is on record as theirs.
+    session.approver = profile.user
+    session.save()
+    return Outcome(
+        session,
+        _("%(name)s: type your PIN to approve") % {"name": profile.user.get_full_name() or profile.badge},
+        "supervisor",
+    )
+
+
+@transaction.atomic
+def approve(*, actor, warehouse, pin: str, key: str, device: str = "") -> Outcome:
+    session = session_for(actor=actor, warehouse=warehouse, lock=True)
+    if not first_time(key=key, actor=actor, flow="receive", raw="approve"):
+        return Outcome(session, _("Already counted — that scan was sent twice"), "warning")
+    if session.waiting != Waiting.APPROVAL or session.approver_id is None:
+        raise ScanRejected(_("Nothing waits for a supervisor"))
+    profile = Profile.objects.get(user_id=session.approver_id)
+    if not profile.check_pin(pin):
+        session.approver = None
+        session.save()
+        raise ScanRejected(_("Wrong PIN — the supervisor must scan their badge again"), sound="supervisor")
+    session.waiting = ""
+    receipt = _lock_receipt(session)
+    outcome = _next_step(session, receipt, device=device)
+    return outcome
+
+
+# --- Quantity for a case, damage
+
+
+@transaction.atomic
+def set_next_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
+    session = session_for(actor=actor, warehouse=warehouse, lock=True)
+    if not first_time(key=key, actor=actor, flow="receive", raw=f"qty {quantity}"):
+        return Outcome(session, _("Already counted — that scan was sent twice"), "warning")
+    if session.receipt_id is None:
+        raise ScanRejected(_("Scan a receipt first"))
+    if quantity <= 0:
+        raise ScanRejected(_("Quantity must be more than zero"))
+    session.next_quantity = quantity
+    session.save(update_fields=["next_quantity", "updated_at"])
+    return Outcome(session, _("Next scan counts %(qty)s") % {"qty": qty(quantity)})
+
+
+@transaction.atomic
+def mark_damaged(*, actor, warehouse, reason: str, key: str) -> Outcome:
+    session = session_for(actor=actor, warehouse=warehouse, lock=True)
+    if not first_time(key=key, actor=actor, flow="receive", raw=f"damaged {reason}"):
+        return Outcome(session, _("Already counted — that scan was sent twice"), "warning")
+    if session.receipt_id is None:
+        raise ScanRejected(_("Scan a receipt first"))
+    if reason not in DAMAGE_REASONS:
+        raise ScanRejected(_("Choose why it is damaged"))
+    _quarantine(session)
+    session.damage = str(DAMAGE_REASONS[reason])
+    session.save(update_fields=["damage", "updated_at"])
+    return Outcome(
+        session, _("Damaged (%(why)s): scan the item — it goes to quarantine") % {"why": session.damage}, "warning"
+    )
+
+
+# --- Undo and cancel
+
+
+def _cancel(session: Receiving) -> Outcome:
+    if session.waiting or session.damage or session.next_quantity or session.closing:
+        session.forget_item()
+        session.damage, session.next_quantity, session.closing = "", None, False
+        session.save()
+        return Outcome(session, _("Cancelled — nothing was recorded"), "warning")
+    return Outcome(session, _("Nothing to cancel"), "warning")
+
+
+def undoable(session: Receiving) -> ReceiptScan | None:
+    """The person's last scan on this receipt that still counts."""
+    if session.receipt_id is None:
+        return None
+    return (
+        ReceiptScan.objects.filter(receipt_id=session.receipt_id, actor_id=session.actor_id, reverses=None)
+        .filter(reversal__isnull=True)
+        .select_related("product", "line")
+        .order_by("-id")
+        .first()
+    )
+
+
+def undo_preview(session: Receiving, last: ReceiptScan | None = None) -> str:
+    """What Undo would do, said before it does it. `last`: the scan just recorded, when known."""
+    if session.waiting or session.damage or session.next_quantity:
+        return _("Undo: drop the scan under way")
+    last = last or undoable(session)
+    if last is None:
+        return ""
+    return _("Undo: take back %(qty)s × %(sku)s") % {"qty": qty(last.quantity), "sku": last.product.sku}
+
+
+@transaction.atomic
+def undo(*, actor, warehouse, key: str) -> Outcome:
+    session = session_for(actor=actor, warehouse=warehouse, lock=True)
+    if not first_time(key=key, actor=actor, flow="receive", raw="undo"):
+        return Outcome(session, _("Already counted — that scan was sent twice"), "warning")
+    return _undo(session)
+
+
+def _undo(session: Receiving) -> Outcome:
+    if session.waiting or session.damage or session.next_quantity:
+        session.forget_item()
+        session.damage, session.next_quantity = "", None
+        session.save()
+        return Outcome(session, _("Undone — scan an item"), "warning")
+    if session.receipt_id is None:
+        raise ScanRejected(_("Nothing to undo"))
+    receipt = _lock_receipt(session)
+    last = undoable(session)
+    if last is None:
+        raise ScanRejected(_("Nothing to undo"))
+    line = ReceiptLine.objects.select_for_update().get(pk=last.line_id)
+    ReceiptScan.objects.create(
+        receipt=receipt,
+        line=line,
+        product=last.product,
+        lot=last.lot,
+        quantity=last.quantity,
+        destination=last.destination,
+        package=last.package,
+        damage=last.damage,
+        actor_id=session.actor_id,
+        reverses=last,
+    )
+    ReceiptLine.objects.filter(pk=line.pk).update(received=F("received") - last.quantity)
+    line.received -= last.quantity
+    events.changed("receipt", receipt.pk, by=session.actor_id)
+    return Outcome(
+        session,
+        _("Undone: %(qty)s × %(sku)s taken back") % {"qty": qty(last.quantity), "sku": last.product.sku},
+        "warning",
+        line,
+    )
+
+
+# --- Close
+
+
+def summary(receipt: Receipt) -> dict:
+    lines = list(receipt.lines.select_related("product", "lot").order_by("pk"))
+    damaged = (
+        ReceiptScan.objects.filter(receipt=receipt, reverses=None, reversal__isnull=True)
+        .exclude(damage="")
+        .aggregate(total=Sum("quantity"))["total"]
+    )
+    return {
+        "lines": lines,
+        "short": [line for line in lines if line.received < line.expected],
+        "over": [line for line in lines if line.received > line.expected],
+        "damaged": damaged or Decimal(0),
+        "backorder": settings.ODOO_RECEIPT_BACKORDER,
+        **progress(receipt),
+    }
+
+
+@transaction.atomic
+def close(*, actor, warehouse, key: str, device: str = "") -> Outcome:
+    session = session_for(actor=actor, warehouse=warehouse, lock=True)
+    if not first_time(key=key, actor=actor, flow="receive", raw="close"):
+        return Outcome(session, _("Already counted — that scan was sent twice"), "warning")
+    if session.receipt_id is None:
+        raise ScanRejected(_("Scan a receipt first"))
+    return _close(session, device=device)
+
+
+def _close(session: Receiving, *, device: str) -> Outcome:
+    """Post what was received (vendor → where it was put) and tell Odoo, once."""
+    receipt = _lock_receipt(session)
+    lines = {line.pk: line for line in ReceiptLine.objects.select_for_update().filter(receipt=receipt).order_by("pk")}
+    counted = ReceiptScan.objects.filter(receipt=receipt, reverses=None, reversal__isnull=True)
+    grouped: dict[tuple, Decimal] = defaultdict(Decimal)
+    for scan in counted.values("line", "product", "lot", "destination", "package", "quantity"):
+        grouped[(scan["line"], scan["product"], scan["lot"], scan["destination"], scan["package"])] += scan["quantity"]
+    if not grouped:
+        session.closing = False
+        session.save(update_fields=["closing", "updated_at"])
+        raise ScanRejected(_("Nothing received yet — scan items, or leave the receipt"))
+    vendor = virtual_location(Location.Kind.VENDOR)
+    moves = [
+        Move(
+            product_id=product,
+            lot_id=lot,
+            to_package_id=package,
+            quantity=quantity,
+            from_location=vendor,
+            to_location_id=destination,
+            actor_id=session.actor_id,
+            device=device[:64],
+            reference=receipt.reference,
+        )
+        for (_line, product, lot, destination, package), quantity in grouped.items()
+    ]
+    moves = ledger.post(moves, key=f"receipt:{receipt.pk}")
+    if receipt.odoo_id:
+        outbox.enqueue(
+            kind=Operation.Kind.RECEIPT,
+            warehouse=receipt.warehouse,
+            reference=f"FLOOR-RCPT-{receipt.pk}",
+            payload={
+                "picking": receipt.odoo_id,
+                "lines": [
+                    {
+                        "move": lines[line_id].odoo_move_id,
+                        "product": product,
+                        "lot": lot,
+                        "package": package,
+                        "quantity": plain(quantity),
+                        "to": destination,
+                    }
+                    for (line_id, product, lot, destination, package), quantity in grouped.items()
+                ],
+            },
+            document=receipt.reference,
+            actor=session.actor,
+        )
+    receipt.state, receipt.closed_by_id, receipt.closed_at = Receipt.State.DONE, session.actor_id, timezone.now()
+    receipt.save(update_fields=["state", "closed_by", "closed_at"])
+    Receiving.objects.filter(receipt=receipt).update(receipt=None, closing=False, waiting="", product=None, line=None)
+    session.refresh_from_db()
+    events.changed("receipt", receipt.pk, by=session.actor_id)
+    short = sum((line.expected - line.received for line in lines.values() if line.received < line.expected), Decimal(0))
+    message = _("%(ref)s closed: %(n)s received") % {"ref": receipt.reference, "n": qty(sum(m.quantity for m in moves))}
+    if short:
+        message += " · " + _("%(n)s short") % {"n": qty(short)}
+    return Outcome(session, message, "document")

@@ -1,0 +1,140 @@
+from decimal import Decimal, InvalidOperation
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from floor.accounts.decorators import role_required
+from floor.accounts.roles import Role
+from floor.receiving import services
+from floor.scanning.errors import ScanRejected
+from floor.scanning.parser import parse
+
+
+def _screen(request, outcome=None, *, error=None, status=200):
+    session = outcome.session if outcome else services.session_for(actor=request.user, warehouse=request.warehouse)
+    receipt = session.receipt
+    context = {
+        "session": session,
+        "receipt": receipt,
+        "touched": (outcome.line if outcome and outcome.line else services.last_touched(session)) if receipt else None,
+        "progress": services.progress(receipt) if receipt else None,
+        "summary": services.summary(receipt) if receipt and session.closing else None,
+        "receipts": services.open_receipts(request.warehouse) if receipt is None else (),
+        "reasons": services.DAMAGE_REASONS,
+        "undo_preview": services.undo_preview(session, outcome.recorded if outcome else None),
+        "error": error.message if error else None,
+        "sound": error.sound if error else (outcome.sound if outcome else None),
+        "ok": outcome.message if outcome and outcome.sound not in ("warning", "supervisor") else None,
+        "warning": outcome.message if outcome and outcome.sound in ("warning", "supervisor") else None,
+    }
+    if outcome and outcome.sound == "supervisor":
+        context["sound"] = "supervisor"
+    template = "receiving/_screen.html" if request.htmx else "receiving/receive.html"
+    return render(request, template, context, status=status)
+
+
+def _run(request, action, **kwargs):
+    """Call a service with the person's context; a rejection is shown, never raised."""
+    if request.warehouse is None:
+        return _screen(request, error=ScanRejected(_("Your account has no warehouse — ask a supervisor")))
+    try:
+        outcome = action(actor=request.user, warehouse=request.warehouse, **kwargs)
+    except ScanRejected as rejected:
+        return _screen(request, error=rejected)
+    return _screen(request, outcome)
+
+
+@require_GET
+@role_required(Role.RECEIVER)
+def receive(request):
+    if request.warehouse is None:
+        return _screen(request, error=ScanRejected(_("Your account has no warehouse — ask a supervisor")))
+    return _screen(request)
+
+
+@require_POST
+@role_required(Role.RECEIVER)
+def scan(request):
+    try:
+        parsed = parse(request.POST.get("code", ""))
+    except ScanRejected as rejected:
+        parsed = services.as_label(actor=request.user, raw=request.POST.get("code", ""))
+        if parsed is None:
+            return _screen(request, error=rejected)
+    return _run(
+        request,
+        services.handle_scan,
+        scan=parsed,
+        key=request.POST.get("key", ""),
+        device=request.POST.get("device", ""),
+    )
+
+
+@require_POST
+@role_required(Role.RECEIVER)
+def open_receipt(request, receipt_id):
+    return _run(request, services.open_receipt, receipt_id=receipt_id)
+
+
+@require_POST
+@role_required(Role.RECEIVER)
+def leave(request):
+    return _run(request, services.leave)
+
+
+@require_POST
+@role_required(Role.RECEIVER)
+def quantity(request):
+    try:
+        value = Decimal(request.POST.get("quantity", ""))
+    except InvalidOperation:
+        return _screen(request, error=ScanRejected(_("Type a number")))
+    return _run(request, services.set_next_quantity, quantity=value, key=request.POST.get("key", ""))
+
+
+@require_POST
+@role_required(Role.RECEIVER)
+def damaged(request):
+    return _run(request, services.mark_damaged, reason=request.POST.get("reason", ""), key=request.POST.get("key", ""))
+
+
+@require_POST
+@role_required(Role.RECEIVER)
+def approve(request):
+    return _run(
+        request,
+        services.approve,
+        pin=request.POST.get("pin", ""),
+        key=request.POST.get("key", ""),
+        device=request.POST.get("device", ""),
+    )
+
+
+@require_POST
+@role_required(Role.RECEIVER)
+def undo(request):
+    return _run(request, services.undo, key=request.POST.get("key", ""))
+
+
+@require_POST
+@role_required(Role.RECEIVER)
+def close(request):
+    return _run(request, services.close, key=request.POST.get("key", ""), device=request.POST.get("device", ""))
+
+
+@require_GET
+@role_required(Role.RECEIVER)
+def lines(request):
+    """How far the receipt is (asked for when someone else scanned it), or all its lines (when
+    the list is opened). The receipt is the one the person has open."""
+    session = services.session_for(actor=request.user, warehouse=request.warehouse)
+    receipt = session.receipt
+    if receipt is None:
+        return HttpResponse("")
+    if request.GET.get("all"):
+        lines = receipt.lines.select_related("product", "lot").order_by("pk")
+        return render(request, "receiving/_lines.html", {"lines": lines})
+    receipt.refresh_from_db()
+    return render(request, "receiving/_progress.html", {"receipt": receipt, "progress": services.progress(receipt)})
