@@ -56,6 +56,8 @@ def test_a_receiver_receives_a_lot_from_two_labels_and_odoo_gets_the_receipt(pag
 
     scan(page, f"]C101{VACCINE}17271231")  # the item's label: GTIN and expiry, no lot
     expect(page.locator(".prompt-do")).to_have_text("Scan the lot label")
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.environ["SCREENSHOTS"] + "/receive-lot.png")
     scan(page, "]C110LOT-E2E")  # the second label: the lot
     expect(page.locator("#feedback.feedback-ok")).to_contain_text(f"{vaccine.sku} — 1 of 4")
 
@@ -68,8 +70,12 @@ def test_a_receiver_receives_a_lot_from_two_labels_and_odoo_gets_the_receipt(pag
     page.wait_for_function("window.sounds.includes('line')")
     no_horizontal_scroll(page)
 
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.environ["SCREENSHOTS"] + "/receive-counted.png")
     page.get_by_role("button", name="Done").click()
     expect(page.locator(".prompt-do")).to_have_text("Close the receipt?")
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.environ["SCREENSHOTS"] + "/receive-close.png")
     page.get_by_role("button", name="Confirm and close").click()
     expect(page.locator("#feedback.feedback-ok")).to_contain_text("WH/IN/00077 closed")
     no_horizontal_scroll(page)
