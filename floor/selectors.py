@@ -4,10 +4,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from floor.accounts.roles import Role, has_role, roles_of
+from floor.ledger.models import Quant
 from floor.odoo.models import Operation, SyncException
 from floor.picking.models import Order
 from floor.receiving.models import Receipt
 from floor.returns.models import Return
+from floor.warehouse.models import Location
 
 
 def work_for(user, warehouse) -> dict:
@@ -15,12 +17,20 @@ def work_for(user, warehouse) -> dict:
     actions = []
     if has_role(user, Role.RECEIVER):
         actions.append({"title": _("Receive"), "hint": _("Receipts at the dock"), "url": reverse("receiving:receive")})
+        actions.append({"title": _("Put away"), "hint": _("Input to bin"), "url": reverse("putaway:putaway")})
     actions.append({"title": _("Move stock"), "hint": _("Bin to bin"), "url": reverse("transfers:move")})
     waiting = []
     if warehouse is not None:
         if has_role(user, Role.RECEIVER):
             receipts = Receipt.objects.filter(warehouse=warehouse, state__in=["open", "receiving"]).count()
             waiting.append({"title": _("Receipts to receive"), "count": receipts})
+            at_input = (
+                Quant.objects.filter(location__warehouse=warehouse, location__kind=Location.Kind.INPUT, quantity__gt=0)
+                .values("product", "package")
+                .distinct()
+                .count()
+            )
+            waiting.append({"title": _("Items and pallets to put away"), "count": at_input})
         if has_role(user, Role.PICKER, Role.PACKER):
             orders = Order.objects.filter(warehouse=warehouse, state="open").count()
             waiting.append({"title": _("Orders to pick"), "count": orders})

@@ -147,33 +147,46 @@ def _number(value) -> float:
 # --- Internal transfer: create it (or find the one an earlier try created), fill, validate
 
 
-_internal_types: dict[tuple[str, int], int] = {}
+_warehouses: dict[tuple[str, int], dict] = {}
 
 
-def _internal_type(client: OdooClient, warehouse_odoo_id: int) -> int:
-    """The warehouse's own internal transfer type (read from the warehouse: Odoo archives the
-    type while multi-step routes are off, and a search would not see it)."""
+def _warehouse(client: OdooClient, warehouse_odoo_id: int) -> dict:
+    """The warehouse's internal transfer type and stock location, read once per process (from
+    the warehouse: Odoo archives the type while multi-step routes are off, and a search would
+    not see it)."""
     cache_key = (client.url, warehouse_odoo_id)
-    if cache_key not in _internal_types:
-        [warehouse] = client.read("stock.warehouse", [warehouse_odoo_id], ["int_type_id"]) or [None]
+    if cache_key not in _warehouses:
+        [warehouse] = client.read("stock.warehouse", [warehouse_odoo_id], ["int_type_id", "lot_stock_id"]) or [None]
         if not warehouse or not warehouse["int_type_id"]:
             raise NotMapped(_("Odoo has no internal transfer type for this warehouse"))
-        _internal_types[cache_key] = warehouse["int_type_id"][0]
-    return _internal_types[cache_key]
+        _warehouses[cache_key] = {"type": warehouse["int_type_id"][0], "stock": warehouse["lot_stock_id"][0]}
+    return _warehouses[cache_key]
 
 
 def push_internal(client: OdooClient, operation: Operation) -> dict:
-    lines = operation.payload["lines"]
+    """Payload: `lines` with product, quantity, lot, `from` and `to` (Floor locations) and
+    `package` (a licence plate moving whole). Bins must be linked to Odoo's; a Floor area Odoo
+    does not model (a one-step warehouse's input) is the warehouse's stock location there, and a
+    line that starts and ends in the same Odoo location changes nothing in Odoo, so it is left out."""
+    if not operation.warehouse.odoo_id:
+        raise NotMapped(_("Warehouse not in Odoo yet: pull from Odoo, then retry"))
     found = client.search_read(
         "stock.picking", [["origin", "=", operation.reference]], ["id", "state", "move_ids"], limit=1
     )
     if found and found[0]["state"] == "done":
         return {"picking": found[0]["id"]}  # an earlier try got through; its answer was lost
-    locations = _odoo_ids(Location, [end for line in lines for end in (line["from"], line["to"])], _("Locations"))
+    warehouse = _warehouse(client, operation.warehouse.odoo_id)
+    all_ends = {end for line in operation.payload["lines"] for end in (line["from"], line["to"])}
+    # A bin must be Odoo's own (its stock is counted there); an area may stand for Odoo's stock.
+    bins = set(Location.objects.filter(pk__in=all_ends, kind=Location.Kind.STORAGE).values_list("pk", flat=True))
+    linked = {**_linked(all_ends - bins), **(_odoo_ids(Location, bins, _("Locations")) if bins else {})}
+    ends = {pk: linked.get(pk, warehouse["stock"]) for pk in all_ends}
+    lines = [line for line in operation.payload["lines"] if ends[line["from"]] != ends[line["to"]]]
+    if not lines:
+        return {"picking": None}
     products = _products(lines)
     lots = _existing_lots(client, lines, products)
-    if not operation.warehouse.odoo_id:
-        raise NotMapped(_("Warehouse not in Odoo yet: pull from Odoo, then retry"))
+    packages = _packages(client, lines)
     first = lines[0]
     if found:
         picking_id, move_ids = found[0]["id"], found[0]["move_ids"]
@@ -184,8 +197,8 @@ def push_internal(client: OdooClient, operation: Operation) -> dict:
                 "product_id": products[line["product"]][0],
                 "product_uom": products[line["product"]][1],
                 "product_uom_qty": _number(line["quantity"]),
-                "location_id": locations[line["from"]],
-                "location_dest_id": locations[line["to"]],
+                "location_id": ends[line["from"]],
+                "location_dest_id": ends[line["to"]],
             }
             if client.server_version < (19, 0):
                 move["name"] = operation.reference  # required up to 18, gone in 19
@@ -194,9 +207,9 @@ def push_internal(client: OdooClient, operation: Operation) -> dict:
             "stock.picking",
             [
                 {
-                    "picking_type_id": _internal_type(client, operation.warehouse.odoo_id),
-                    "location_id": locations[first["from"]],
-                    "location_dest_id": locations[first["to"]],
+                    "picking_type_id": warehouse["type"],
+                    "location_id": ends[first["from"]],
+                    "location_dest_id": ends[first["to"]],
                     "origin": operation.reference,
                     "move_ids": moves,
                 }
@@ -212,11 +225,13 @@ def push_internal(client: OdooClient, operation: Operation) -> dict:
             "move_id": move_id,
             "product_id": products[line["product"]][0],
             "quantity": _number(line["quantity"]),
-            "location_id": locations[line["from"]],
-            "location_dest_id": locations[line["to"]],
+            "location_id": ends[line["from"]],
+            "location_dest_id": ends[line["to"]],
         }
         if line.get("lot"):
             values["lot_id"] = lots[line["lot"]]
+        if line.get("package"):  # the plate moves whole: it leaves as itself and arrives as itself
+            values["package_id"] = values["result_package_id"] = packages[line["package"]]
         wanted.append(values)
     _fill_lines(client, picking_id, wanted)
     _validate(client, picking_id, backorder=False)

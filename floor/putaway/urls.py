@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401 - the putaway views come next
+"""Putaway: goods received at input taken to the bin Floor suggests."""
+
+from django.urls import path
+
+from floor.putaway import views
 
 app_name = "putaway"
-urlpatterns = []
+urlpatterns = [
+    path("", views.putaway, name="putaway"),
+    path("scan", views.scan, name="scan"),
+    path("quantity", views.quantity, name="quantity"),
+    path("reason", views.reason, name="reason"),
+    path("undo", views.undo, name="undo"),
+]

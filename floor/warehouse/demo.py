@@ -65,6 +65,7 @@ MEASURED_AISLES = {"A", "B", "F"}
 FLOOR_LEVEL_CAPACITY, SHELF_CAPACITY = Decimal("1.2000"), Decimal("0.3000")
 TOTES = 60
 PALLETS_AT_INPUT, PALLETS_IN_BINS = 3, 2
+FIXED_BINS = 3  # items waiting at input that have a fixed bin
 RECEIPTS, OPEN_ORDERS, SHIPPED_ORDERS = 12, 60, 8
 
 CUSTOMERS = [
@@ -427,6 +428,7 @@ def load(*, today: date | None = None, seed: int = SEED) -> Summary | None:
     lots = _build_lots(rng, products, today)
     stock = _place_stock(rng, warehouse, bins, products, lots, pallets)
     _post_stock(stock)
+    _fix_bins(stock)
     shipped = _ship_history(rng, warehouse, stock, today)
     _open_orders(rng, warehouse, stock, today)
     _open_receipts(rng, warehouse, products, today)
@@ -568,6 +570,21 @@ def _place_stock(rng, warehouse, bins, products, lots, pallets) -> list[_Stock]:
     for pallet in pallets[PALLETS_AT_INPUT:]:
         stock.append(_Stock(rng.choice(floor_bins), rng.choice(ambient), rng.randint(40, 120), package=pallet))
     return stock
+
+
+def _fix_bins(stock: list[_Stock]) -> None:
+    """A few of the items waiting at input get a fixed bin (a pick face: the bin holding most of
+    them), so putaway shows that rule too. Chosen without the random generator, so the rest of
+    the demo stays the same."""
+    loose_at_input = sorted(
+        {s.product for s in stock if s.location.kind == Kind.INPUT and s.package is None and s.lot is None},
+        key=lambda p: p.sku,
+    )
+    for product in loose_at_input[:FIXED_BINS]:
+        in_bins = [s for s in stock if s.product == product and s.location.kind == Kind.STORAGE and s.package is None]
+        if in_bins:
+            fixed = max(in_bins, key=lambda s: (s.quantity, -s.location.pk)).location
+            Product.objects.filter(pk=product.pk, fixed_bin=None).update(fixed_bin=fixed)
 
 
 def _post_stock(stock: list[_Stock]) -> None:

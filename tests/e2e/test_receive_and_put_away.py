@@ -1,6 +1,6 @@
 """A receiver in Chromium at 360×640, scans typed as keystrokes ending in Enter: a receipt from
-Odoo with a lot-tracked item whose lot comes on a second GS1 label, received, closed, and pushed
-to the Odoo test double."""
+Odoo with a lot-tracked item whose lot comes on a second GS1 label, received, closed, put away
+in the bin Floor suggests, and both operations pushed to the Odoo test double."""
 
 import os
 
@@ -33,15 +33,19 @@ def odoo_receipt(live_server, odoo18, settings):
     odoo_id = odoo.seed_product("Vaccine", default_code="VAX", tracking="lot")
     vaccine = factories.product(gtin=VACCINE[1:], tracking="lot", name="Vaccine", odoo_id=odoo_id, odoo_uom_id=1)
     picking = odoo.seed_receipt(lines=[(odoo_id, 4)], origin="PO-E2E")
+    shelf_id = odoo.seed_location("Shelf A-07")
+    shelf = factories.storage_bin(wh, aisle="A", bay=7)
+    Location.objects.filter(pk=shelf.pk).update(odoo_id=shelf_id)
+    type(vaccine).objects.filter(pk=vaccine.pk).update(fixed_bin=shelf)
     [move] = odoo.records("stock.move", [["picking_id", "=", picking]], ["id"])
     receipt = Receipt.objects.create(warehouse=wh, reference="WH/IN/00077", vendor="Acme", odoo_id=picking)
     ReceiptLine.objects.create(receipt=receipt, product=vaccine, expected=4, odoo_move_id=move["id"])
     factories.user("receiver", roles=["receiver"], wh=wh, badge="BDG-0002", pin=PIN)
-    return odoo, wh, vaccine, receipt, picking
+    return odoo, wh, vaccine, receipt, picking, shelf, shelf_id
 
 
-def test_a_receiver_receives_a_lot_from_two_labels_and_odoo_gets_the_receipt(page, live_server, odoo_receipt):
-    odoo, wh, vaccine, receipt, picking = odoo_receipt
+def test_a_receiver_receives_a_lot_from_two_labels_puts_it_away_and_odoo_gets_both(page, live_server, odoo_receipt):
+    odoo, wh, vaccine, receipt, picking, shelf, shelf_id = odoo_receipt
     page.add_init_script(RECORD_SOUNDS)
     sign_in(page, live_server)
     page.get_by_role("link", name="Receive").click()
@@ -90,3 +94,20 @@ def test_a_receiver_receives_a_lot_from_two_labels_and_odoo_gets_the_receipt(pag
     assert odoo.get("stock.picking", picking, ["state"])["state"] == "done"
     [lot] = odoo.records("stock.lot", [["name", "=", "LOT-E2E"]], ["id"])
     assert odoo.on_hand(vaccine.odoo_id, lot_id=lot["id"]) == 4.0
+
+    # Put away: the item's GS1 label at input, then the bin Floor suggests (its fixed bin).
+    page.get_by_role("link", name="Work list").click()
+    page.get_by_role("link", name="Put away").click()
+    expect(page.locator(".prompt-do")).to_have_text("Scan an item or licence plate")
+    scan(page, f"]C101{VACCINE}10LOT-E2E")
+    expect(page.locator(".prompt-where")).to_have_text(shelf.name)
+    expect(page.locator(".prompt-what")).to_contain_text(f"4 × {vaccine.sku}")
+    scan(page, shelf.barcode)
+    expect(page.locator("#feedback.feedback-ok")).to_contain_text(f"Put away 4 × {vaccine.sku} in {shelf.name}")
+    no_horizontal_scroll(page)
+    assert Quant.objects.get(location=shelf, product=vaccine).quantity == 4
+    [putaway] = Operation.objects.filter(kind="internal")
+    push.send(putaway.pk)
+    putaway.refresh_from_db()
+    assert putaway.state == "sent", putaway.last_error
+    assert odoo.on_hand(vaccine.odoo_id, shelf_id, lot_id=lot["id"]) == 4.0

@@ -122,3 +122,43 @@ def test_calls_per_transfer_do_not_grow_with_its_lines(floor_in_odoo):
         counts[lines] = double.call_count() - before
     # Find it, create, confirm, read its moves, read its lines, one write, validate.
     assert counts[1] == counts[20] == 7, counts
+
+
+def test_a_pallet_put_away_from_an_input_odoo_does_not_model_moves_whole_from_its_stock(floor_in_odoo):
+    from floor.warehouse.models import Location, Package
+    from floor.warehouse.services import location_of_kind
+
+    double, wh, a, b, product, (shelf_a, shelf_b, item) = floor_in_odoo
+    [odoo_wh] = double.records("stock.warehouse", [], ["lot_stock_id"])
+    stock_id = odoo_wh["lot_stock_id"][0]
+    input_area = location_of_kind(wh, Location.Kind.INPUT)  # not linked: a one-step warehouse's input
+    pallet = Package.objects.create(barcode="123456789012345675")
+    package_id = double.seed_package(pallet.barcode)
+    double.seed_stock(item, 6, location=stock_id, package=package_id)
+    move = Move(product=product, quantity=Decimal(6), from_location=input_area, to_location=b, package=pallet, pk=7)
+    op = Operation.objects.create(
+        kind=Operation.Kind.INTERNAL,
+        warehouse=wh,
+        reference="FLOOR-PUTAWAY-7",
+        payload={"lines": outbox.lines_of([move])},
+        next_try_at=outbox.timezone.now(),
+    )
+    push.send(op.pk)
+    op.refresh_from_db()
+    assert op.state == "sent", op.last_error
+    assert double.on_hand(item, shelf_b) == 6.0
+    [quant] = double.records("stock.quant", [["location_id", "=", shelf_b], ["product_id", "=", item]], ["package_id"])
+    assert quant["package_id"][0] == package_id
+
+
+def test_a_move_between_two_areas_odoo_does_not_model_sends_nothing(floor_in_odoo):
+    from floor.warehouse.models import Location
+    from floor.warehouse.services import location_of_kind
+
+    double, wh, a, b, product, (shelf_a, shelf_b, item) = floor_in_odoo
+    dock, input_area = location_of_kind(wh, Location.Kind.DOCK), location_of_kind(wh, Location.Kind.INPUT)
+    op = internal_operation(wh, dock, input_area, product, n=8)
+    push.send(op.pk)
+    op.refresh_from_db()
+    assert op.state == "sent" and op.odoo_ids == {"picking": None}
+    assert pickings(double, op.reference) == []
