@@ -329,8 +329,6 @@ def _second_label(session: Receiving, scan: Scan, *, device: str) -> Outcome:
     """The lot (and expiry) or the serial of the item waiting, from a label of its own, or from
     the item's full GS1 label scanned again."""
     product = session.product
-    if scan.kind == Kind.COMMAND:  # pragma: no cover - commands are handled before
-        raise ScanRejected(_("Scan the lot label"))
     same_item = scan.product_id in (None, product.pk)
     name = scan.serial if session.waiting == Waiting.SERIAL else scan.lot
     if scan.kind != Kind.GS1 or not same_item or not name:
