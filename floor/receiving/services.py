@@ -58,7 +58,8 @@ class Outcome:
 
 
 def session_for(*, actor, warehouse, lock: bool = False) -> Receiving:
-    sessions = Receiving.objects.select_related("receipt", "destination", "package", "product", "line")
+    # The item and line a scan waits with load only when one does: fewer joins to plan and build.
+    sessions = Receiving.objects.select_related("receipt", "destination", "package")
     if lock:
         sessions = sessions.select_for_update(of=("self",))
     session = sessions.filter(actor=actor).first()
@@ -102,6 +103,7 @@ def last_touched(session: Receiving) -> ReceiptLine | None:
 def _lock_receipt(session: Receiving) -> Receipt:
     """The receipt, locked (the pull and a close lock it too, receipt first, then its lines)."""
     receipt = Receipt.objects.select_for_update().get(pk=session.receipt_id)
+    session.receipt = receipt  # read under the lock: what the screen shows after this scan
     if receipt.state not in OPEN_STATES:
         session.receipt = None
         session.forget_item()

@@ -8,12 +8,18 @@ from django.views.decorators.http import require_GET, require_POST
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
 from floor.receiving import services
+from floor.receiving.models import Receiving
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import parse
 
 
 def _screen(request, outcome=None, *, error=None, status=200):
-    session = outcome.session if outcome else services.session_for(actor=request.user, warehouse=request.warehouse)
+    if outcome:
+        session = outcome.session
+    elif request.warehouse is not None:
+        session = services.session_for(actor=request.user, warehouse=request.warehouse)
+    else:  # no warehouse: nothing to receive into, only the message
+        session = Receiving(actor=request.user)
     receipt = session.receipt
     context = {
         "session": session,
@@ -21,7 +27,7 @@ def _screen(request, outcome=None, *, error=None, status=200):
         "touched": (outcome.line if outcome and outcome.line else services.last_touched(session)) if receipt else None,
         "progress": services.progress(receipt) if receipt else None,
         "summary": services.summary(receipt) if receipt and session.closing else None,
-        "receipts": services.open_receipts(request.warehouse) if receipt is None else (),
+        "receipts": services.open_receipts(request.warehouse) if receipt is None and request.warehouse else (),
         "reasons": services.DAMAGE_REASONS,
         "undo_preview": services.undo_preview(session, outcome.recorded if outcome else None),
         "error": error.message if error else None,
@@ -35,10 +41,14 @@ def _screen(request, outcome=None, *, error=None, status=200):
     return render(request, template, context, status=status)
 
 
+def _no_warehouse():
+    return ScanRejected(_("Your account has no warehouse — ask a supervisor"))
+
+
 def _run(request, action, **kwargs):
     """Call a service with the person's context; a rejection is shown, never raised."""
     if request.warehouse is None:
-        return _screen(request, error=ScanRejected(_("Your account has no warehouse — ask a supervisor")))
+        return _screen(request, error=_no_warehouse())
     try:
         outcome = action(actor=request.user, warehouse=request.warehouse, **kwargs)
     except ScanRejected as rejected:
@@ -50,13 +60,15 @@ def _run(request, action, **kwargs):
 @role_required(Role.RECEIVER)
 def receive(request):
     if request.warehouse is None:
-        return _screen(request, error=ScanRejected(_("Your account has no warehouse — ask a supervisor")))
+        return _screen(request, error=_no_warehouse())
     return _screen(request)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def scan(request):
+    if request.warehouse is None:
+        return _screen(request, error=_no_warehouse())
     try:
         parsed = parse(request.POST.get("code", ""))
     except ScanRejected as rejected:
@@ -129,6 +141,8 @@ def close(request):
 def lines(request):
     """How far the receipt is (asked for when someone else scanned it), or all its lines (when
     the list is opened). The receipt is the one the person has open."""
+    if request.warehouse is None:
+        return HttpResponse("")
     session = services.session_for(actor=request.user, warehouse=request.warehouse)
     receipt = session.receipt
     if receipt is None:

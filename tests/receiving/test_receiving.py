@@ -327,3 +327,11 @@ def test_queries_per_scan_do_not_grow_with_the_receipt(dock, django_assert_max_n
         counts[reference] = len(queries)
         post(dock.client, "/receive/leave")
     assert counts["WH/IN/00042"] == counts["WH/IN/BIG"]
+
+
+def test_a_receiver_with_no_warehouse_is_told_so(client):
+    client.force_login(factories.user(roles=["receiver"]))
+    page = client.get("/receive/").content.decode()
+    assert "no warehouse" in page
+    assert "no warehouse" in scan(client, "WH/IN/00042")
+    assert client.get("/receive/lines").status_code == 200
