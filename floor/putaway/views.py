@@ -1,13 +1,11 @@
-from decimal import Decimal, InvalidOperation
-
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
 from floor.putaway import services
 from floor.putaway.models import Putaway
+from floor.scanning import flows
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import parse
 
@@ -32,15 +30,11 @@ def _screen(request, outcome=None, *, error=None):
     return render(request, template, context)
 
 
-def _no_warehouse():
-    return ScanRejected(_("Your account has no warehouse — ask a supervisor"))
-
-
 @require_GET
 @role_required(Role.RECEIVER)
 def putaway(request):
     if request.warehouse is None:
-        return _screen(request, error=_no_warehouse())
+        return _screen(request, error=flows.no_warehouse())
     return _screen(request)
 
 
@@ -48,70 +42,33 @@ def putaway(request):
 @role_required(Role.RECEIVER)
 def scan(request):
     if request.warehouse is None:
-        return _screen(request, error=_no_warehouse())
+        return _screen(request, error=flows.no_warehouse())
     try:
-        outcome = services.handle_scan(
-            actor=request.user,
-            warehouse=request.warehouse,
-            scan=parse(request.POST.get("code", "")),
-            key=request.POST.get("key", ""),
-            device=request.POST.get("device", ""),
-        )
+        parsed = parse(request.POST.get("code", ""))
     except ScanRejected as rejected:
         return _screen(request, error=rejected)
-    return _screen(request, outcome)
+    return flows.run(request, _screen, services.handle_scan, scan=parsed, **flows.keys(request))
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def quantity(request):
-    if request.warehouse is None:
-        return _screen(request, error=_no_warehouse())
     try:
-        value = Decimal(request.POST.get("quantity", "").strip())
-    except InvalidOperation:
-        return _screen(request, error=ScanRejected(_("Type a number")))
-    if not value.is_finite():
-        return _screen(request, error=ScanRejected(_("Type a number")))
-    try:
-        outcome = services.set_quantity(
-            actor=request.user, warehouse=request.warehouse, quantity=value, key=request.POST.get("key", "")
-        )
+        value = flows.typed_quantity(request)
     except ScanRejected as rejected:
         return _screen(request, error=rejected)
-    return _screen(request, outcome)
+    return flows.run(request, _screen, services.set_quantity, quantity=value, key=request.POST.get("key", ""))
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def reason(request):
-    if request.warehouse is None:
-        return _screen(request, error=_no_warehouse())
-    try:
-        outcome = services.give_reason(
-            actor=request.user,
-            warehouse=request.warehouse,
-            reason=request.POST.get("reason", ""),
-            key=request.POST.get("key", ""),
-            device=request.POST.get("device", ""),
-        )
-    except ScanRejected as rejected:
-        return _screen(request, error=rejected)
-    return _screen(request, outcome)
+    return flows.run(
+        request, _screen, services.give_reason, reason=request.POST.get("reason", ""), **flows.keys(request)
+    )
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def undo(request):
-    if request.warehouse is None:
-        return _screen(request, error=_no_warehouse())
-    try:
-        outcome = services.undo(
-            actor=request.user,
-            warehouse=request.warehouse,
-            key=request.POST.get("key", ""),
-            device=request.POST.get("device", ""),
-        )
-    except ScanRejected as rejected:
-        return _screen(request, error=rejected)
-    return _screen(request, outcome)
+    return flows.run(request, _screen, services.undo, **flows.keys(request))

@@ -1,14 +1,12 @@
-from decimal import Decimal, InvalidOperation
-
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
 from floor.receiving import services
 from floor.receiving.models import Receiving
+from floor.scanning import flows
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import parse
 
@@ -41,26 +39,11 @@ def _screen(request, outcome=None, *, error=None, status=200):
     return render(request, template, context, status=status)
 
 
-def _no_warehouse():
-    return ScanRejected(_("Your account has no warehouse — ask a supervisor"))
-
-
-def _run(request, action, **kwargs):
-    """Call a service with the person's context; a rejection is shown, never raised."""
-    if request.warehouse is None:
-        return _screen(request, error=_no_warehouse())
-    try:
-        outcome = action(actor=request.user, warehouse=request.warehouse, **kwargs)
-    except ScanRejected as rejected:
-        return _screen(request, error=rejected)
-    return _screen(request, outcome)
-
-
 @require_GET
 @role_required(Role.RECEIVER)
 def receive(request):
     if request.warehouse is None:
-        return _screen(request, error=_no_warehouse())
+        return _screen(request, error=flows.no_warehouse())
     return _screen(request)
 
 
@@ -68,15 +51,16 @@ def receive(request):
 @role_required(Role.RECEIVER)
 def scan(request):
     if request.warehouse is None:
-        return _screen(request, error=_no_warehouse())
+        return _screen(request, error=flows.no_warehouse())
     try:
         parsed = parse(request.POST.get("code", ""))
     except ScanRejected as rejected:
         parsed = services.as_label(actor=request.user, raw=request.POST.get("code", ""))
         if parsed is None:
             return _screen(request, error=rejected)
-    return _run(
+    return flows.run(
         request,
+        _screen,
         services.handle_scan,
         scan=parsed,
         key=request.POST.get("key", ""),
@@ -87,36 +71,39 @@ def scan(request):
 @require_POST
 @role_required(Role.RECEIVER)
 def open_receipt(request, receipt_id):
-    return _run(request, services.open_receipt, receipt_id=receipt_id)
+    return flows.run(request, _screen, services.open_receipt, receipt_id=receipt_id)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def leave(request):
-    return _run(request, services.leave)
+    return flows.run(request, _screen, services.leave)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def quantity(request):
     try:
-        value = Decimal(request.POST.get("quantity", ""))
-    except InvalidOperation:
-        return _screen(request, error=ScanRejected(_("Type a number")))
-    return _run(request, services.set_next_quantity, quantity=value, key=request.POST.get("key", ""))
+        value = flows.typed_quantity(request)
+    except ScanRejected as rejected:
+        return _screen(request, error=rejected)
+    return flows.run(request, _screen, services.set_next_quantity, quantity=value, key=request.POST.get("key", ""))
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def damaged(request):
-    return _run(request, services.mark_damaged, reason=request.POST.get("reason", ""), key=request.POST.get("key", ""))
+    return flows.run(
+        request, _screen, services.mark_damaged, reason=request.POST.get("reason", ""), key=request.POST.get("key", "")
+    )
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def approve(request):
-    return _run(
+    return flows.run(
         request,
+        _screen,
         services.approve,
         pin=request.POST.get("pin", ""),
         key=request.POST.get("key", ""),
@@ -127,13 +114,15 @@ def approve(request):
 @require_POST
 @role_required(Role.RECEIVER)
 def undo(request):
-    return _run(request, services.undo, key=request.POST.get("key", ""))
+    return flows.run(request, _screen, services.undo, key=request.POST.get("key", ""))
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def close(request):
-    return _run(request, services.close, key=request.POST.get("key", ""), device=request.POST.get("device", ""))
+    return flows.run(
+        request, _screen, services.close, key=request.POST.get("key", ""), device=request.POST.get("device", "")
+    )
 
 
 @require_GET

@@ -1,20 +1,24 @@
-from decimal import Decimal, InvalidOperation
-
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
+from floor.scanning import flows
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import parse
 from floor.transfers import services
+from floor.transfers.models import Transfer
 
 MOVERS = (Role.RECEIVER, Role.PICKER, Role.PACKER, Role.COUNTER)
 
 
 def _screen(request, outcome=None, *, error=None, status=200):
-    transfer = outcome.transfer if outcome else services.open_transfer(actor=request.user, warehouse=request.warehouse)
+    if outcome:
+        transfer = outcome.transfer
+    elif request.warehouse is not None:
+        transfer = services.open_transfer(actor=request.user, warehouse=request.warehouse)
+    else:
+        transfer = Transfer(actor=request.user)  # nothing to move without a warehouse
     context = {
         "transfer": transfer,
         "undo_preview": services.undo_preview(actor=request.user, transfer=transfer),
@@ -27,15 +31,11 @@ def _screen(request, outcome=None, *, error=None, status=200):
     return render(request, template, context, status=status)
 
 
-def _no_warehouse(request):
-    return ScanRejected(_("Your account has no warehouse — ask a supervisor"))
-
-
 @require_GET
 @role_required(*MOVERS)
 def move(request):
     if request.warehouse is None:
-        return _screen(request, error=_no_warehouse(request))
+        return _screen(request, error=flows.no_warehouse())
     return _screen(request)
 
 
@@ -43,46 +43,25 @@ def move(request):
 @role_required(*MOVERS)
 def scan(request):
     if request.warehouse is None:
-        return _screen(request, error=_no_warehouse(request))
+        return _screen(request, error=flows.no_warehouse())
     try:
-        outcome = services.handle_scan(
-            actor=request.user,
-            warehouse=request.warehouse,
-            scan=parse(request.POST.get("code", "")),
-            key=request.POST.get("key", ""),
-            device=request.POST.get("device", ""),
-        )
+        parsed = parse(request.POST.get("code", ""))
     except ScanRejected as rejected:
         return _screen(request, error=rejected)
-    return _screen(request, outcome)
+    return flows.run(request, _screen, services.handle_scan, scan=parsed, **flows.keys(request))
 
 
 @require_POST
 @role_required(*MOVERS)
 def quantity(request):
     try:
-        value = Decimal(request.POST.get("quantity", ""))
-    except InvalidOperation:
-        return _screen(request, error=ScanRejected(_("Type a number")))
-    try:
-        outcome = services.set_quantity(
-            actor=request.user, warehouse=request.warehouse, quantity=value, key=request.POST.get("key", "")
-        )
+        value = flows.typed_quantity(request)
     except ScanRejected as rejected:
         return _screen(request, error=rejected)
-    return _screen(request, outcome)
+    return flows.run(request, _screen, services.set_quantity, quantity=value, key=request.POST.get("key", ""))
 
 
 @require_POST
 @role_required(*MOVERS)
 def undo(request):
-    try:
-        outcome = services.undo(
-            actor=request.user,
-            warehouse=request.warehouse,
-            key=request.POST.get("key", ""),
-            device=request.POST.get("device", ""),
-        )
-    except ScanRejected as rejected:
-        return _screen(request, error=rejected)
-    return _screen(request, outcome)
+    return flows.run(request, _screen, services.undo, **flows.keys(request))

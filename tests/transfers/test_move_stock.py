@@ -195,3 +195,10 @@ def test_each_move_and_its_undo_wait_in_the_outbox_for_odoo(floor):
     assert (there.kind, back.kind) == ("internal", "internal")
     assert there.payload["lines"][0]["from"] == floor.a.pk and back.payload["lines"][0]["from"] == floor.b.pk
     assert there.state == back.state == "pending"  # sent to Odoo after commit, by Celery
+
+
+def test_a_person_with_no_warehouse_is_told_so(client):
+    client.force_login(factories.user(roles=["picker"]))
+    assert "no warehouse" in client.get("/move/").content.decode()
+    assert "no warehouse" in scan(client, "A-01-01").content.decode()
+    assert "no warehouse" in client.post("/move/quantity", {"quantity": "2", "key": "k"}).content.decode()

@@ -1,0 +1,41 @@
+"""What every scanner flow's views share: call the flow's service for the person's warehouse,
+and show a rejection on the screen instead of raising it."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from floor.scanning.errors import ScanRejected
+
+
+def no_warehouse() -> ScanRejected:
+    return ScanRejected(_("Your account has no warehouse — ask a supervisor"))
+
+
+def run(request, screen, action, **kwargs):
+    """`screen(request, outcome=None, *, error=None)` renders the flow's screen; `action` is a
+    service taking `actor` and `warehouse`. A rejection (raised by the service, or by reading
+    the request in `kwargs`' callers) comes back on the screen, with its sound."""
+    if request.warehouse is None:
+        return screen(request, error=no_warehouse())
+    try:
+        outcome = action(actor=request.user, warehouse=request.warehouse, **kwargs)
+    except ScanRejected as rejected:
+        return screen(request, error=rejected)
+    return screen(request, outcome)
+
+
+def typed_quantity(request) -> Decimal:
+    """The number typed in a quantity form; ScanRejected when it is not one."""
+    try:
+        value = Decimal(request.POST.get("quantity", "").strip())
+    except InvalidOperation:
+        raise ScanRejected(_("Type a number")) from None
+    if not value.is_finite():
+        raise ScanRejected(_("Type a number"))
+    return value
+
+
+def keys(request) -> dict:
+    """The device-made key and the device name every scanner POST carries."""
+    return {"key": request.POST.get("key", ""), "device": request.POST.get("device", "")}
