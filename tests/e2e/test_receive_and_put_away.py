@@ -65,10 +65,17 @@ def test_a_receiver_receives_a_lot_from_two_labels_puts_it_away_and_odoo_gets_bo
     scan(page, "]C110LOT-E2E")  # the second label: the lot
     expect(page.locator("#feedback.feedback-ok")).to_contain_text(f"{vaccine.sku} — 1 of 4")
 
+    page.wait_for_timeout(350)  # past the double-read window
+    scan(page, f"]C101{VACCINE}17271231\x1d10LOT-E2E")
+    scan(page, f"]C101{VACCINE}17271231\x1d10LOT-E2E")  # the same read twice within 300 ms: one scan
+    expect(page.locator("#feedback.feedback-ok")).to_contain_text(f"{vaccine.sku} — 2 of 4")
+    page.wait_for_timeout(400)
+    expect(page.locator(".touched")).to_contain_text("2 / 4")
+
     page.get_by_text("Case quantity · damaged").click()
-    page.locator("#qty").fill("3")
+    page.locator("#qty").fill("2")
     page.get_by_role("button", name="Set").click()
-    expect(page.locator("#feedback")).to_contain_text("Next scan counts 3")
+    expect(page.locator("#feedback")).to_contain_text("Next scan counts 2")
     scan(page, f"]C101{VACCINE}17271231\x1d10LOT-E2E")
     expect(page.locator(".touched")).to_contain_text("4 / 4")
     page.wait_for_function("window.sounds.includes('line')")
