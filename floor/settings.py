@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "floor.receiving",
     "floor.putaway",
     "floor.picking",
+    "floor.counting",
     "floor.returns",
     "floor.odoo",
 ]
@@ -124,6 +125,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
     "sweep-odoo-outbox": {"task": "floor.odoo.tasks.sweep_outbox", "schedule": 30.0},
     "pull-from-odoo": {"task": "floor.odoo.tasks.pull_from_odoo", "schedule": 60.0},
+    "build-scheduled-waves": {"task": "floor.picking.tasks.build_scheduled_waves", "schedule": 60.0},
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -190,6 +192,14 @@ RECEIVING_ALLOW_UNEXPECTED = env.bool("RECEIVING_ALLOW_UNEXPECTED", default=Fals
 # A receipt validated short in Odoo leaves a backorder for what is still expected (True), or
 # closes short (False). The receiving flow may decide per receipt ("nothing more is coming").
 ODOO_RECEIPT_BACKORDER = env.bool("ODOO_RECEIPT_BACKORDER", default=True)
+# Picking: a task's lease lapses after this long without a scan, and "Get work" may hand it to
+# someone else (what was picked stays picked).
+PICK_LEASE_SECONDS = env.int("PICK_LEASE_SECONDS", default=300)
+# A short pick: "backorder" leaves the rest for a later delivery; "reallocate" first looks for it
+# in another bin of the warehouse and adds that stop to the task.
+PICK_SHORT = env.str("PICK_SHORT", default="backorder")
+# Where there is no pack step, an order's delivery goes to Odoo as soon as it is picked.
+PACKING_STEP = env.bool("PACKING_STEP", default=True)
 # The pull re-reads this far behind its cursor: Odoo stamps write_date at a transaction's start,
 # so a slow transaction can commit records older than the newest already read.
 ODOO_PULL_OVERLAP_SECONDS = env.int("ODOO_PULL_OVERLAP_SECONDS", default=30)

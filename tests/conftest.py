@@ -20,6 +20,14 @@ def _fast_hashing(settings):
     settings.PIN_HASH_ITERATIONS = 1000
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # People are cached by id, and a new test database hands out the same ids again.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def postgres(db):
     if connection.vendor != "postgresql":

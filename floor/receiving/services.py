@@ -62,8 +62,9 @@ def session_for(*, actor, warehouse, lock: bool = False) -> Receiving:
     sessions = Receiving.objects.select_related("receipt", "destination", "package")
     if lock:
         sessions = sessions.select_for_update(of=("self",))
-    session = sessions.filter(actor=actor).first()
-    if session is None:
+    try:  # get(), not first(): one per person, and no ORDER BY to build on every scan
+        session = sessions.get(actor=actor)
+    except Receiving.DoesNotExist:
         Receiving.objects.bulk_create([Receiving(actor=actor, warehouse=warehouse)], ignore_conflicts=True)
         session = sessions.get(actor=actor)
     if session.warehouse_id != warehouse.pk:  # moved to another warehouse: start afresh there
