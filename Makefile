@@ -38,6 +38,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/odoo_push.py
+	$(BIN)/python bench/wave_build.py
+	$(BIN)/python bench/pick_path.py
 
 messages: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=bench

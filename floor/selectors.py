@@ -4,9 +4,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from floor.accounts.roles import Role, has_role, roles_of
+from floor.counting.models import CountTask
 from floor.ledger.models import Quant
 from floor.odoo.models import Operation, SyncException
-from floor.picking.models import Order
+from floor.picking.models import Order, PickTask
 from floor.receiving.models import Receipt
 from floor.returns.models import Return
 from floor.warehouse.models import Location
@@ -18,6 +19,10 @@ def work_for(user, warehouse) -> dict:
     if has_role(user, Role.RECEIVER):
         actions.append({"title": _("Receive"), "hint": _("Receipts at the dock"), "url": reverse("receiving:receive")})
         actions.append({"title": _("Put away"), "hint": _("Input to bin"), "url": reverse("putaway:putaway")})
+    if has_role(user, Role.PICKER):
+        actions.append(
+            {"title": _("Pick"), "hint": _("Get work: a wave's orders into totes"), "url": reverse("picking:pick")}
+        )
     actions.append({"title": _("Move stock"), "hint": _("Bin to bin"), "url": reverse("transfers:move")})
     waiting = []
     if warehouse is not None:
@@ -31,13 +36,22 @@ def work_for(user, warehouse) -> dict:
                 .count()
             )
             waiting.append({"title": _("Items and pallets to put away"), "count": at_input})
+        if has_role(user, Role.PICKER):
+            tasks = PickTask.objects.filter(warehouse=warehouse, state=PickTask.State.OPEN).count()
+            waiting.append({"title": _("Pick tasks waiting"), "count": tasks})
         if has_role(user, Role.PICKER, Role.PACKER):
             orders = Order.objects.filter(warehouse=warehouse, state="open").count()
             waiting.append({"title": _("Orders to pick"), "count": orders})
+        if has_role(user, Role.COUNTER):
+            counts = CountTask.objects.filter(warehouse=warehouse, state=CountTask.State.OPEN).count()
+            waiting.append({"title": _("Bins to count"), "count": counts})
         if has_role(user, Role.INSPECTOR):
             returns = Return.objects.filter(warehouse=warehouse, state="expected").count()
             waiting.append({"title": _("Returns to inspect"), "count": returns})
         if Role.SUPERVISOR in roles_of(user):
+            actions.append(
+                {"title": _("Waves"), "hint": _("Build, release and follow waves"), "url": reverse("waves:waves")}
+            )
             failed = Operation.objects.filter(warehouse=warehouse, state=Operation.State.FAILED).count()
             changed = SyncException.objects.filter(warehouse=warehouse, resolved=False).count()
             actions.append(

@@ -13,6 +13,8 @@ urlpatterns = [
     path("move/", include("floor.transfers.urls")),
     path("receive/", include("floor.receiving.urls")),
     path("putaway/", include("floor.putaway.urls")),
+    path("pick/", include("floor.picking.urls")),
+    path("waves/", include("floor.picking.wave_urls")),
     path("odoo/", include("floor.odoo.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -27,6 +27,10 @@ class Wave(models.Model):
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.CLUSTER)
     totes_per_picker = models.PositiveSmallIntegerField(_("totes per picker"), default=6)
+    # Built with a zone filter: picked from that zone only.
+    zone = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+", limit_choices_to={"kind": "view"}
+    )
     rule = models.ForeignKey("WaveRule", on_delete=models.SET_NULL, null=True, blank=True, related_name="waves")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

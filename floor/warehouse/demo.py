@@ -15,6 +15,7 @@ from floor.accounts.roles import Role
 from floor.accounts.services import enrol
 from floor.ledger.models import Move
 from floor.ledger.services import post
+from floor.picking import waves
 from floor.picking.models import Order, OrderLine
 from floor.receiving.models import Receipt, ReceiptLine
 from floor.returns.models import Return, ReturnLine
@@ -67,6 +68,7 @@ TOTES = 60
 PALLETS_AT_INPUT, PALLETS_IN_BINS = 3, 2
 FIXED_BINS = 3  # items waiting at input that have a fixed bin
 RECEIPTS, OPEN_ORDERS, SHIPPED_ORDERS = 12, 60, 8
+DEMO_WAVE_ORDERS, DEMO_WAVE_TOTES = 8, 4
 
 CUSTOMERS = [
     "Hartley Builders",
@@ -433,6 +435,7 @@ def load(*, today: date | None = None, seed: int = SEED) -> Summary | None:
     _open_orders(rng, warehouse, stock, today)
     _open_receipts(rng, warehouse, products, today)
     _open_returns(rng, warehouse, shipped)
+    _first_wave(warehouse)
     users = _enrol_users(warehouse)
     return Summary(counts=_counts(warehouse), users=users)
 
@@ -669,6 +672,7 @@ def _open_orders(rng, warehouse, stock, today) -> None:
             carrier=carrier,
             cutoff=cutoff,
             priority=1 if rng.random() < 0.2 else 0,
+            order_type="B2B" if n % 5 == 0 else "B2C",  # not drawn: the demo's other draws stay as they were
         )
         orders.append(order)
         in_stock = [p for p, quantity in available.items() if quantity > 0]
@@ -679,6 +683,15 @@ def _open_orders(rng, warehouse, stock, today) -> None:
             lines.append(OrderLine(order=order, product=product, ordered=quantity))
     Order.objects.bulk_create(orders)
     OrderLine.objects.bulk_create(lines)
+
+
+def _first_wave(warehouse) -> None:
+    """One wave released, so the picker has work at the first "Get work"; the other open orders
+    wait for the supervisor to build a wave."""
+    wave = waves.build_wave(
+        warehouse=warehouse, filters=waves.Filters(max_orders=DEMO_WAVE_ORDERS, totes_per_picker=DEMO_WAVE_TOTES)
+    )
+    waves.release_wave(wave=wave, actor=None)
 
 
 def _open_receipts(rng, warehouse, products, today) -> None:
@@ -785,5 +798,6 @@ def _counts(warehouse: Warehouse) -> dict[str, int]:
         "stock moves": Move.objects.count(),
         "open receipts": warehouse.receipts.filter(state=Receipt.State.OPEN).count(),
         "open orders": warehouse.orders.filter(state=Order.State.OPEN).count(),
+        "orders in a released wave": warehouse.orders.filter(state=Order.State.IN_WAVE).count(),
         "expected returns": warehouse.returns.filter(state=Return.State.EXPECTED).count(),
     }

@@ -318,6 +318,10 @@
     document: [[[880, 110], [1175, 110], [1568, 220]], [40, 50, 40, 50, 120]],
     warning: [[[660, 260, 'triangle']], [180]],
     error: [[[140, 320, 'sawtooth']], [350]],
+    // Picking's three wrong scans, told apart without looking: falling, rising, three short.
+    wrong_bin: [[[300, 140, 'sawtooth'], [140, 260, 'sawtooth']], [120, 60, 300]],
+    wrong_item: [[[140, 200, 'sawtooth'], [440, 120, 'sawtooth']], [300, 60, 100]],
+    wrong_tote: [[[200, 110, 'sawtooth'], [200, 110, 'sawtooth'], [200, 110, 'sawtooth']], [90, 50, 90, 50, 90]],
     supervisor: [[[140, 180, 'sawtooth'], [140, 180, 'sawtooth']], [180, 100, 180]]
   };
   function play(c, notes) {

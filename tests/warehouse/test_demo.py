@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from floor.accounts.roles import Role, roles_of
 from floor.ledger.models import Move, Quant
-from floor.picking.models import Order, OrderLine
+from floor.picking.models import Order, OrderLine, Pick, PickTask, Wave
 from floor.receiving.models import Receipt
 from floor.returns.models import Return
 from floor.warehouse import demo
@@ -150,12 +150,20 @@ def test_it_opens_receipts_orders_and_returns(loaded, wh):
     assert any(line.product.tracking == Product.Tracking.LOT and line.lot for line in receipt_lines)
     assert all(line.lot is None or line.lot.product_id == line.product_id for line in receipt_lines)
 
-    orders = Order.objects.filter(warehouse=wh, state=Order.State.OPEN)
+    orders = Order.objects.filter(warehouse=wh, state__in=[Order.State.OPEN, Order.State.IN_WAVE])
     assert orders.count() == 60
     assert all(o.reference.startswith("WH/OUT/") and o.customer and o.carrier for o in orders)
     assert {timezone.localdate(o.cutoff) for o in orders} == {today}
     assert {o.priority for o in orders} == {0, 1}
     assert {o.lines.count() for o in orders} <= set(range(1, 7))
+
+    # One wave is released, so the picker has work at once; the rest wait for a supervisor's wave.
+    wave = Wave.objects.get(warehouse=wh)
+    assert wave.state == Wave.State.RELEASED and wave.orders.count() == 8
+    assert orders.filter(state=Order.State.OPEN).count() == 52
+    assert PickTask.objects.filter(wave=wave, state=PickTask.State.OPEN).count() == 2
+    for pick in Pick.objects.filter(task__wave=wave):
+        assert pick.quantity <= Quant.objects.get(location=pick.location, product=pick.product, lot=pick.lot).quantity
 
     returns = Return.objects.filter(warehouse=wh, state=Return.State.EXPECTED).order_by("reference")
     assert [r.reference for r in returns] == [f"WH/RET/{n:05d}" for n in range(1, 9)]

@@ -1,0 +1,93 @@
+"""An order leaves the building: what is in its totes goes to the customer through the ledger,
+and Odoo learns it as one delivery. Called at the end of picking where a warehouse has no pack
+step (settings.PACKING_STEP False), and by packing once an order is packed."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from floor import events
+from floor.ledger import services as ledger
+from floor.ledger.models import Move, Quant
+from floor.odoo import outbox
+from floor.odoo.models import Operation
+from floor.picking.models import Order, PickRecord, TaskTote
+from floor.warehouse.models import Location
+from floor.warehouse.quantities import plain
+from floor.warehouse.services import virtual_location
+
+
+def delivery_lines(order: Order) -> list[dict]:
+    """What was picked for the order, net of undos, per Odoo move, item, lot and the bin it came
+    from: the lines of push_delivery's payload (Floor ids, mapped to Odoo's at push time)."""
+    records = PickRecord.objects.filter(pick__order_line__order=order, reverses=None, reversal__isnull=True)
+    grouped: dict[tuple, Decimal] = defaultdict(Decimal)
+    for line_id, move_id, product, lot, source, quantity in records.values_list(
+        "pick__order_line_id",
+        "pick__order_line__odoo_move_id",
+        "pick__product_id",
+        "lot_id",
+        "pick__location_id",
+        "quantity",
+    ):
+        grouped[(line_id, move_id, product, lot, source)] += quantity
+    return [
+        {"move": move_id, "product": product, "quantity": plain(quantity), "from": source, "lot": lot, "package": None}
+        for (_line, move_id, product, lot, source), quantity in sorted(grouped.items(), key=lambda item: item[0][:1])
+        if quantity > 0
+    ]
+
+
+@transaction.atomic
+def deliver_order(*, order: Order, actor, device: str = "") -> Order:
+    """Ship the order: every unit in its totes moves tote → customer, the totes are freed, and,
+    for an order that came from Odoo (`odoo_id` set), one DELIVERY operation goes to the outbox,
+    with a backorder when less was picked than ordered. An order made on the floor only has no
+    Odoo picking to validate, so it gets no operation. Shipping twice ships once."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.state == Order.State.SHIPPED:
+        return order
+    bindings = list(TaskTote.objects.filter(order=order, tote__isnull=False, freed_at=None).select_related("tote"))
+    customer = virtual_location(Location.Kind.CUSTOMER)
+    in_totes = Quant.objects.filter(location_id__in=[b.tote.location_id for b in bindings], quantity__gt=0).order_by(
+        "location_id", "product_id", "lot_id", "package_id"
+    )
+    moves = [
+        Move(
+            product_id=quant.product_id,
+            lot_id=quant.lot_id,
+            package_id=quant.package_id,
+            quantity=quant.quantity,
+            from_location_id=quant.location_id,
+            to_location=customer,
+            actor=actor,
+            device=device[:64],
+            reference=order.reference[:64],
+        )
+        for quant in in_totes
+    ]
+    if moves:
+        ledger.post(moves, key=f"deliver:{order.pk}")
+    if order.odoo_id:
+        lines = list(order.lines.all())
+        outbox.enqueue(
+            kind=Operation.Kind.DELIVERY,
+            warehouse=order.warehouse,
+            reference=f"FLOOR-OUT-{order.pk}",
+            payload={
+                "picking": order.odoo_id,
+                # Anything not picked stays expected in Odoo, as a backorder.
+                "backorder": any(line.picked < line.ordered for line in lines),
+                "lines": delivery_lines(order),
+            },
+            document=order.reference,
+            actor=actor,
+        )
+    now = timezone.now()
+    TaskTote.objects.filter(pk__in=[b.pk for b in bindings]).update(freed_at=now)
+    order.state = Order.State.SHIPPED
+    order.save(update_fields=["state"])
+    events.changed("order", order.pk, by=actor.pk if actor else None)
+    return order

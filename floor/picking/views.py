@@ -1,0 +1,112 @@
+from decimal import Decimal
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from floor.accounts.decorators import role_required
+from floor.accounts.roles import Role
+from floor.picking import services
+from floor.picking.models import Pick, Picking
+from floor.scanning import flows
+from floor.scanning.errors import ScanRejected
+from floor.scanning.parser import parse
+
+
+def _screen(request, outcome=None, *, error=None):
+    if outcome is not None:
+        picking = outcome.picking
+    elif request.warehouse is not None:
+        picking = services.picking_for(actor=request.user, warehouse=request.warehouse)
+    else:  # no warehouse: nothing to pick, only the message
+        picking = Picking(actor=request.user)
+    context = services.screen(picking)
+    context.update(reasons=Pick.ShortReason.choices, problem=bool(outcome and outcome.problem))
+    if error is not None:
+        context.update(error=error.message, sound=error.sound)
+    elif outcome is not None and outcome.message:
+        band = {"error": "error", "warning": "warning"}.get(outcome.sound, "ok")
+        context.update({band: outcome.message, "sound": outcome.sound})
+    elif context.get("lost"):  # the task was taken away since the last scan
+        context.update(warning=context["lost"], sound="warning")
+    template = "picking/_screen.html" if request.htmx else "picking/pick.html"
+    return render(request, template, context)
+
+
+@require_GET
+@role_required(Role.PICKER)
+def pick(request):
+    if request.warehouse is None:
+        return _screen(request, error=flows.no_warehouse())
+    return _screen(request)
+
+
+@require_POST
+@role_required(Role.PICKER)
+def work(request):
+    return flows.run(request, _screen, services.get_work)
+
+
+@require_POST
+@role_required(Role.PICKER)
+def scan(request):
+    if request.warehouse is None:
+        return _screen(request, error=flows.no_warehouse())
+    raw = request.POST.get("code", "")
+    try:
+        parsed = parse(raw)
+    except ScanRejected as rejected:
+        parsed = services.as_label(actor=request.user, raw=raw)
+        if parsed is None:
+            return _screen(request, error=rejected)
+    return flows.run(request, _screen, services.handle_scan, scan=parsed, **flows.keys(request))
+
+
+@require_POST
+@role_required(Role.PICKER)
+def quantity(request):
+    try:
+        value = flows.typed_quantity(request)
+    except ScanRejected as rejected:
+        return _screen(request, error=rejected)
+    return flows.run(request, _screen, services.set_quantity, quantity=value, key=request.POST.get("key", ""))
+
+
+@require_POST
+@role_required(Role.PICKER)
+def short(request):
+    try:
+        found = flows.typed_quantity(request) if request.POST.get("quantity", "").strip() else Decimal(0)
+    except ScanRejected as rejected:
+        return _screen(request, error=rejected)
+    return flows.run(
+        request, _screen, services.short, reason=request.POST.get("reason", ""), found=found, **flows.keys(request)
+    )
+
+
+@require_POST
+@role_required(Role.PICKER)
+def skip(request):
+    return flows.run(request, _screen, services.skip, key=request.POST.get("key", ""))
+
+
+@require_POST
+@role_required(Role.PICKER)
+def undo(request):
+    return flows.run(request, _screen, services.undo, **flows.keys(request))
+
+
+@require_POST
+@role_required(Role.PICKER)
+def leave(request):
+    return flows.run(request, _screen, services.leave, key=request.POST.get("key", ""))
+
+
+@require_GET
+@role_required(Role.PICKER)
+def lines(request):
+    """The task's stops, asked for when the list under the prompt is opened."""
+    picking = None
+    if request.warehouse is not None:
+        picking = services.picking_for(actor=request.user, warehouse=request.warehouse)
+    stops = services.lines(picking.task) if picking and picking.task_id else ()
+    return render(request, "picking/_lines.html", {"lines": stops, "current": picking.pick_id if picking else None})

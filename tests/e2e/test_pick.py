@@ -1,0 +1,141 @@
+"""A picker in Chromium at 360×640, scans typed as keystrokes ending in Enter: get work, bind a
+tote to each order, a wrong bin, two lines from one bin (one of them lot-tracked), a last stop in
+another bin; with no pack step the order ships and its delivery is pushed to the Odoo test double."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from floor.ledger.checks import ledger_differences
+from floor.ledger.models import Quant
+from floor.odoo import push
+from floor.odoo.models import Operation
+from floor.picking.models import Order, OrderLine
+from floor.warehouse.models import Location, Warehouse
+from floor.warehouse.services import virtual_location
+from tests import factories
+from tests.e2e.test_scanner_shell import PIN, RECORD_SOUNDS, live_socket, no_horizontal_scroll, scan, sign_in  # noqa: F401
+from tests.picking.task_factories import Stop, pick_task
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = pytest.mark.e2e
+
+BOLT = "4006381333931"
+VACCINE = "05012345678900"
+
+
+@pytest.fixture
+def odoo_order(live_server, odoo18, settings):
+    odoo = odoo18
+    settings.ODOO_URL, settings.ODOO_DB = odoo.url, odoo.db
+    settings.ODOO_USER, settings.ODOO_API_KEY = odoo.login, odoo.api_key
+    settings.PACKING_STEP = False
+    [odoo_wh] = odoo.records("stock.warehouse", [], ["id", "lot_stock_id"])
+    stock_id = odoo_wh["lot_stock_id"][0]
+    wh = factories.warehouse()
+    Warehouse.objects.filter(pk=wh.pk).update(odoo_id=odoo_wh["id"])
+    shelf, other = factories.storage_bin(wh, aisle="A", bay=1), factories.storage_bin(wh, aisle="A", bay=2)
+    Location.objects.filter(pk=shelf.pk).update(odoo_id=stock_id)
+
+    bolt_id = odoo.seed_product("Hex bolt", default_code="BOLT")
+    vax_id = odoo.seed_product("Vaccine", default_code="VAX", tracking="lot")
+    odoo.seed_stock(bolt_id, 10, location=stock_id)
+    odoo.seed_stock(vax_id, 5, location=stock_id, lot=odoo.seed_lot(vax_id, "LOT-E2E"))
+    bolt = factories.product(gtin=BOLT, sku="BOLT", name="Hex bolt", odoo_id=bolt_id, odoo_uom_id=1)
+    vax = factories.product(gtin=VACCINE[1:], sku="VAX", name="Vaccine", tracking="lot", odoo_id=vax_id, odoo_uom_id=1)
+    lot = factories.lot(vax, "LOT-E2E")
+    picking = odoo.seed_delivery(lines=[(bolt_id, 3), (vax_id, 2)], origin="SO-E2E")
+    moves = {m["product_id"][0]: m["id"] for m in odoo.records("stock.move", [["picking_id", "=", picking]])}
+
+    built = pick_task(
+        wh,
+        [
+            Stop("WH/OUT/00012", shelf, bolt, 3),
+            Stop("WH/OUT/00012", shelf, vax, 2, lot=lot),  # the same bin: no bin scan
+            Stop("WH/OUT/00013", other, bolt, 1),  # an order made on the floor: no Odoo picking
+        ],
+        odoo_ids={"WH/OUT/00012": picking},
+    )
+    OrderLine.objects.filter(pk=built.lines[("WH/OUT/00012", bolt.pk)].pk).update(odoo_move_id=moves[bolt_id])
+    OrderLine.objects.filter(pk=built.lines[("WH/OUT/00012", vax.pk)].pk).update(odoo_move_id=moves[vax_id])
+    factories.tote(wh, "T-0001"), factories.tote(wh, "T-0002")
+    factories.user("picker", roles=["picker"], wh=wh, badge="BDG-0002", pin=PIN)
+    return odoo, built, shelf, other, bolt, vax, picking
+
+
+def test_a_picker_picks_a_task_and_odoo_gets_the_delivery(page, live_server, odoo_order):
+    odoo, built, shelf, other, bolt, vax, picking = odoo_order
+    page.add_init_script(RECORD_SOUNDS)
+    sign_in(page, live_server)
+    page.get_by_role("link", name="Pick").click()
+    expect(page.locator(".prompt-do")).to_have_text("Get work")
+    page.get_by_role("button", name="Get work").click()
+    expect(page.locator("#bar-title")).to_have_text(f"Pick · {built.task.reference} · 0/3")
+
+    # A tote for each order, in turn.
+    expect(page.locator(".prompt-do")).to_have_text("Scan a tote for")
+    expect(page.locator(".prompt-where")).to_have_text("WH/OUT/00012")
+    expect(page.locator("[data-scan-input]")).to_be_focused()
+    scan(page, "T-0001")
+    expect(page.locator(".prompt-where")).to_have_text("WH/OUT/00013")
+    scan(page, "T-0002")
+    expect(page.locator(".prompt-do")).to_have_text("Scan bin")
+    expect(page.locator(".prompt-where")).to_have_text(shelf.name)
+    expect(page.locator(".prompt-what")).to_contain_text("3 × BOLT")
+    no_horizontal_scroll(page)
+
+    scan(page, other.barcode)  # the wrong bin: words, the error sound, nothing changes
+    expect(page.locator("#feedback.feedback-error")).to_contain_text(
+        f"Wrong bin — expected {shelf.name} (scanned {other.barcode})"
+    )
+    page.wait_for_function("window.sounds.includes('wrong_bin')")  # its own sound: falling
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.environ["SCREENSHOTS"] + "/pick-wrong-bin.png")
+
+    scan(page, shelf.barcode)
+    expect(page.locator(".prompt-do")).to_have_text("Scan the item")
+    scan(page, BOLT)
+    expect(page.locator(".prompt-do")).to_have_text("Put in tote")
+    expect(page.locator(".prompt-where")).to_have_text("T-0001")
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.environ["SCREENSHOTS"] + "/pick-put.png")
+    scan(page, "T-0001")
+    expect(page.locator("#feedback.feedback-ok")).to_contain_text("3 × BOLT in T-0001")
+    page.wait_for_function("window.sounds.includes('line')")
+    # The next line is in the same bin: straight to the item.
+    expect(page.locator(".prompt-do")).to_have_text("Scan the item")
+    expect(page.locator(".prompt-where")).to_have_text("VAX")
+    expect(page.locator(".prompt-what")).to_contain_text("lot LOT-E2E")
+    expect(page.locator(".undo-preview")).to_contain_text("Undo: take 3 × BOLT out of T-0001")
+    expect(page.locator("#bar-title")).to_have_text(f"Pick · {built.task.reference} · 1/3")
+
+    scan(page, f"]C101{VACCINE}10LOT-E2E")
+    expect(page.locator(".prompt-where")).to_have_text("T-0001")
+    scan(page, "T-0001")
+    expect(page.locator(".prompt-do")).to_have_text("Scan bin")
+    expect(page.locator(".prompt-where")).to_have_text(other.name)
+    scan(page, other.barcode)
+    scan(page, BOLT)
+    expect(page.locator(".prompt-where")).to_have_text("T-0002")
+    scan(page, "T-0002")
+    expect(page.locator("#feedback.feedback-ok")).to_contain_text(f"{built.task.reference} done — 2 orders shipped")
+    page.wait_for_function("window.sounds.includes('document')")
+    expect(page.locator(".prompt-do")).to_have_text("Get work")
+    no_horizontal_scroll(page)
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.environ["SCREENSHOTS"] + "/pick-done.png")
+
+    assert set(Order.objects.values_list("state", flat=True)) == {"shipped"}
+    customers = virtual_location(Location.Kind.CUSTOMER)
+    assert Quant.objects.get(location=customers, product=vax).quantity == 2
+    assert Quant.objects.get(location=shelf, product=bolt).quantity == 0
+    assert ledger_differences() == []
+    [op] = Operation.objects.filter(kind="delivery")
+    push.send(op.pk)  # what the Celery worker does (at once when Celery runs in-process)
+    op.refresh_from_db()
+    assert op.state == "sent", op.last_error
+    assert odoo.get("stock.picking", picking, ["state"])["state"] == "done"
+    assert odoo.on_hand(bolt.odoo_id) == 7.0 and odoo.on_hand(vax.odoo_id) == 3.0
+    [lot_line] = odoo.records("stock.move.line", [["picking_id", "=", picking], ["lot_id", "!=", False]], ["lot_id"])
+    assert lot_line["lot_id"][1] == "LOT-E2E"
