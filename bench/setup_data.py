@@ -74,8 +74,8 @@ def bench_users(warehouse: Warehouse, count: int) -> list:
         ],
         ignore_conflicts=True,
     )
-    # Each bench scanner may pick, receive and put away: the scenarios share the same people.
-    groups = [Group.objects.get_or_create(name=role.value)[0] for role in (Role.PICKER, Role.RECEIVER)]
+    # Each bench scanner may pick, receive, put away and pack: the scenarios share the same people.
+    groups = [Group.objects.get_or_create(name=role.value)[0] for role in (Role.PICKER, Role.RECEIVER, Role.PACKER)]
     membership = user_model.groups.through
     membership.objects.bulk_create(
         [membership(user=user, group=group) for user in users for group in groups], ignore_conflicts=True

@@ -23,6 +23,8 @@ def work_for(user, warehouse) -> dict:
         actions.append(
             {"title": _("Pick"), "hint": _("Get work: a wave's orders into totes"), "url": reverse("picking:pick")}
         )
+    if has_role(user, Role.PACKER):
+        actions.append({"title": _("Pack"), "hint": _("Totes into cartons, labelled"), "url": reverse("packing:pack")})
     actions.append({"title": _("Move stock"), "hint": _("Bin to bin"), "url": reverse("transfers:move")})
     waiting = []
     if warehouse is not None:
@@ -42,6 +44,9 @@ def work_for(user, warehouse) -> dict:
         if has_role(user, Role.PICKER, Role.PACKER):
             orders = Order.objects.filter(warehouse=warehouse, state="open").count()
             waiting.append({"title": _("Orders to pick"), "count": orders})
+        if has_role(user, Role.PACKER):
+            picked = Order.objects.filter(warehouse=warehouse, state=Order.State.PICKED).count()
+            waiting.append({"title": _("Orders to pack"), "count": picked})
         if has_role(user, Role.COUNTER):
             counts = CountTask.objects.filter(warehouse=warehouse, state=CountTask.State.OPEN).count()
             waiting.append({"title": _("Bins to count"), "count": counts})
@@ -51,6 +56,13 @@ def work_for(user, warehouse) -> dict:
         if Role.SUPERVISOR in roles_of(user):
             actions.append(
                 {"title": _("Waves"), "hint": _("Build, release and follow waves"), "url": reverse("waves:waves")}
+            )
+            actions.append(
+                {
+                    "title": _("Pack stations"),
+                    "hint": _("Printers, scales, carton types, labels"),
+                    "url": reverse("stations:stations"),
+                }
             )
             failed = Operation.objects.filter(warehouse=warehouse, state=Operation.State.FAILED).count()
             changed = SyncException.objects.filter(warehouse=warehouse, resolved=False).count()

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "floor.putaway",
     "floor.picking",
     "floor.counting",
+    "floor.packing",
     "floor.returns",
     "floor.odoo",
 ]
@@ -200,6 +201,12 @@ PICK_LEASE_SECONDS = env.int("PICK_LEASE_SECONDS", default=300)
 PICK_SHORT = env.str("PICK_SHORT", default="backorder")
 # Where there is no pack step, an order's delivery goes to Odoo as soon as it is picked.
 PACKING_STEP = env.bool("PACKING_STEP", default=True)
+# Packing: the GS1 company prefix in the cartons' SSCCs (7–10 digits, from GS1), and the
+# extension digit before it. The demo prefix 0614141 is GS1's own example.
+GS1_COMPANY_PREFIX = env.str("GS1_COMPANY_PREFIX", default="0614141")
+SSCC_EXTENSION_DIGIT = env.int("SSCC_EXTENSION_DIGIT", default=0)
+# How long a label or a scale reading may take before the station is called unreachable.
+STATION_TIMEOUT_SECONDS = env.float("STATION_TIMEOUT_SECONDS", default=3.0)
 # The pull re-reads this far behind its cursor: Odoo stamps write_date at a transaction's start,
 # so a slow transaction can commit records older than the newest already read.
 ODOO_PULL_OVERLAP_SECONDS = env.int("ODOO_PULL_OVERLAP_SECONDS", default=30)

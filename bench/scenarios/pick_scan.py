@@ -58,7 +58,11 @@ def setup(base) -> list[dict]:
         )
         for n, user in enumerate(base.users, 1):
             product, _ = Product.objects.get_or_create(sku=f"BENCH-PICK-{n:03d}", defaults={"name": f"Bench pick {n}"})
-            ProductBarcode.objects.get_or_create(code=_ean(n).zfill(14), defaults={"product": product, "is_gtin": True})
+            barcode, _ = ProductBarcode.objects.get_or_create(
+                code=_ean(n).zfill(14), defaults={"product": product, "is_gtin": True}
+            )
+            if barcode.product_id != product.pk:
+                raise RuntimeError(f"EAN {_ean(n)} already belongs to another bench item")
             bins = [warehouse.add_bin(zone, aisle="PK", bay=n, level=level) for level in range(1, STOPS + 1)]
             ledger.post(
                 [

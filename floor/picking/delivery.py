@@ -19,9 +19,9 @@ from floor.warehouse.quantities import plain
 from floor.warehouse.services import virtual_location
 
 
-def delivery_lines(order: Order) -> list[dict]:
-    """What was picked for the order, net of undos, per Odoo move, item, lot and the bin it came
-    from: the lines of push_delivery's payload (Floor ids, mapped to Odoo's at push time)."""
+def _picked(order: Order) -> list[tuple[tuple, Decimal]]:
+    """What was picked for the order, net of undos: ((line, Odoo move, item, lot, bin), quantity),
+    by order line."""
     records = PickRecord.objects.filter(pick__order_line__order=order, reverses=None, reversal__isnull=True)
     grouped: dict[tuple, Decimal] = defaultdict(Decimal)
     for line_id, move_id, product, lot, source, quantity in records.values_list(
@@ -33,11 +33,52 @@ def delivery_lines(order: Order) -> list[dict]:
         "quantity",
     ):
         grouped[(line_id, move_id, product, lot, source)] += quantity
+    return [(key, quantity) for key, quantity in sorted(grouped.items(), key=lambda item: item[0][:1]) if quantity > 0]
+
+
+def delivery_lines(order: Order) -> list[dict]:
+    """What was picked for the order, net of undos, per Odoo move, item, lot and the bin it came
+    from: the lines of push_delivery's payload (Floor ids, mapped to Odoo's at push time)."""
     return [
         {"move": move_id, "product": product, "quantity": plain(quantity), "from": source, "lot": lot, "package": None}
-        for (_line, move_id, product, lot, source), quantity in sorted(grouped.items(), key=lambda item: item[0][:1])
-        if quantity > 0
+        for (_line, move_id, product, lot, source), quantity in _picked(order)
     ]
+
+
+def packed_lines(order: Order, packed: list[tuple[int, int, int | None, Decimal]]) -> list[tuple[int, dict]]:
+    """The delivery's lines where the order was packed: `packed` holds (package, item, lot,
+    quantity) per carton; each is told against the order lines, Odoo moves and bins it was picked
+    from (first picked, first packed), as (order line id, payload line). Packing never packs more
+    than was picked, so more is a bug."""
+    sources = [[key, quantity] for key, quantity in _picked(order)]
+    lines = []
+    for package, product, lot, quantity in packed:
+        left = quantity
+        for source in sources:
+            (line_id, move_id, item, source_lot, location), available = source
+            if left <= 0:
+                break
+            if item != product or source_lot != lot or available <= 0:
+                continue
+            take = min(left, available)
+            source[1] -= take
+            left -= take
+            lines.append(
+                (
+                    line_id,
+                    {
+                        "move": move_id,
+                        "product": product,
+                        "quantity": plain(take),
+                        "from": location,
+                        "lot": lot,
+                        "package": package,
+                    },
+                )
+            )
+        if left > 0:
+            raise ValueError(f"{order.reference}: {left} more of item {product} (lot {lot}) packed than picked")
+    return lines
 
 
 @transaction.atomic

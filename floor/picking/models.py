@@ -99,6 +99,11 @@ class Order(models.Model):
     # Odoo changed or cancelled this while the floor was working on it: the pull kept Floor's
     # lines and raised a SyncException; the floor shows a warning until a supervisor resolves it.
     odoo_changed = models.BooleanField(_("changed in Odoo"), default=False)
+    # A supervisor let it ship with less than was ordered (at packing), and why.
+    short_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    short_approval = models.CharField(_("short shipment"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-priority", "cutoff", "reference"]

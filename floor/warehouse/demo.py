@@ -15,6 +15,7 @@ from floor.accounts.roles import Role
 from floor.accounts.services import enrol
 from floor.ledger.models import Move
 from floor.ledger.services import post
+from floor.packing.models import CartonType, Station
 from floor.picking import waves
 from floor.picking.models import Order, OrderLine
 from floor.receiving.models import Receipt, ReceiptLine
@@ -69,6 +70,19 @@ PALLETS_AT_INPUT, PALLETS_IN_BINS = 3, 2
 FIXED_BINS = 3  # items waiting at input that have a fixed bin
 RECEIPTS, OPEN_ORDERS, SHIPPED_ORDERS = 12, 60, 8
 DEMO_WAVE_ORDERS, DEMO_WAVE_TOTES = 8, 4
+
+# Pack benches, one pack location each under the warehouse's pack area: (name, printer, scale).
+# PACK-1 prints from the label preview page. PACK-2's printer and scale are set to this machine,
+# where nothing answers until they are pointed at real devices (the station page): the packer
+# sees a label that failed, with Retry, and types the weight.
+STATIONS = [("PACK-1", "", ""), ("PACK-2", "127.0.0.1", "127.0.0.1")]
+# Carton types: code, name, length × width × height (cm), maximum and empty weight (kg).
+CARTON_TYPES = [
+    ("S", "Small box", "30", "20", "15", "5", "0.15"),
+    ("M", "Medium box", "40", "30", "25", "12", "0.3"),
+    ("L", "Large box", "60", "40", "40", "20", "0.6"),
+    ("XL", "Extra-large box", "80", "60", "50", "30", "1.2"),
+]
 
 CUSTOMERS = [
     "Hartley Builders",
@@ -436,6 +450,7 @@ def load(*, today: date | None = None, seed: int = SEED) -> Summary | None:
     _open_receipts(rng, warehouse, products, today)
     _open_returns(rng, warehouse, shipped)
     _first_wave(warehouse)
+    _pack_stations(warehouse)
     users = _enrol_users(warehouse)
     return Summary(counts=_counts(warehouse), users=users)
 
@@ -694,6 +709,39 @@ def _first_wave(warehouse) -> None:
     waves.release_wave(wave=wave, actor=None)
 
 
+def _pack_stations(warehouse: Warehouse) -> None:
+    """Two pack benches in the pack area and the carton types they use. Drawn from no random
+    generator: the rest of the demo stays the same."""
+    area = location_of_kind(warehouse, Kind.PACK)
+    for name, printer, scale in STATIONS:
+        bench = Location.objects.create(
+            warehouse=warehouse,
+            parent=area,
+            kind=Kind.PACK,
+            name=f"{area.name}/{name}",
+            barcode=f"{warehouse.code}-{name}",
+        )
+        Station.objects.create(
+            warehouse=warehouse, name=name, barcode=name, location=bench, printer_host=printer, scale_host=scale
+        )
+    CartonType.objects.bulk_create(
+        [
+            CartonType(
+                warehouse=warehouse,
+                code=code,
+                name=name,
+                barcode=f"CTN-{code}",
+                length_cm=Decimal(length),
+                width_cm=Decimal(width),
+                height_cm=Decimal(height),
+                max_weight_kg=Decimal(max_kg),
+                tare_kg=Decimal(tare),
+            )
+            for code, name, length, width, height, max_kg, tare in CARTON_TYPES
+        ]
+    )
+
+
 def _open_receipts(rng, warehouse, products, today) -> None:
     """Receipts from the vendors, due today and tomorrow. Lot-tracked lines mostly name the lot the
     vendor announced (so that a GS1 label can be printed for it); the rest leave it to the receiver."""
@@ -799,5 +847,6 @@ def _counts(warehouse: Warehouse) -> dict[str, int]:
         "open receipts": warehouse.receipts.filter(state=Receipt.State.OPEN).count(),
         "open orders": warehouse.orders.filter(state=Order.State.OPEN).count(),
         "orders in a released wave": warehouse.orders.filter(state=Order.State.IN_WAVE).count(),
+        "pack stations": warehouse.stations.count(),
         "expected returns": warehouse.returns.filter(state=Return.State.EXPECTED).count(),
     }

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PackingConfig(AppConfig):
+    name = "floor.packing"
+    label = "packing"

@@ -1,0 +1,121 @@
+"""Packing on the station's scanner: thin views that call the flow's services and render what
+changed (the whole page, or only the screen for htmx)."""
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from floor.accounts.decorators import role_required
+from floor.accounts.roles import Role
+from floor.packing import services
+from floor.packing.models import Packing
+from floor.scanning import flows
+from floor.scanning.errors import ScanRejected
+from floor.scanning.parser import parse
+
+
+def _screen(request, outcome=None, *, error=None):
+    if outcome is not None:
+        packing = outcome.packing
+    elif request.warehouse is not None:
+        packing = services.packing_for(actor=request.user, warehouse=request.warehouse)
+    else:  # no warehouse: nothing to pack, only the message
+        packing = Packing(actor=request.user)
+    context = services.screen(packing)
+    if error is not None:
+        context.update(error=error.message, sound=error.sound)
+    elif outcome is not None and outcome.message:
+        context.update({outcome.band: outcome.message, "sound": outcome.sound})
+    template = "packing/_screen.html" if request.htmx else "packing/pack.html"
+    return render(request, template, context)
+
+
+@require_GET
+@role_required(Role.PACKER)
+def pack(request):
+    if request.warehouse is None:
+        return _screen(request, error=flows.no_warehouse())
+    return _screen(request)
+
+
+@require_POST
+@role_required(Role.PACKER)
+def scan(request):
+    if request.warehouse is None:
+        return _screen(request, error=flows.no_warehouse())
+    raw = request.POST.get("code", "")
+    try:
+        parsed = parse(raw)
+    except ScanRejected as rejected:
+        parsed = services.own_code(actor=request.user, warehouse=request.warehouse, raw=raw)
+        if parsed is None:
+            return _screen(request, error=rejected)
+    return flows.run(request, _screen, services.handle_scan, scan=parsed, **flows.keys(request))
+
+
+@require_POST
+@role_required(Role.PACKER)
+def carton(request):
+    try:
+        carton_type = int(request.POST.get("carton_type", ""))
+    except ValueError:
+        return _screen(request, error=ScanRejected(_("Choose a carton")))
+    return flows.run(request, _screen, services.choose_carton, carton_type=carton_type, key=request.POST.get("key", ""))
+
+
+@require_POST
+@role_required(Role.PACKER)
+def close_carton(request):
+    return flows.run(request, _screen, services.close_carton, key=request.POST.get("key", ""))
+
+
+@require_POST
+@role_required(Role.PACKER)
+def weight(request):
+    try:
+        value = flows.typed_quantity(request)
+    except ScanRejected as rejected:
+        return _screen(request, error=rejected)
+    return flows.run(request, _screen, services.record_weight, weight=value, **flows.keys(request))
+
+
+@require_POST
+@role_required(Role.PACKER)
+def read_scale(request):
+    return flows.run(request, _screen, services.read_scale, **flows.keys(request))
+
+
+@require_POST
+@role_required(Role.PACKER)
+def approve(request):
+    return flows.run(request, _screen, services.approve, pin=request.POST.get("pin", ""), **flows.keys(request))
+
+
+@require_POST
+@role_required(Role.PACKER)
+def undo(request):
+    return flows.run(request, _screen, services.undo, **flows.keys(request))
+
+
+@require_POST
+@role_required(Role.PACKER)
+def done(request):
+    return flows.run(request, _screen, services.finish, **flows.keys(request))
+
+
+@require_POST
+@role_required(Role.PACKER)
+def leave(request):
+    return flows.run(request, _screen, services.leave, key=request.POST.get("key", ""))
+
+
+@require_GET
+@role_required(Role.PACKER)
+def lines(request):
+    """The order's lines, asked for when the list under the prompt is opened."""
+    rows = ()
+    if request.warehouse is not None:
+        packing = services.packing_for(actor=request.user, warehouse=request.warehouse)
+        if packing.order_id is not None:
+            rows = services.progress(packing.order)
+    return render(request, "packing/_lines.html", {"rows": rows})
