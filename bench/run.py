@@ -213,6 +213,12 @@ def figures(result: dict) -> dict:
         )
     if saturation:
         out["max_per_s"] = saturation["per_s"]
+        # CPU per request at saturation: what a faster machine, or a leaner request, would change.
+        if saturation["per_s"]:
+            for part in ("server", "postgres"):
+                busy = saturation["cores_busy"].get(part)
+                if busy is not None:
+                    out[f"{part}_cpu_ms_per_request"] = round(busy * 1000 / saturation["per_s"], 1)
     return out
 
 

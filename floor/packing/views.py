@@ -1,6 +1,8 @@
 """Packing on the station's scanner: thin views that call the flow's services and render what
 changed (the whole page, or only the screen for htmx)."""
 
+from functools import partial
+
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -11,7 +13,6 @@ from floor.packing import services
 from floor.packing.models import Packing
 from floor.scanning import flows
 from floor.scanning.errors import ScanRejected
-from floor.scanning.parser import parse
 
 
 def _screen(request, outcome=None, *, error=None):
@@ -41,16 +42,9 @@ def pack(request):
 @require_POST
 @role_required(Role.PACKER)
 def scan(request):
-    if request.warehouse is None:
-        return _screen(request, error=flows.no_warehouse())
-    raw = request.POST.get("code", "")
-    try:
-        parsed = parse(raw)
-    except ScanRejected as rejected:
-        parsed = services.own_code(actor=request.user, warehouse=request.warehouse, raw=raw)
-        if parsed is None:
-            return _screen(request, error=rejected)
-    return flows.run(request, _screen, services.handle_scan, scan=parsed, **flows.keys(request))
+    # A station's or a carton type's own barcode is not one `parse` knows.
+    station_or_carton = partial(services.own_code, actor=request.user, warehouse=request.warehouse)
+    return flows.scan(request, _screen, services.handle_scan, fallback=station_or_carton)
 
 
 @require_POST

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from functools import partial
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
@@ -9,7 +10,6 @@ from floor.picking import services
 from floor.picking.models import Pick, Picking
 from floor.scanning import flows
 from floor.scanning.errors import ScanRejected
-from floor.scanning.parser import parse
 
 
 def _screen(request, outcome=None, *, error=None):
@@ -49,16 +49,8 @@ def work(request):
 @require_POST
 @role_required(Role.PICKER)
 def scan(request):
-    if request.warehouse is None:
-        return _screen(request, error=flows.no_warehouse())
-    raw = request.POST.get("code", "")
-    try:
-        parsed = parse(raw)
-    except ScanRejected as rejected:
-        parsed = services.as_label(actor=request.user, raw=raw)
-        if parsed is None:
-            return _screen(request, error=rejected)
-    return flows.run(request, _screen, services.handle_scan, scan=parsed, **flows.keys(request))
+    lot_label = partial(services.as_label, actor=request.user)  # a plain barcode when a lot is awaited
+    return flows.scan(request, _screen, services.handle_scan, fallback=lot_label)
 
 
 @require_POST

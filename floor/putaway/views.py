@@ -7,7 +7,6 @@ from floor.putaway import services
 from floor.putaway.models import Putaway
 from floor.scanning import flows
 from floor.scanning.errors import ScanRejected
-from floor.scanning.parser import parse
 
 
 def _screen(request, outcome=None, *, error=None):
@@ -41,13 +40,7 @@ def putaway(request):
 @require_POST
 @role_required(Role.RECEIVER)
 def scan(request):
-    if request.warehouse is None:
-        return _screen(request, error=flows.no_warehouse())
-    try:
-        parsed = parse(request.POST.get("code", ""))
-    except ScanRejected as rejected:
-        return _screen(request, error=rejected)
-    return flows.run(request, _screen, services.handle_scan, scan=parsed, **flows.keys(request))
+    return flows.scan(request, _screen, services.handle_scan)
 
 
 @require_POST

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
@@ -8,7 +10,6 @@ from floor.receiving import services
 from floor.receiving.models import Receiving
 from floor.scanning import flows
 from floor.scanning.errors import ScanRejected
-from floor.scanning.parser import parse
 
 
 def _screen(request, outcome=None, *, error=None, status=200):
@@ -50,22 +51,8 @@ def receive(request):
 @require_POST
 @role_required(Role.RECEIVER)
 def scan(request):
-    if request.warehouse is None:
-        return _screen(request, error=flows.no_warehouse())
-    try:
-        parsed = parse(request.POST.get("code", ""))
-    except ScanRejected as rejected:
-        parsed = services.as_label(actor=request.user, raw=request.POST.get("code", ""))
-        if parsed is None:
-            return _screen(request, error=rejected)
-    return flows.run(
-        request,
-        _screen,
-        services.handle_scan,
-        scan=parsed,
-        key=request.POST.get("key", ""),
-        device=request.POST.get("device", ""),
-    )
+    lot_label = partial(services.as_label, actor=request.user)  # a plain barcode when a lot is awaited
+    return flows.scan(request, _screen, services.handle_scan, fallback=lot_label)
 
 
 @require_POST

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from floor.scanning.errors import ScanRejected
+from floor.scanning.parser import parse
 
 
 def no_warehouse() -> ScanRejected:
@@ -23,6 +24,21 @@ def run(request, screen, action, **kwargs):
     except ScanRejected as rejected:
         return screen(request, error=rejected)
     return screen(request, outcome)
+
+
+def scan(request, screen, handle_scan, *, fallback=None):
+    """A scan POST: the code parsed — or, where `parse` does not know it, what the flow makes of
+    it (`fallback(raw=…)`: a lot label, a station…) — then handed to the flow's `handle_scan`."""
+    if request.warehouse is None:
+        return screen(request, error=no_warehouse())
+    raw = request.POST.get("code", "")
+    try:
+        parsed = parse(raw)
+    except ScanRejected as rejected:
+        parsed = fallback(raw=raw) if fallback is not None else None
+        if parsed is None:
+            return screen(request, error=rejected)
+    return run(request, screen, handle_scan, scan=parsed, **keys(request))
 
 
 def typed_quantity(request) -> Decimal:

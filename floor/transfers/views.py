@@ -5,7 +5,6 @@ from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
 from floor.scanning import flows
 from floor.scanning.errors import ScanRejected
-from floor.scanning.parser import parse
 from floor.transfers import services
 from floor.transfers.models import Transfer
 
@@ -42,13 +41,7 @@ def move(request):
 @require_POST
 @role_required(*MOVERS)
 def scan(request):
-    if request.warehouse is None:
-        return _screen(request, error=flows.no_warehouse())
-    try:
-        parsed = parse(request.POST.get("code", ""))
-    except ScanRejected as rejected:
-        return _screen(request, error=rejected)
-    return flows.run(request, _screen, services.handle_scan, scan=parsed, **flows.keys(request))
+    return flows.scan(request, _screen, services.handle_scan)
 
 
 @require_POST
