@@ -16,6 +16,7 @@ import select
 import socket
 import threading
 import time
+from abc import ABC, abstractmethod
 
 HOST = "127.0.0.1"
 
@@ -27,7 +28,7 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-class _Server:
+class _Server(ABC):
     """Serves one connection at a time with `serve`, in a thread; stops on exit."""
 
     def __init__(self, port: int = 0):
@@ -77,8 +78,9 @@ class _Server:
             time.sleep(0.01)
         raise AssertionError(f"{type(self).__name__} still busy after {timeout} s")
 
+    @abstractmethod
     def serve(self, connection: socket.socket):
-        raise NotImplementedError
+        """Answer one connection, as the device would."""
 
 
 class FakePrinter(_Server):
