@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from floor import events
 from floor.accounts.models import Profile
@@ -268,7 +269,14 @@ def _tote(packing: Packing, scan: Scan) -> Outcome:
         )
     if order.state in (Order.State.OPEN, Order.State.IN_WAVE):
         left = Pick.objects.filter(order_line__order=order, state=Pick.State.OPEN).count()
-        raise ScanRejected(_("%(order)s is still being picked — %(n)s stops left") % {**said, "n": left})
+        raise ScanRejected(
+            ngettext(
+                "%(order)s is still being picked — %(n)s stop left",
+                "%(order)s is still being picked — %(n)s stops left",
+                left,
+            )
+            % {**said, "n": left}
+        )
     if order.state != Order.State.PICKED:
         raise ScanRejected(
             _("%(order)s is %(state)s — ask a supervisor") % {**said, "state": order.get_state_display().lower()}
@@ -971,7 +979,9 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
     events.changed("order", order.pk, by=actor.pk)
     _clear(packing)
     packing.save()
-    message = _("%(order)s packed — %(n)s cartons to output") % {"order": order.reference, "n": len(cartons)}
+    message = ngettext(
+        "%(order)s packed — %(n)s carton to output", "%(order)s packed — %(n)s cartons to output", len(cartons)
+    ) % {"order": order.reference, "n": len(cartons)}
     if approval:
         message += " · " + _("short shipment approved by %(name)s") % {"name": approval["name"]}
     if left_here:

@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from floor import events
 from floor.counting.models import CountTask
@@ -283,7 +284,14 @@ def _command(picking: Picking, task: PickTask, scan: Scan, *, device: str) -> Ou
         return Outcome(picking, _("Type the quantity, then scan the tote"), "warning")
     if scan.command == Command.DONE:
         left = Pick.objects.filter(task=task, state=Pick.State.OPEN).count()
-        raise ScanRejected(_("%(n)s stops left — pick them, Skip or report a Problem") % {"n": left})
+        raise ScanRejected(
+            ngettext(
+                "%(n)s stop left — pick it, Skip or report a Problem",
+                "%(n)s stops left — pick them, Skip or report a Problem",
+                left,
+            )
+            % {"n": left}
+        )
     raise ScanRejected(_("%(command)s does nothing here") % {"command": scan.command})
 
 
@@ -859,7 +867,10 @@ def _finish(picking: Picking, task: PickTask, *, device: str, said: str = "") ->
         for order in Order.objects.filter(pk__in=finished, state=Order.State.PICKED, lines__picked__gt=0).distinct():
             delivery.deliver_order(order=order, actor=picking.actor, device=device)
             shipped += 1
-        message = _("%(task)s done — %(n)s orders shipped") % {"task": task.reference, "n": shipped}
+        message = ngettext("%(task)s done — %(n)s order shipped", "%(task)s done — %(n)s orders shipped", shipped) % {
+            "task": task.reference,
+            "n": shipped,
+        }
     elif totes:
         message = _("%(task)s done — take the totes to packing: %(totes)s") % {
             "task": task.reference,

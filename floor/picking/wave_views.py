@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from floor.accounts.decorators import role_required
@@ -139,7 +139,11 @@ def new_wave(request):
             else:
                 messages.success(
                     request,
-                    _("%(wave)s created with %(n)s orders: release it to start picking.")
+                    ngettext(
+                        "%(wave)s created with %(n)s order: release it to start picking.",
+                        "%(wave)s created with %(n)s orders: release it to start picking.",
+                        wave.orders.count(),
+                    )
                     % {"wave": wave.reference, "n": wave.orders.count()},
                 )
                 return redirect("waves:wave", wave.pk)
@@ -178,14 +182,21 @@ def release(request, wave_id):
     except services.WaveRefused as refused:
         messages.error(request, refused.message)
     else:
+        tasks = released.tasks.count()
         messages.success(
             request,
-            _("%(wave)s released: %(n)s pick tasks.") % {"wave": released.reference, "n": released.tasks.count()},
+            ngettext("%(wave)s released: %(n)s pick task.", "%(wave)s released: %(n)s pick tasks.", tasks)
+            % {"wave": released.reference, "n": tasks},
         )
         if released.returned_orders:
             messages.warning(
                 request,
-                _("%(n)s orders had no free stock and went back to the open orders.") % {"n": released.returned_orders},
+                ngettext(
+                    "%(n)s order had no free stock and went back to the open orders.",
+                    "%(n)s orders had no free stock and went back to the open orders.",
+                    released.returned_orders,
+                )
+                % {"n": released.returned_orders},
             )
     return redirect("waves:wave", wave_id)
 

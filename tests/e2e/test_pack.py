@@ -145,7 +145,7 @@ def test_a_packer_packs_an_order_and_odoo_gets_the_delivery_with_its_carton(page
         page.screenshot(path=os.environ["SCREENSHOTS"] + "/pack-carton-closed.png")
 
     page.get_by_role("button", name="Done").click()
-    expect(page.locator("#feedback.feedback-ok")).to_contain_text("WH/OUT/00012 packed — 1 cartons to output")
+    expect(page.locator("#feedback.feedback-ok")).to_contain_text("WH/OUT/00012 packed — 1 carton to output")
     page.wait_for_function("window.sounds.filter(s => s === 'document').length >= 2")
     expect(page.locator(".prompt-do")).to_have_text("Scan a tote")
     expect(page.locator("#bar-title")).to_have_text("Pack")

@@ -179,7 +179,7 @@ def test_a_tote_of_an_order_still_being_picked_is_refused(floor):
 
     page = scan(floor.client, "T-0001")
 
-    assert "OUT/1 is still being picked — 1 stops left" in page and "feedback-error" in page
+    assert "OUT/1 is still being picked — 1 stop left" in page and "feedback-error" in page
     assert packing(floor).order is None
 
 
@@ -649,7 +649,7 @@ def test_a_missing_item_needs_a_supervisor_and_makes_a_backorder(floor):
 
     page = post(floor.client, "/pack/approve", pin="9876")
 
-    assert "OUT/1 packed — 1 cartons to output · short shipment approved by Sam" in page
+    assert "OUT/1 packed — 1 carton to output · short shipment approved by Sam" in page
     assert "2 not packed: leave them at PACK-1" in page
     order = Order.objects.get()
     assert order.state == "packed"

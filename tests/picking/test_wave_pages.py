@@ -133,7 +133,7 @@ def test_release_from_the_wave_page_shows_the_tasks_and_what_is_short(wh, item, 
 
     page = text(boss.post(f"/waves/{wave.pk}/release", follow=True))
 
-    assert f"{wave.reference} released: 1 pick tasks." in page
+    assert f"{wave.reference} released: 1 pick task." in page
     assert f"{wave.reference}-01" in page
     assert "not enough stock: 4 short" in page
     assert "Reassign" in page
