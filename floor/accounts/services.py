@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from floor.accounts.models import Profile
 from floor.accounts.roles import Role
+from floor.scanning.errors import ScanRejected
 
 
 def profile_for_badge(badge: str) -> Profile | None:
@@ -36,3 +40,24 @@ def enrol(
     profile.set_pin(pin)
     profile.save()
     return user
+
+
+def approval_pin_ok(profile: Profile, pin: str) -> bool:
+    """A supervisor's PIN typed at an approval on someone's scanner. Wrong PINs count as they do at
+    sign-in: after LOGIN_FAILURE_LIMIT of them that supervisor cannot approve for the cool-off,
+    so nobody can guess a PIN at an approval prompt. Counted in the cache, not the database: the
+    flow's transaction rolls back on a rejection, the count must not."""
+    key = f"floor:approval-pin-failures:{profile.user_id}"
+    if (cache.get(key) or 0) >= settings.AXES_FAILURE_LIMIT:
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        raise ScanRejected(
+            _("Too many wrong PINs for %(name)s — another supervisor, or wait %(n)s minutes")
+            % {"name": profile.user.get_full_name() or profile.user.get_username(), "n": minutes},
+            sound="supervisor",
+        )
+    if profile.check_pin(pin):
+        cache.delete(key)
+        return True
+    cache.add(key, 0, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    cache.incr(key)
+    return False

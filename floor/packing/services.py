@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from floor import events
+from floor.accounts import services as accounts
 from floor.accounts.models import Profile
 from floor.accounts.roles import Role, has_role
 from floor.ledger import services as ledger
@@ -851,7 +852,7 @@ def approve(*, actor, warehouse, pin: str, key: str, device: str = "") -> Outcom
     if packing.waiting != Waiting.APPROVAL or packing.approver_id is None:
         raise ScanRejected(_("Nothing waits for a supervisor"))
     profile = Profile.objects.select_related("user").get(user_id=packing.approver_id)
-    if not profile.check_pin(pin):
+    if not accounts.approval_pin_ok(profile, pin):
         packing.approver = None
         packing.save()  # kept: the badge must be scanned again
         return Outcome(packing, _("Wrong PIN — the supervisor must scan their badge again"), "supervisor")

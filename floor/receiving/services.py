@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from floor import events
+from floor.accounts import services as accounts
 from floor.accounts.models import Profile
 from floor.accounts.roles import Role, has_role
 from floor.ledger import services as ledger
@@ -483,11 +484,11 @@ def approve(*, actor, warehouse, pin: str, key: str, device: str = "") -> Outcom
         return Outcome(session, _("Already counted — that scan was sent twice"), "warning")
     if session.waiting != Waiting.APPROVAL or session.approver_id is None:
         raise ScanRejected(_("Nothing waits for a supervisor"))
-    profile = Profile.objects.get(user_id=session.approver_id)
-    if not profile.check_pin(pin):
+    profile = Profile.objects.select_related("user").get(user_id=session.approver_id)
+    if not accounts.approval_pin_ok(profile, pin):
         session.approver = None
-        session.save()
-        raise ScanRejected(_("Wrong PIN — the supervisor must scan their badge again"), sound="supervisor")
+        session.save()  # kept (an outcome, not a rejection): the badge must be scanned again
+        return Outcome(session, _("Wrong PIN — the supervisor must scan their badge again"), "supervisor")
     session.waiting = ""
     receipt = _lock_receipt(session)
     outcome = _next_step(session, receipt, device=device)

@@ -193,6 +193,41 @@ def test_over_the_tolerance_needs_a_supervisor_on_the_spot(dock, settings):
     assert "over the limit" in ReceiptScan.objects.get().approval
 
 
+def test_a_supervisor_pin_cannot_be_guessed_at_the_approval_prompt(dock, settings):
+    settings.RECEIVING_OVER_TOLERANCE = 0.10
+    settings.AXES_FAILURE_LIMIT = 3
+    scan(dock.client, "WH/IN/00042")
+    post(dock.client, "/receive/quantity", quantity="12")
+    scan(dock.client, WIDGET)
+    for guess in ("0000", "1111", "2222"):
+        scan(dock.client, "BOSS-1")
+        assert "Wrong PIN" in post(dock.client, "/receive/approve", pin=guess)
+    scan(dock.client, "BOSS-1")
+    page = post(dock.client, "/receive/approve", pin="4321")  # the right one, too late
+    assert "Too many wrong PINs for" in page and "feedback-error" in page
+    assert received(dock.widget_line) == 0
+
+
+def test_a_right_pin_clears_the_wrong_ones_before_it(dock, settings):
+    settings.RECEIVING_OVER_TOLERANCE = 0.10
+    settings.AXES_FAILURE_LIMIT = 2
+    scan(dock.client, "WH/IN/00042")
+    post(dock.client, "/receive/quantity", quantity="12")
+    scan(dock.client, WIDGET)
+    scan(dock.client, "BOSS-1")
+    assert "Wrong PIN" in post(dock.client, "/receive/approve", pin="0000")
+    scan(dock.client, "BOSS-1")
+    post(dock.client, "/receive/approve", pin="4321")
+    assert received(dock.widget_line) == 12
+    post(dock.client, "/receive/quantity", quantity="12")
+    scan(dock.client, WIDGET)  # over again: 24 of 10
+    scan(dock.client, "BOSS-1")
+    assert "Wrong PIN" in post(dock.client, "/receive/approve", pin="0000")  # one wrong, not two
+    scan(dock.client, "BOSS-1")
+    post(dock.client, "/receive/approve", pin="4321")
+    assert received(dock.widget_line) == 24
+
+
 def test_within_the_tolerance_needs_no_one(dock, settings):
     settings.RECEIVING_OVER_TOLERANCE = 0.10
     scan(dock.client, "WH/IN/00042")
