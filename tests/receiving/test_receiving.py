@@ -216,6 +216,8 @@ def test_a_right_pin_clears_the_wrong_ones_before_it(dock, settings):
     scan(dock.client, WIDGET)
     scan(dock.client, "BOSS-1")
     assert "Wrong PIN" in post(dock.client, "/receive/approve", pin="0000")
+    post(dock.client, "/receive/approve", pin="4321")  # the badge first, again
+    assert received(dock.widget_line) == 0
     scan(dock.client, "BOSS-1")
     post(dock.client, "/receive/approve", pin="4321")
     assert received(dock.widget_line) == 12
