@@ -66,11 +66,7 @@ def close_carton(request):
 @require_POST
 @role_required(Role.PACKER)
 def weight(request):
-    try:
-        value = flows.typed_quantity(request)
-    except ScanRejected as rejected:
-        return _screen(request, error=rejected)
-    return flows.run(request, _screen, services.record_weight, weight=value, **flows.keys(request))
+    return flows.typed(request, _screen, services.record_weight, as_name="weight", **flows.keys(request))
 
 
 @require_POST

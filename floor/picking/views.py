@@ -56,11 +56,7 @@ def scan(request):
 @require_POST
 @role_required(Role.PICKER)
 def quantity(request):
-    try:
-        value = flows.typed_quantity(request)
-    except ScanRejected as rejected:
-        return _screen(request, error=rejected)
-    return flows.run(request, _screen, services.set_quantity, quantity=value, key=request.POST.get("key", ""))
+    return flows.typed(request, _screen, services.set_quantity)
 
 
 @require_POST

@@ -6,7 +6,6 @@ from floor.accounts.roles import Role
 from floor.putaway import services
 from floor.putaway.models import Putaway
 from floor.scanning import flows
-from floor.scanning.errors import ScanRejected
 
 
 def _screen(request, outcome=None, *, error=None):
@@ -46,11 +45,7 @@ def scan(request):
 @require_POST
 @role_required(Role.RECEIVER)
 def quantity(request):
-    try:
-        value = flows.typed_quantity(request)
-    except ScanRejected as rejected:
-        return _screen(request, error=rejected)
-    return flows.run(request, _screen, services.set_quantity, quantity=value, key=request.POST.get("key", ""))
+    return flows.typed(request, _screen, services.set_quantity)
 
 
 @require_POST

@@ -9,7 +9,6 @@ from floor.accounts.roles import Role
 from floor.receiving import services
 from floor.receiving.models import Receiving
 from floor.scanning import flows
-from floor.scanning.errors import ScanRejected
 
 
 def _screen(request, outcome=None, *, error=None, status=200):
@@ -70,11 +69,7 @@ def leave(request):
 @require_POST
 @role_required(Role.RECEIVER)
 def quantity(request):
-    try:
-        value = flows.typed_quantity(request)
-    except ScanRejected as rejected:
-        return _screen(request, error=rejected)
-    return flows.run(request, _screen, services.set_next_quantity, quantity=value, key=request.POST.get("key", ""))
+    return flows.typed(request, _screen, services.set_next_quantity)
 
 
 @require_POST

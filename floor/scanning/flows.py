@@ -41,6 +41,17 @@ def scan(request, screen, handle_scan, *, fallback=None):
     return run(request, screen, handle_scan, scan=parsed, **keys(request))
 
 
+def typed(request, screen, action, *, as_name: str = "quantity", **kwargs):
+    """A number typed on the screen (a quantity, a weight), handed to the flow's `action` as
+    `as_name` with the device's key; a number that is not one comes back on the screen."""
+    try:
+        value = typed_quantity(request)
+    except ScanRejected as rejected:
+        return screen(request, error=rejected)
+    kwargs.setdefault("key", request.POST.get("key", ""))
+    return run(request, screen, action, **{as_name: value}, **kwargs)
+
+
 def typed_quantity(request) -> Decimal:
     """The number typed in a quantity form; ScanRejected when it is not one."""
     try:

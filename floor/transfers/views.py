@@ -4,7 +4,6 @@ from django.views.decorators.http import require_GET, require_POST
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
 from floor.scanning import flows
-from floor.scanning.errors import ScanRejected
 from floor.transfers import services
 from floor.transfers.models import Transfer
 
@@ -47,11 +46,7 @@ def scan(request):
 @require_POST
 @role_required(*MOVERS)
 def quantity(request):
-    try:
-        value = flows.typed_quantity(request)
-    except ScanRejected as rejected:
-        return _screen(request, error=rejected)
-    return flows.run(request, _screen, services.set_quantity, quantity=value, key=request.POST.get("key", ""))
+    return flows.typed(request, _screen, services.set_quantity)
 
 
 @require_POST

@@ -325,3 +325,18 @@ def test_a_long_preview_lists_the_most_urgent_and_counts_them_all(wh, boss):
     assert "OUT/099" not in page
     assert "…of 105 orders in all." in page
     assert "Create wave of 105 orders" in page
+
+
+def test_a_wave_and_a_rule_are_built_from_the_same_filters(boss):
+    new = boss.get("/waves/new").content.decode()
+    rule = boss.get("/waves/rules/new").content.decode()
+    for both in (
+        'name="cutoff_within"',
+        'name="carrier"',
+        'name="zone"',
+        'name="max_units"',
+        'name="totes_per_picker"',
+    ):
+        assert both in new and both in rule
+    # A rule runs again and again, so only "within N minutes" makes sense for it.
+    assert 'name="cutoff_before"' in new and 'name="cutoff_before"' not in rule
