@@ -1,0 +1,151 @@
+"""Where a scan's time goes, without a server: each scenario's scanners driven in this process
+through Django's test client (every middleware, the view, the template), on the bench's
+PostgreSQL database. Prints, per kind of request, the CPU milliseconds and the SQL statements
+it took; `--profile` adds the functions that took the most CPU.
+
+    .venv/bin/python bench/inprocess.py [--scenarios scan,pick_scan] [--requests 600] [--profile]
+
+For finding what to make leaner; the figures to report come from `make bench`.
+"""
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import run
+import scenarios
+from wire import Response
+
+SCANNERS = 4
+
+
+def drive(generator, send):
+    """Step a scenario's async scanner without an event loop: its awaits never suspend here."""
+    value = None
+    while True:
+        try:
+            step = generator.asend(value)
+            step.send(None)
+        except StopIteration as done:
+            request = done.value
+        except StopAsyncIteration:
+            return
+        else:
+            raise RuntimeError("a scanner awaited something that suspends")
+        value = yield request
+
+
+class InProcessScanner:
+    def __init__(self, n: int, client):
+        self.n, self.client, self.cookies = n, client, {}
+
+    async def send(self, request) -> Response:
+        return self.request(request)
+
+    def request(self, request) -> Response:
+        for name, value in self.cookies.items():
+            self.client.cookies[name] = value
+        headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in request.headers.items()}
+        if request.method == "GET":
+            answer = self.client.get(request.path, **headers)
+        else:
+            answer = self.client.post(request.path, request.form or {}, **headers)
+        for name, morsel in answer.cookies.items():
+            self.cookies[name] = morsel.value
+        return Response(answer.status_code, dict(answer.headers), {}, answer.content)
+
+
+def measure(name: str, fixture: list[dict], requests: int, profile: cProfile.Profile | None) -> dict:
+    from django.db import connection, reset_queries
+    from django.test import Client
+
+    scenario = scenarios.get(name)
+    cpu, queries, errors = defaultdict(list), defaultdict(list), defaultdict(int)
+    scripts = []
+    for n, data in enumerate(fixture[:SCANNERS]):
+        scanner = InProcessScanner(n + 1, Client(HTTP_HOST="127.0.0.1"))
+        script = drive(scenario.scanner(scanner, data), scanner.send)
+        scripts.append((scanner, script, next(script)))
+    connection.force_debug_cursor = True
+    done = 0
+    while done < requests:
+        for i, (scanner, script, request) in enumerate(scripts):
+            reset_queries()
+            if profile:
+                profile.enable()
+            started = time.process_time()
+            response = scanner.request(request)
+            spent = time.process_time() - started
+            if profile:
+                profile.disable()
+            kind = f"{request.method} {request.path}"
+            if done >= len(scripts) * 6:  # warm-up: the first rounds fill caches
+                cpu[kind].append(spent * 1000)
+                queries[kind].append(len(connection.queries))
+            problem = request.check(response)
+            if problem:
+                errors[f"{kind}: {problem}"] += 1
+            scripts[i] = (scanner, script, script.send(response))
+            done += 1
+    connection.force_debug_cursor = False
+    every = [ms for values in cpu.values() for ms in values]
+    return {
+        "kinds": {
+            kind: (len(values), statistics.mean(values), statistics.mean(queries[kind]))
+            for kind, values in cpu.items()
+        },
+        "mean_ms": statistics.mean(every),
+        "mean_queries": statistics.mean(q for values in queries.values() for q in values),
+        "errors": dict(errors),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenarios", default="scan,receive_scan,putaway_scan,pick_scan,pack_scan")
+    parser.add_argument("--requests", type=int, default=600, help="per scenario")
+    parser.add_argument("--profile", action="store_true", help="print the functions that took the most CPU")
+    parser.add_argument("--reuse", action="store_true", help="keep the database and fixture of the last run")
+    args = parser.parse_args(argv)
+    names = args.scenarios.split(",")
+    env = {
+        "DATABASE_URL": run.DATABASE_URL,
+        "REDIS_URL": run.REDIS_URL,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    fixture_path = Path(tempfile.gettempdir()) / "floor-bench-inprocess.json"
+    if not (args.reuse and fixture_path.exists()):
+        run.prepare({**os.environ, **env}, names, fixture_path)
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "floor.settings")
+    sys.path.insert(0, str(run.ROOT))
+    import django
+
+    django.setup()
+    fixture = json.loads(fixture_path.read_text())
+    for name in names:
+        profile = cProfile.Profile() if args.profile else None
+        result = measure(name, fixture[name], args.requests, profile)
+        print(f"{name}: {result['mean_ms']:.2f} ms CPU and {result['mean_queries']:.1f} statements a request")
+        for kind, (count, ms, statements) in sorted(result["kinds"].items()):
+            print(f"  {kind:<40} ×{count:<5} {ms:6.2f} ms {statements:5.1f} statements")
+        for problem, count in result["errors"].items():
+            print(f"  ERROR ×{count}: {problem}")
+        if profile:
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
