@@ -10,10 +10,10 @@ For finding what to make leaner; the figures to report come from `make bench`.
 
 import argparse
 import cProfile
+import fcntl
 import json
 import os
 import pstats
-import secrets
 import statistics
 import sys
 import tempfile
@@ -21,8 +21,12 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import run
-import scenarios
+# Its own database and Redis: `make bench` makes floor_bench afresh when it starts.
+os.environ.setdefault("BENCH_DATABASE", "floor_bench_inprocess")
+os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+import run  # noqa: E402
+import scenarios  # noqa: E402
 from wire import Response
 
 SCANNERS = 4
@@ -64,14 +68,15 @@ class InProcessScanner:
         return Response(answer.status_code, dict(answer.headers), {}, answer.content)
 
 
-def measure(name: str, fixture: list[dict], requests: int, profile: cProfile.Profile | None) -> dict:
+def measure(name: str, fixture: list[dict], requests: int, profile: cProfile.Profile | None, first: int = 0) -> dict:
     from django.db import connection, reset_queries
     from django.test import Client
 
     scenario = scenarios.get(name)
     cpu, queries, errors = defaultdict(list), defaultdict(list), defaultdict(int)
+    statements = {}
     scripts = []
-    for n, data in enumerate(fixture[:SCANNERS]):
+    for n, data in enumerate(fixture[first : first + SCANNERS], first):
         scanner = InProcessScanner(n + 1, Client(HTTP_HOST="127.0.0.1"))
         script = drive(scenario.scanner(scanner, data), scanner.send)
         scripts.append((scanner, script, next(script)))
@@ -91,6 +96,7 @@ def measure(name: str, fixture: list[dict], requests: int, profile: cProfile.Pro
             if done >= len(scripts) * 6:  # warm-up: the first rounds fill caches
                 cpu[kind].append(spent * 1000)
                 queries[kind].append(len(connection.queries))
+                statements[kind] = [q["sql"] for q in connection.queries]
             problem = request.check(response)
             if problem:
                 errors[f"{kind}: {problem}"] += 1
@@ -100,13 +106,26 @@ def measure(name: str, fixture: list[dict], requests: int, profile: cProfile.Pro
     every = [ms for values in cpu.values() for ms in values]
     return {
         "kinds": {
-            kind: (len(values), statistics.mean(values), statistics.mean(queries[kind]))
-            for kind, values in cpu.items()
+            kind: (len(values), statistics.mean(values), statistics.mean(queries[kind])) for kind, values in cpu.items()
         },
         "mean_ms": statistics.mean(every),
         "mean_queries": statistics.mean(q for values in queries.values() for q in values),
         "errors": dict(errors),
+        "statements": statements,
     }
+
+
+def sessions_exist(fixture_path: Path) -> bool:
+    import psycopg
+
+    fixture = json.loads(fixture_path.read_text())
+    keys = [s["session"] for scanners in fixture.values() for s in scanners[:16] if "session" in s]
+    try:
+        with psycopg.connect(run.DATABASE_URL.replace("postgres://", "postgresql://")) as conn:
+            found = conn.execute("SELECT count(*) FROM django_session WHERE session_key = ANY(%s)", [keys])
+            return found.fetchone()[0] == len(keys)
+    except psycopg.Error:
+        return False
 
 
 def main(argv=None) -> int:
@@ -114,6 +133,8 @@ def main(argv=None) -> int:
     parser.add_argument("--scenarios", default="scan,receive_scan,putaway_scan,pick_scan,pack_scan")
     parser.add_argument("--requests", type=int, default=600, help="per scenario")
     parser.add_argument("--profile", action="store_true", help="print the functions that took the most CPU")
+    parser.add_argument("--sql", action="store_true", help="print the statements of one request of each kind")
+    parser.add_argument("--first", type=int, default=0, help="drive scanners first… (two runs at once: apart)")
     parser.add_argument("--reuse", action="store_true", help="keep the database and fixture of the last run")
     args = parser.parse_args(argv)
     names = args.scenarios.split(",")
@@ -121,12 +142,17 @@ def main(argv=None) -> int:
         "DATABASE_URL": run.DATABASE_URL,
         "REDIS_URL": run.REDIS_URL,
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
+        # Fixed: the sessions made at preparation are signed with it, and `--reuse` reads them.
+        "SECRET_KEY": "floor-bench-inprocess-local-database-only",
         "ALLOWED_HOSTS": "127.0.0.1",
     }
-    fixture_path = Path(tempfile.gettempdir()) / "floor-bench-inprocess.json"
-    if not (args.reuse and fixture_path.exists()):
-        run.prepare({**os.environ, **env}, names, fixture_path)
+    fixture_path = Path(tempfile.gettempdir()) / f"{run.DATABASE}.json"
+    # One preparation at a time; `--reuse` prepares again when `make bench` has since made the
+    # database afresh (the fixture's sessions are gone).
+    with open(fixture_path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (args.reuse and fixture_path.exists() and sessions_exist(fixture_path)):
+            run.prepare({**os.environ, **env}, scenarios.NAMES, fixture_path)
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "floor.settings")
     sys.path.insert(0, str(run.ROOT))
@@ -135,11 +161,16 @@ def main(argv=None) -> int:
     django.setup()
     fixture = json.loads(fixture_path.read_text())
     for name in names:
-        profile = cProfile.Profile() if args.profile else None
-        result = measure(name, fixture[name], args.requests, profile)
+        profile = cProfile.Profile(time.process_time) if args.profile else None
+        result = measure(name, fixture[name], args.requests, profile, args.first)
         print(f"{name}: {result['mean_ms']:.2f} ms CPU and {result['mean_queries']:.1f} statements a request")
         for kind, (count, ms, statements) in sorted(result["kinds"].items()):
             print(f"  {kind:<40} ×{count:<5} {ms:6.2f} ms {statements:5.1f} statements")
+        if args.sql:
+            for kind, sqls in result["statements"].items():
+                print(f"  {kind}, the last one measured:")
+                for sql in sqls:
+                    print(f"    {sql[:300]}")
         for problem, count in result["errors"].items():
             print(f"  ERROR ×{count}: {problem}")
         if profile:

@@ -29,9 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results" / "latest.json"
 SERVER_LOG = BENCH / "results" / "server.log"
-DATABASE = ROLE = "floor_bench"
+# Overridable, so that a second bench (bench/inprocess.py) can run beside this one.
+DATABASE = ROLE = os.environ.get("BENCH_DATABASE", "floor_bench")
 DATABASE_URL = f"postgres://{ROLE}@127.0.0.1/{DATABASE}"
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 # Tried 2, 3 and 4 on this 2-core machine: 2 kept up best at normal load. Each worker already
 # runs every request in a thread of its own, so more processes only add contention.
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))

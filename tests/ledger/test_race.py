@@ -76,3 +76,41 @@ def test_concurrent_posts_end_exact_with_no_negative_stock_and_no_deadlock(postg
         assert in_bins + shipped == 80
     posted = Move.objects.filter(key__startswith="race-").values("key").distinct().count()
     assert posted + len(refused) == THREADS * POSTS_EACH
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_scan_posted_twice_at_once_moves_stock_once(postgres):
+    """A scanner that resends a scan while the first send is still being saved (a flaky
+    network): both answer with the same move, and the stock moves once."""
+    wh = factories.warehouse("TWIN")
+    a, b = factories.storage_bin(wh), factories.storage_bin(wh)
+    item = factories.product()
+    factories.stock(a, item, 10)
+    start = threading.Barrier(THREADS)
+    answers, failures = [], []
+
+    def send(n):
+        try:
+            start.wait()
+            for i in range(POSTS_EACH):
+                [move] = post(
+                    [Move(product=item, from_location=a, to_location=b, quantity=Decimal(1))], key=f"twin-{i % 5}"
+                )
+                answers.append((move.key, move.pk))
+        except Exception as exc:  # noqa: BLE001 — any error in a thread fails the test below
+            failures.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+    assert failures == []
+    assert len(answers) == THREADS * POSTS_EACH
+    assert len(set(answers)) == 5  # one move per key, the same one for every sender
+    assert Quant.objects.get(location=a, product=item).quantity == 5
+    assert Quant.objects.get(location=b, product=item).quantity == 5
+    assert ledger_differences() == []
