@@ -3,9 +3,11 @@ then the bin it goes to. The last scan posts one move through the ledger."""
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from floor.ledger import services as ledger
@@ -29,6 +31,7 @@ PHYSICAL = [
     Location.Kind.RETURNS,
     Location.Kind.QUARANTINE,
 ]
+THOUSANDTH = Decimal("0.001")
 
 
 @dataclass
@@ -36,22 +39,132 @@ class Outcome:
     transfer: Transfer
     message: str = ""
     sound: str = "ok"  # ok | document | warning
+    done: Transfer | None = None  # the transfer this scan finished: what Undo now takes back
+
+
+@dataclass
+class _Scanned:
+    """What a scan names, read with the person's transfer: the location (None when the scan is
+    no location), the product (None when it is no product) and how much of that product the
+    transfer's source bin holds outside packages, whatever the lot."""
+
+    location: Location | None = None
+    product: Product | None = None
+    on_hand: Decimal = Decimal(0)
 
 
 def open_transfer(*, actor, warehouse, lock: bool = False) -> Transfer:
-    transfers = Transfer.objects.select_related("source", "product", "lot", "warehouse", "actor")
-    if lock:
-        transfers = transfers.select_for_update(of=("self",))
-    # At most one is open (a unique constraint): no ORDER BY, which would walk the history.
-    transfer = next(iter(transfers.filter(actor=actor, state=Transfer.State.OPEN)[:1]), None)
-    if transfer is None:
+    return _open(actor=actor, warehouse=warehouse, lock=lock)[0]
+
+
+def _open(*, actor, warehouse, lock: bool, scan: Scan | None = None) -> tuple[Transfer, _Scanned]:
+    found = _read(actor=actor, warehouse=warehouse, lock=lock, scan=scan)
+    if found is None:
         try:
             with transaction.atomic():
-                transfer = Transfer.objects.create(actor=actor, warehouse=warehouse)
+                Transfer.objects.create(actor=actor, warehouse=warehouse)
         except IntegrityError:
-            # The same person's other request opened it a moment ago.
-            transfer = transfers.get(actor=actor, state=Transfer.State.OPEN)
-    return transfer
+            pass  # the same person's other request opened it a moment ago
+        found = _read(actor=actor, warehouse=warehouse, lock=lock, scan=scan)
+    return found
+
+
+# Every scan starts here, so this one statement is written out rather than built by the ORM:
+# the person's open transfer, locked, with the names its screen shows, and what the scan names
+# (a bin: its warehouse and kind; an item: it and its stock in the source bin). Built with the
+# ORM, that took up to three statements and most of the scan's CPU.
+@cache
+def _open_sql(vendor: str, lock: bool) -> str:
+    quote = connection.ops.quote_name
+
+    def table(model, alias):
+        return f"{quote(model._meta.db_table)} {alias}"
+
+    def col(alias, model, name):
+        return f"{alias}.{quote(model._meta.get_field(name).column)}"
+
+    T, L, P = Transfer, Location, Product  # noqa: N806
+    columns = [
+        *(col("t", T, name) for name in ("id", "warehouse", "source", "product", "lot", "quantity")),
+        col("s", L, "name"),
+        col("s", L, "kind"),
+        *(col("p", P, name) for name in ("sku", "name", "tracking")),
+        col("l", Lot, "name"),
+        *(col("here", L, name) for name in ("warehouse", "kind", "name")),
+        *(col("item", P, name) for name in ("sku", "name", "tracking")),
+        f"(SELECT SUM({col('q', Quant, 'quantity')}) FROM {table(Quant, 'q')} "  # noqa: S608 — names from the models
+        f"WHERE {col('q', Quant, 'location')} = {col('t', T, 'source')} "
+        f"AND {col('q', Quant, 'product')} = {col('item', P, 'id')} AND {col('q', Quant, 'package')} IS NULL)",
+    ]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {table(T, 't')} "  # noqa: S608 — names from the models
+        f"LEFT JOIN {table(L, 's')} ON {col('s', L, 'id')} = {col('t', T, 'source')} "
+        f"LEFT JOIN {table(P, 'p')} ON {col('p', P, 'id')} = {col('t', T, 'product')} "
+        f"LEFT JOIN {table(Lot, 'l')} ON {col('l', Lot, 'id')} = {col('t', T, 'lot')} "
+        f"LEFT JOIN {table(L, 'here')} ON {col('here', L, 'id')} = %s "
+        f"LEFT JOIN {table(P, 'item')} ON {col('item', P, 'id')} = %s "
+        f"WHERE {col('t', T, 'actor')} = %s AND {col('t', T, 'state')} = %s"
+    )
+    if lock and connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF t"
+    return sql
+
+
+def _read(*, actor, warehouse, lock: bool, scan: Scan | None) -> tuple[Transfer, _Scanned] | None:
+    here_id = scan.location_id if scan is not None and scan.kind == Kind.LOCATION else None
+    item_id = scan.product_id if scan is not None else None
+    with connection.cursor() as cursor:
+        cursor.execute(_open_sql(connection.vendor, lock), [here_id, item_id, actor.pk, Transfer.State.OPEN])
+        row = cursor.fetchone()  # at most one is open: a unique constraint
+    if row is None:
+        return None
+    (pk, warehouse_id, source_id, product_id, lot_id, quantity) = row[:6]
+    (source_name, source_kind, sku, name, tracking, lot_name) = row[6:12]
+    (here_warehouse_id, here_kind, here_name, item_sku, item_name, item_tracking, on_hand) = row[12:]
+    transfer = Transfer(
+        pk=pk,
+        actor=actor,
+        warehouse_id=warehouse_id,
+        state=Transfer.State.OPEN,
+        source=Location(pk=source_id, name=source_name, kind=source_kind) if source_id else None,
+        product=Product(pk=product_id, sku=sku, name=name, tracking=tracking) if product_id else None,
+        lot=Lot(pk=lot_id, product_id=product_id, name=lot_name) if lot_id else None,
+        quantity=_decimal(quantity),
+    )
+    if warehouse is not None and warehouse.pk == warehouse_id:
+        transfer.warehouse = warehouse
+    transfer._state.adding, transfer._state.db = False, connection.alias
+    scanned = _Scanned(on_hand=_decimal(on_hand))
+    if here_kind is not None:
+        scanned.location = Location(pk=here_id, warehouse_id=here_warehouse_id, kind=here_kind, name=here_name)
+    if item_sku is not None:
+        scanned.product = Product(pk=item_id, sku=item_sku, name=item_name, tracking=item_tracking)
+    return transfer, scanned
+
+
+def _decimal(value) -> Decimal:
+    """A quantity as read by hand: SQLite hands decimals back as floats (or ints)."""
+    return Decimal(0) if value is None else Decimal(value).quantize(THOUSANDTH)
+
+
+# A scan writes its transfer once: written out too, as Model.save() costs several times the
+# CPU of the UPDATE itself. Values go through the fields, as save() would send them.
+def _write(transfer: Transfer, *fields: str) -> None:
+    """UPDATE `fields` of `transfer` (by name) and its updated_at."""
+    transfer.updated_at = timezone.now()
+    columns = [Transfer._meta.get_field(name) for name in (*fields, "updated_at")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _update_sql(connection.vendor, tuple(field.column for field in columns)),
+            [field.get_db_prep_save(getattr(transfer, field.attname), connection) for field in columns] + [transfer.pk],
+        )
+
+
+@cache
+def _update_sql(vendor: str, columns: tuple[str, ...]) -> str:
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    return f"UPDATE {quote(Transfer._meta.db_table)} SET {assignments} WHERE {quote(Transfer._meta.pk.column)} = %s"  # noqa: S608 — names from the model
 
 
 def last_done(*, actor) -> Transfer | None:
@@ -65,55 +178,55 @@ def last_done(*, actor) -> Transfer | None:
 
 @transaction.atomic
 def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> Outcome:
-    transfer = open_transfer(actor=actor, warehouse=warehouse, lock=True)
+    transfer, scanned = _open(actor=actor, warehouse=warehouse, lock=True, scan=scan)
     if not first_time(key=key, actor=actor, flow="move", raw=scan.raw):
         return Outcome(transfer, _("Already counted — that scan was sent twice"), "warning")
     if scan.kind == Kind.COMMAND:
         if scan.command == "CANCEL":
             return cancel(transfer=transfer)
         if scan.command == "UNDO":
-            return undo(actor=actor, warehouse=warehouse, key=key, device=device)
+            return undo(actor=actor, warehouse=warehouse, key=key, device=device, transfer=transfer)
         raise ScanRejected(_("%(command)s does nothing here") % {"command": scan.command})
     if transfer.step == "source":
-        return _take_source(transfer, scan)
+        return _take_source(transfer, scan, scanned)
     if scan.kind == Kind.LOCATION:
         if transfer.product_id is None:
-            return _take_source(transfer, scan)
-        return _put(transfer, scan, key=key, device=device)
-    return _take_item(transfer, scan)
+            return _take_source(transfer, scan, scanned)
+        return _put(transfer, scan, scanned, warehouse=warehouse, key=key, device=device)
+    return _take_item(transfer, scan, scanned)
 
 
-def _location(scan: Scan, transfer: Transfer, *, expected: str) -> Location:
+def _location(scan: Scan, transfer: Transfer, scanned: _Scanned, *, expected: str) -> Location:
     if scan.kind != Kind.LOCATION:
         raise ScanRejected(
             _("Scan a bin — %(expected)s (scanned %(code)s)") % {"expected": expected, "code": scan.code}
         )
-    location = Location.objects.filter(pk=scan.location_id).first()
+    location = scanned.location
     if location is None or location.warehouse_id != transfer.warehouse_id or location.kind not in PHYSICAL:
         raise ScanRejected(_("%(code)s is not a bin of this warehouse") % {"code": scan.code})
     return location
 
 
-def _take_source(transfer: Transfer, scan: Scan) -> Outcome:
-    location = _location(scan, transfer, expected=_("the bin to take from"))
+def _take_source(transfer: Transfer, scan: Scan, scanned: _Scanned) -> Outcome:
+    location = _location(scan, transfer, scanned, expected=_("the bin to take from"))
     transfer.source, transfer.product, transfer.lot, transfer.quantity = location, None, None, Decimal(0)
-    transfer.save()
+    _write(transfer, "source", "product", "lot", "quantity")
     return Outcome(transfer, _("From %(bin)s") % {"bin": location.name})
 
 
 def _on_hand(transfer: Transfer, product: Product, lot: Lot | None) -> Decimal:
-    quants = Quant.objects.filter(location=transfer.source, product=product, package=None)
+    quants = Quant.objects.filter(location=transfer.source_id, product=product, package=None)
     if lot is not None:
         quants = quants.filter(lot=lot)
     return quants.aggregate(total=Sum("quantity"))["total"] or Decimal(0)
 
 
-def _take_item(transfer: Transfer, scan: Scan) -> Outcome:
+def _take_item(transfer: Transfer, scan: Scan, scanned: _Scanned) -> Outcome:
     if scan.kind not in (Kind.PRODUCT, Kind.GS1) or scan.product_id is None:
         raise ScanRejected(
             _("Scan an item in %(bin)s (scanned %(code)s)") % {"bin": transfer.source.name, "code": scan.code}
         )
-    product = Product.objects.get(pk=scan.product_id)
+    product = scanned.product or Product.objects.get(pk=scan.product_id)
     if transfer.product_id not in (None, product.pk):
         raise ScanRejected(
             _("Moving %(sku)s — scan the bin it goes to (scanned %(other)s)")
@@ -125,14 +238,15 @@ def _take_item(transfer: Transfer, scan: Scan) -> Outcome:
     if product.tracking == Product.Tracking.SERIAL and transfer.quantity:
         raise ScanRejected(_("One serial at a time — scan the bin it goes to"))
     quantity = transfer.quantity + (scan.quantity or Decimal(1))
-    on_hand = _on_hand(transfer, product, lot)
+    # Without a lot, the bin's stock of it was read with the transfer.
+    on_hand = scanned.on_hand if lot is None and scanned.product else _on_hand(transfer, product, lot)
     if quantity > on_hand:
         raise ScanRejected(
             _("Only %(qty)s %(sku)s in %(bin)s")
             % {"qty": qty(on_hand), "sku": product.sku, "bin": transfer.source.name}
         )
     transfer.product, transfer.lot, transfer.quantity = product, lot, quantity
-    transfer.save()
+    _write(transfer, "product", "lot", "quantity")
     return Outcome(transfer, _("%(qty)s × %(sku)s") % {"qty": qty(quantity), "sku": product.sku})
 
 
@@ -149,7 +263,7 @@ def _lot(transfer: Transfer, product: Product, scan: Scan) -> Lot | None:
         return transfer.lot
     # No lot on the label: fine when the bin holds a single lot of it.
     lots = list(
-        Quant.objects.filter(location=transfer.source, product=product, quantity__gt=0, package=None)
+        Quant.objects.filter(location=transfer.source_id, product=product, quantity__gt=0, package=None)
         .values_list("lot", flat=True)
         .distinct()[:2]
     )
@@ -159,8 +273,8 @@ def _lot(transfer: Transfer, product: Product, scan: Scan) -> Lot | None:
     raise ScanRejected(_("Scan the %(what)s label of %(sku)s") % {"what": what, "sku": product.sku})
 
 
-def _put(transfer: Transfer, scan: Scan, *, key: str, device: str) -> Outcome:
-    destination = _location(scan, transfer, expected=_("the bin it goes to"))
+def _put(transfer: Transfer, scan: Scan, scanned: _Scanned, *, warehouse, key: str, device: str) -> Outcome:
+    destination = _location(scan, transfer, scanned, expected=_("the bin it goes to"))
     if destination.pk == transfer.source_id:
         raise ScanRejected(_("That is the bin it comes from — scan another bin"))
     move = Move(
@@ -183,14 +297,15 @@ def _put(transfer: Transfer, scan: Scan, *, key: str, device: str) -> Outcome:
         actor=transfer.actor,
     )
     transfer.destination, transfer.move, transfer.state = destination, move, Transfer.State.DONE
-    transfer.save()
+    _write(transfer, "destination", "move", "state")
     message = _("Moved %(qty)s × %(sku)s to %(bin)s") % {
         "qty": qty(transfer.quantity),
         "sku": transfer.product.sku,
         "bin": destination.name,
     }
-    # The next scan starts a new transfer; it is saved when that scan comes.
-    return Outcome(Transfer(actor_id=transfer.actor_id, warehouse_id=transfer.warehouse_id), message, "document")
+    # The next transfer opens now, while this person's row is locked: the next scan finds it.
+    following = Transfer.objects.create(actor=transfer.actor, warehouse=warehouse)
+    return Outcome(following, message, "document", done=transfer)
 
 
 @transaction.atomic
@@ -211,7 +326,7 @@ def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
             % {"qty": qty(on_hand), "sku": transfer.product.sku, "bin": transfer.source.name}
         )
     transfer.quantity = quantity
-    transfer.save()
+    _write(transfer, "quantity")
     return Outcome(transfer, _("%(qty)s × %(sku)s") % {"qty": qty(quantity), "sku": transfer.product.sku})
 
 
@@ -219,21 +334,23 @@ def cancel(*, transfer: Transfer) -> Outcome:
     if transfer.step == "source":
         return Outcome(transfer, _("Nothing to cancel"), "warning")
     transfer.source, transfer.product, transfer.lot, transfer.quantity = None, None, None, Decimal(0)
-    transfer.save()
+    _write(transfer, "source", "product", "lot", "quantity")
     return Outcome(transfer, _("Cancelled — nothing was moved"), "warning")
 
 
 @transaction.atomic
-def undo(*, actor, warehouse, key: str, device: str) -> Outcome:
-    """Undo the last step: an item scan not yet moved, else the last move, by a reverse move."""
-    transfer = open_transfer(actor=actor, warehouse=warehouse, lock=True)
+def undo(*, actor, warehouse, key: str, device: str, transfer: Transfer | None = None) -> Outcome:
+    """Undo the last step: an item scan not yet moved, else the last move, by a reverse move.
+    `transfer`: the person's open transfer, when the caller has it locked already."""
+    if transfer is None:
+        transfer = open_transfer(actor=actor, warehouse=warehouse, lock=True)
     if transfer.product_id is not None:
         transfer.product, transfer.lot, transfer.quantity = None, None, Decimal(0)
-        transfer.save()
+        _write(transfer, "product", "lot", "quantity")
         return Outcome(transfer, _("Undone — scan an item"), "warning")
     if transfer.source_id is not None:
         transfer.source = None
-        transfer.save()
+        _write(transfer, "source")
         return Outcome(transfer, _("Undone — scan the bin to take from"), "warning")
     done = last_done(actor=actor)
     if done is None:
@@ -260,7 +377,7 @@ def undo(*, actor, warehouse, key: str, device: str) -> Outcome:
         actor=actor,
     )
     done.state = Transfer.State.UNDONE
-    done.save()
+    _write(done, "state")
     return Outcome(
         transfer,
         _("Undone: %(qty)s × %(sku)s back to %(bin)s")
@@ -269,13 +386,15 @@ def undo(*, actor, warehouse, key: str, device: str) -> Outcome:
     )
 
 
-def undo_preview(*, actor, transfer: Transfer) -> str:
-    """What Undo would do, said before it does it."""
+def undo_preview(*, actor, transfer: Transfer, done: Transfer | None = None) -> str:
+    """What Undo would do, said before it does it. `done`: the person's last finished transfer,
+    when the caller has it (it just finished it)."""
     if transfer.product_id is not None:
         return _("Undo: drop %(sku)s") % {"sku": transfer.product.sku}
     if transfer.source_id is not None:
         return _("Undo: choose another bin")
-    done = last_done(actor=actor)
+    if done is None:
+        done = last_done(actor=actor)
     if done is None:
         return ""
     return _("Undo: move %(qty)s × %(sku)s back to %(bin)s") % {

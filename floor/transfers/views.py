@@ -19,7 +19,9 @@ def _screen(request, outcome=None, *, error=None, status=200):
         transfer = Transfer(actor=request.user)  # nothing to move without a warehouse
     context = {
         "transfer": transfer,
-        "undo_preview": services.undo_preview(actor=request.user, transfer=transfer),
+        "undo_preview": services.undo_preview(
+            actor=request.user, transfer=transfer, done=outcome.done if outcome else None
+        ),
         "error": error.message if error else None,
         "sound": error.sound if error else (outcome.sound if outcome else None),
         "ok": outcome.message if outcome and outcome.sound != "warning" else None,

@@ -151,13 +151,40 @@ def test_a_lot_tracked_item_needs_its_lot_when_the_bin_holds_several(floor):
 def test_queries_per_scan_stay_small(floor, django_assert_max_num_queries):
     scan(floor.client, floor.a.barcode)
     scan(floor.client, "4006381333931")
-    # Sign-in 2, parse 1, lock + replay check 2, ledger post 7, outbox 1, transfer 1, next
-    # prompt 1, and the test's own savepoints 2; nothing grows with the bin's contents.
+    # Parse 1, the transfer locked with what the scan names 1, replay check 1, ledger post 4,
+    # outbox 1, this transfer done and the next one opened 2, and the test's own savepoints 2;
+    # nothing grows with the bin's contents.
     for _ in range(30):
         factories.stock(floor.a, factories.product(), 1)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(14):
         scan(floor.client, floor.b.barcode)
     assert on_hand(floor.b, floor.item) == Decimal(1)
+
+
+def test_a_bin_or_an_item_scan_asks_one_question_beyond_parse_and_replay(floor, django_assert_num_queries):
+    scan(floor.client, floor.a.barcode)
+    for _ in range(30):
+        factories.stock(floor.a, factories.product(), 1)
+    # Parse 1, the transfer locked with the bin or item scanned (and its stock there) 1, replay
+    # check 1, the transfer written 1, and the test's own savepoints 2.
+    with django_assert_num_queries(6):
+        scan(floor.client, floor.a.barcode)
+    with django_assert_num_queries(6):
+        scan(floor.client, "4006381333931")
+
+
+def test_part_units_in_stock_are_read_exactly(floor):
+    # SQLite keeps decimals as floats: 1.1 + 0.2 must still read as 1.3.
+    loose = factories.product(gtin="9501101530003")
+    factories.stock(floor.a, loose, "1.1")
+    factories.stock(floor.a, loose, "0.2")
+    scan(floor.client, floor.a.barcode)
+    scan(floor.client, "9501101530003")
+    refused = scan(floor.client, "9501101530003").content.decode()
+    assert f"Only 1.3 {loose.sku} in" in refused and "feedback-error" in refused
+    floor.client.post("/move/quantity", {"quantity": "1.3", "key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+    assert f"Moved 1.3 × {loose.sku}" in scan(floor.client, floor.b.barcode).content.decode()
+    assert (on_hand(floor.a, loose), on_hand(floor.b, loose)) == (0, Decimal("1.3"))
 
 
 def test_quantities_read_as_a_person_writes_them(floor):
