@@ -24,6 +24,7 @@ from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
+from floor.receiving import rows
 from floor.receiving.models import Receipt, ReceiptLine, ReceiptScan, Receiving
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Command, Kind, Scan
@@ -53,21 +54,19 @@ class Outcome:
     sound: str = "ok"  # ok | line | document | warning | supervisor
     line: ReceiptLine | None = None  # the line just touched: shown on top
     recorded: "ReceiptScan | None" = None  # the scan just recorded: what Undo would take back
+    progress: dict | None = None  # the receipt's totals after this scan, when it counted them
 
 
 # --- The person's place in the work
 
 
 def session_for(*, actor, warehouse, lock: bool = False) -> Receiving:
-    # The item and line a scan waits with load only when one does: fewer joins to plan and build.
-    sessions = Receiving.objects.select_related("receipt", "destination", "package")
-    if lock:
-        sessions = sessions.select_for_update(of=("self",))
-    try:  # get(), not first(): one per person, and no ORDER BY to build on every scan
-        session = sessions.get(actor=actor)
-    except Receiving.DoesNotExist:
+    # With its receipt, destination and package; the item and line a scan waits with load only
+    # when one does. Read on every request of the flow: hand-written SQL (see rows.py).
+    session = rows.session(actor.pk, lock=lock)
+    if session is None:
         Receiving.objects.bulk_create([Receiving(actor=actor, warehouse=warehouse)], ignore_conflicts=True)
-        session = sessions.get(actor=actor)
+        session = rows.session(actor.pk, lock=lock)
     if session.warehouse_id != warehouse.pk:  # moved to another warehouse: start afresh there
         session.warehouse, session.receipt, session.destination, session.package = warehouse, None, None, None
         session.forget_item()
@@ -104,7 +103,10 @@ def last_touched(session: Receiving) -> ReceiptLine | None:
 
 def _lock_receipt(session: Receiving) -> Receipt:
     """The receipt, locked (the pull and a close lock it too, receipt first, then its lines)."""
-    receipt = Receipt.objects.select_for_update().get(pk=session.receipt_id)
+    if session.receipt_id is not None and getattr(session, "locked_receipt_id", None) == session.receipt_id:
+        receipt = session.receipt  # locked with the person's row, and read then, by session_for
+    else:
+        receipt = rows.lock_receipt(session.receipt_id)
     session.receipt = receipt  # read under the lock: what the screen shows after this scan
     if receipt.state not in OPEN_STATES:
         session.receipt = None
@@ -246,12 +248,9 @@ def _item(session: Receiving, scan: Scan, *, device: str) -> Outcome:
 def _line_for(receipt: Receipt, product_id: int, lot_name: str | None) -> ReceiptLine | None:
     """The line the item counts against: the one expecting its lot, else one with no lot set,
     else any line of that item. Locked: two receivers tally one line in turn."""
-    lines = list(
-        ReceiptLine.objects.select_for_update(of=("self",))
-        .select_related("product", "lot")
-        .filter(receipt=receipt, product_id=product_id)
-        .order_by("pk")
-    )
+    # With the product's lot of that name and the receipt's totals, read under the receipt's
+    # lock, for _record: one statement where three were.
+    lines, receipt.lot_named, receipt.totals = rows.lines(receipt.pk, product_id, lot_name or None)
     if not lines:
         return None
     if lot_name:
@@ -398,16 +397,18 @@ def _record(session: Receiving, receipt: Receipt, *, device: str) -> Outcome:
         line = ReceiptLine.objects.create(receipt=receipt, product=product, expected=Decimal(0))
     lot = None
     if product.tracking != Product.Tracking.NONE:
-        lot, created = Lot.objects.get_or_create(
-            product=product, name=session.lot_name, defaults={"expiry_date": session.expiry}
-        )
+        lot, created = getattr(receipt, "lot_named", None), False
+        if lot is None or lot.product_id != product.pk or lot.name != session.lot_name:
+            lot, created = Lot.objects.get_or_create(
+                product=product, name=session.lot_name, defaults={"expiry_date": session.expiry}
+            )
         if not created and session.expiry and lot.expiry_date is None:
             lot.expiry_date = session.expiry
             lot.save(update_fields=["expiry_date"])
     destination, package = session.destination, session.package
     if session.damage:
         destination, package = _quarantine(session), None
-    recorded = ReceiptScan.objects.create(
+    recorded = ReceiptScan(
         receipt=receipt,
         line=line,
         product=product,
@@ -421,7 +422,9 @@ def _record(session: Receiving, receipt: Receipt, *, device: str) -> Outcome:
         approved_by=session.approver,
         approval=session.approval if session.approver_id else "",
     )
-    ReceiptLine.objects.filter(pk=line.pk).update(received=F("received") + quantity)
+    # The two writes of every counted scan, each as one prepared statement (see rows.py).
+    rows.insert(recorded)
+    rows.tally(line.pk, quantity)
     line.received += quantity
     if receipt.state == Receipt.State.OPEN:
         receipt.state = Receipt.State.RECEIVING
@@ -429,8 +432,12 @@ def _record(session: Receiving, receipt: Receipt, *, device: str) -> Outcome:
     damaged = session.damage
     session.forget_item()
     session.next_quantity, session.damage = None, ""
-    session.save()
+    _save(session)
     events.changed("receipt", receipt.pk, by=session.actor_id)
+    # The totals read with the line, under the receipt's lock, plus this scan: no sum asked again.
+    totals = getattr(receipt, "totals", None)
+    if totals is not None:
+        totals = {"expected": totals["expected"], "received": totals["received"] + quantity}
     where = destination.name if package is None else package.barcode
     counted = {"qty": qty(quantity), "sku": product.sku, "got": qty(line.received), "of": qty(line.expected)}
     if damaged:
@@ -440,10 +447,21 @@ def _record(session: Receiving, receipt: Receipt, *, device: str) -> Outcome:
             "warning",
             line,
             recorded,
+            totals,
         )
     sound = "line" if line.received == line.expected else "ok"
     message = _("%(qty)s × %(sku)s — %(got)s of %(of)s") % counted
-    return Outcome(session, f"{message} · {where}", sound, line, recorded)
+    return Outcome(session, f"{message} · {where}", sound, line, recorded, totals)
+
+
+def _save(session: Receiving) -> None:
+    """Write what this scan changed of the person's place, or nothing when it changed nothing
+    (a run of plain item scans leaves it as it was)."""
+    changed = rows.changed_fields(session)
+    if changed is None:
+        session.save()
+    elif changed:
+        session.save(update_fields=[*changed, "updated_at"])
 
 
 def _quarantine(session: Receiving) -> Location:

@@ -1,7 +1,10 @@
-from functools import partial
+from functools import lru_cache, partial
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
@@ -9,6 +12,15 @@ from floor.accounts.roles import Role
 from floor.receiving import services
 from floor.receiving.models import Receiving
 from floor.scanning import flows
+
+
+@lru_cache(maxsize=64)
+def _case_and_damage(language, prefix, next_quantity):
+    """The case-quantity and damage buttons: the same on every scan but for the quantity and the
+    language, and a third of the partial's rendering, so rendered once per process for each."""
+    return render_to_string(
+        "receiving/_case_and_damage.html", {"next_quantity": next_quantity, "reasons": services.DAMAGE_REASONS}
+    )
 
 
 def _screen(request, outcome=None, *, error=None, status=200):
@@ -23,10 +35,12 @@ def _screen(request, outcome=None, *, error=None, status=200):
         "session": session,
         "receipt": receipt,
         "touched": (outcome.line if outcome and outcome.line else services.last_touched(session)) if receipt else None,
-        "progress": services.progress(receipt) if receipt else None,
+        "progress": (outcome.progress if outcome and outcome.progress else services.progress(receipt))
+        if receipt
+        else None,
         "summary": services.summary(receipt) if receipt and session.closing else None,
         "receipts": services.open_receipts(request.warehouse) if receipt is None and request.warehouse else (),
-        "reasons": services.DAMAGE_REASONS,
+        "case_and_damage": partial(_case_and_damage, get_language(), get_script_prefix(), session.next_quantity),
         "undo_preview": services.undo_preview(session, outcome.recorded if outcome else None),
         "error": error.message if error else None,
         "sound": error.sound if error else (outcome.sound if outcome else None),
