@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Sum
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -39,7 +39,7 @@ from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
-from floor.packing import printing, scale, sscc
+from floor.packing import printing, rows, scale, sscc
 from floor.packing.models import Carton, CartonType, PackedItem, Packing, PrintJob, Station
 from floor.picking import delivery
 from floor.picking.models import Order, OrderLine, Pick, PickRecord, TaskTote
@@ -64,11 +64,24 @@ CARTON_TYPE = "carton_type"  # Document.model of a carton type's barcode (read b
 
 
 @dataclass
+class Seen:
+    """What an item scan already read (and wrote) of its order, handed on to the screen so that it
+    asks the database for none of it again."""
+
+    lines: list[OrderLine]  # with their products, by pk
+    cartons: list[Carton]  # with their types, by number
+    packed: dict[int, Decimal]  # product id → units packed (net), this scan's included
+    last: tuple  # as `_last_packed`: this scan's item
+    totes: list[str]  # the barcodes of the order's totes not freed yet
+
+
+@dataclass
 class Outcome:
     packing: Packing
     message: str = ""
     # ok | line | document | warning | supervisor | error | wrong_item
     sound: str = "ok"
+    seen: Seen | None = None
 
     @property
     def band(self) -> str:
@@ -102,14 +115,19 @@ def _stops(action):
 
 
 def packing_for(*, actor, warehouse, lock: bool = False) -> Packing:
-    rows = Packing.objects.select_related("station__location", "order", "carton__carton_type")
     if lock:
-        rows = rows.select_for_update(of=("self",))
-    try:
-        packing = rows.get(actor=actor)
-    except Packing.DoesNotExist:
-        Packing.objects.bulk_create([Packing(actor=actor)], ignore_conflicts=True)
-        packing = rows.get(actor=actor)
+        # Every action starts here; it reads the order (locked) and its cartons itself.
+        packing = rows.packing_locked(actor.pk)
+        if packing is None:
+            Packing.objects.bulk_create([Packing(actor=actor)], ignore_conflicts=True)
+            packing = rows.packing_locked(actor.pk)
+    else:
+        found = Packing.objects.select_related("station", "order", "carton")
+        try:
+            packing = found.get(actor=actor)
+        except Packing.DoesNotExist:
+            Packing.objects.bulk_create([Packing(actor=actor)], ignore_conflicts=True)
+            packing = found.get(actor=actor)
     packing.actor = actor
     if packing.station_id and packing.station.warehouse_id != warehouse.pk:  # moved to another warehouse
         packing.station = None
@@ -303,7 +321,16 @@ def _tote(packing: Packing, scan: Scan) -> Outcome:
 def _order(packing: Packing) -> Order:
     """The person's order, locked; when someone else finished it meanwhile, they are told so and
     are back at "Scan a tote"."""
-    order = Order.objects.select_for_update().get(pk=packing.order_id)
+    return _still_picked(packing, Order.objects.select_for_update().get(pk=packing.order_id))
+
+
+def _order_and_lines(packing: Packing) -> tuple[Order, list[OrderLine]]:
+    """`_order`, with the order's lines and their items read in the same statement."""
+    order, lines = rows.order_locked(packing.order_id)
+    return _still_picked(packing, order), lines
+
+
+def _still_picked(packing: Packing, order: Order) -> Order:
     if order.state != Order.State.PICKED:
         reference = order.reference
         _clear(packing)
@@ -536,8 +563,11 @@ def _product_of_label(packing: Packing, order: Order, scan: Scan) -> Product | O
 
 
 def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
-    order = _order(packing)
-    carton = _open_carton(order)
+    order, lines = _order_and_lines(packing)
+    # Read after the order's lock, never with it: what another packer at the order changed while
+    # this scan waited for the lock is seen.
+    cartons = rows.cartons(order.pk)
+    carton = next((c for c in cartons if c.state == Carton.State.OPEN), None)
     if carton is None or packing.waiting == Waiting.CARTON:
         packing.carton, packing.waiting = carton, Waiting.ITEM if carton else Waiting.CARTON
         packing.save()
@@ -555,24 +585,19 @@ def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
             return found
         product = found
     else:
-        product = Product.objects.get(pk=scan.product_id)
+        product = next((line.product for line in lines if line.product_id == scan.product_id), None)
+        if product is None:  # not an item of the order's lines: read for its SKU, set aside below
+            product = Product.objects.get(pk=scan.product_id)
     said = {"sku": product.sku, "order": order.reference}
-    picked = {
-        lot: (name, quantity)
-        for lot, name, quantity in PickRecord.objects.filter(
-            pick__order_line__order=order, pick__product=product, reverses=None, reversal__isnull=True
-        )
-        .values_list("lot_id", "lot__name")
-        .annotate(quantity=Sum("quantity"))
-        if quantity > 0
-    }
+    # What the order's cartons hold, what was picked of the item, the totes: one question for the
+    # checks below, the open carton's room and the screen.
+    in_cartons, picked, totes = rows.amounts(order.pk, product.pk)
     if not picked:
         return _set_aside(packing, scan, product, _("%(sku)s was not picked for %(order)s") % said)
-    packed = dict(
-        _net(PackedItem.objects.filter(carton__order=order, product=product))
-        .values_list("lot_id")
-        .annotate(quantity=Sum("quantity"))
-    )
+    packed = defaultdict(Decimal)
+    for (_carton, item, lot), (units, _weight, _volume) in in_cartons.items():
+        if item == product.pk:
+            packed[lot] += units
     serial = product.tracking == Product.Tracking.SERIAL
     if product.tracking == Product.Tracking.NONE:
         lot_id, quantity = None, scan.quantity
@@ -599,15 +624,33 @@ def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
         return _set_aside(packing, scan, product, _("One %(sku)s more than was picked") % said)
     if quantity > left:
         raise ScanRejected(_("Only %(n)s more × %(sku)s to pack — scan them one by one") % {"n": qty(left), **said})
-    _check_room(carton, product, quantity)
-    PackedItem.objects.create(
-        carton=carton, product=product, lot_id=lot_id, quantity=quantity, actor=packing.actor, device=device[:64]
+    _check_room(carton, product, quantity, _contents_of(in_cartons, carton))
+    rows.add_item(
+        carton_id=carton.pk,
+        product_id=product.pk,
+        lot_id=lot_id,
+        quantity=quantity,
+        actor_id=packing.actor_id,
+        device=device[:64],
     )
+    moved = packing.carton_id != carton.pk or packing.waiting != Waiting.ITEM
     packing.carton, packing.waiting = carton, Waiting.ITEM
-    packing.save()
+    if moved:  # most scans leave the place as it was: nothing to write
+        packing.save(update_fields=["carton", "waiting", "updated_at"])
     events.changed("order", order.pk, by=packing.actor_id)
     line_packed = sum(packed.values(), ZERO) + quantity
     line_picked = sum((q for _name, q in picked.values()), ZERO)
+    by_product = defaultdict(Decimal)
+    for (_carton, item, _lot), (units, _weight, _volume) in in_cartons.items():
+        by_product[item] += units
+    by_product[product.pk] += quantity
+    seen = Seen(
+        lines=lines,
+        cartons=cartons,
+        packed=by_product,
+        last=(quantity, product.pk, product.sku, carton.number, carton.state),
+        totes=totes,
+    )
     message = _("%(qty)s × %(sku)s — %(done)s of %(of)s in carton %(n)s") % {
         "qty": qty(quantity),
         "done": qty(line_packed),
@@ -616,16 +659,33 @@ def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
         **said,
     }
     if line_packed < line_picked:
-        return Outcome(packing, message)
+        return Outcome(packing, message, seen=seen)
     units, _weight, _volume = _remaining(order)
     if units <= 0:
-        return Outcome(packing, message + " · " + _("all packed: close the carton, then Done"), "document")
-    return Outcome(packing, message, "line")
+        return Outcome(packing, message + " · " + _("all packed: close the carton, then Done"), "document", seen)
+    return Outcome(packing, message, "line", seen)
 
 
-def _check_room(carton: Carton, product: Product, quantity: Decimal) -> None:
+def _cartons_of(order: Order) -> list[Carton]:
+    return list(Carton.objects.filter(order_id=order.pk).select_related("carton_type").order_by("number"))
+
+
+def _lines_of(order: Order) -> list[OrderLine]:
+    return list(OrderLine.objects.filter(order_id=order.pk).select_related("product").order_by("pk"))
+
+
+def _contents_of(in_cartons: dict, carton: Carton) -> dict:
+    """`_contents`, from what `rows.amounts` found packed."""
+    totals = [ZERO, ZERO, ZERO]
+    for (carton_id, _item, _lot), values in in_cartons.items():
+        if carton_id == carton.pk:
+            totals = [a + b for a, b in zip(totals, values, strict=True)]
+    return dict(zip(("units", "weight", "volume"), totals, strict=True))
+
+
+def _check_room(carton: Carton, product: Product, quantity: Decimal, contents: dict | None = None) -> None:
     carton_type = carton.carton_type
-    contents = _contents(carton)
+    contents = _contents(carton) if contents is None else contents
     weight = carton_type.tare_kg + contents["weight"] + product.weight * quantity
     if weight > carton_type.max_weight_kg:
         raise ScanRejected(
@@ -996,8 +1056,9 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
 # --- What the screen shows
 
 
-def screen(packing: Packing) -> dict:
-    """The station, the order and its cartons: a few queries, whatever the order's size."""
+def screen(packing: Packing, seen: Seen | None = None) -> dict:
+    """The station, the order and its cartons: a few queries, whatever the order's size; none of
+    what an item scan already read (`seen`)."""
     context = {"packing": packing, "station": packing.station, "order": None}
     if packing.station_id is None:
         return context
@@ -1007,28 +1068,37 @@ def screen(packing: Packing) -> dict:
             warehouse_id=packing.station.warehouse_id, state=Order.State.PICKED
         ).count()
         return context
-    totals = order.lines.aggregate(picked=Sum("picked"), ordered=Sum("ordered"), lines=Count("pk"))
-    packed_total = _net(PackedItem.objects.filter(carton__order=order)).aggregate(q=Sum("quantity"))["q"] or ZERO
-    cartons = list(order.cartons.select_related("carton_type").order_by("number"))
-    jobs = {}
-    for job in PrintJob.objects.filter(carton__in=[c.pk for c in cartons if c.state == Carton.State.CLOSED]):
-        jobs.setdefault(job.carton_id, job)  # newest first
-    for carton in cartons:
-        carton.job = jobs.get(carton.pk)
-    last = _last_packed(packing)
-    context.update(
-        order=order,
-        picked=totals["picked"] or ZERO,
-        ordered=totals["ordered"] or ZERO,
-        packed=packed_total,
-        cartons=cartons,
-        totes=list(
+    if seen is None:
+        lines, cartons = _lines_of(order), _cartons_of(order)
+        packed = dict(
+            _net(PackedItem.objects.filter(carton__order=order)).values_list("product_id").annotate(q=Sum("quantity"))
+        )
+        last = _last_packed(packing)
+        totes = list(
             TaskTote.objects.filter(order=order, tote__isnull=False, freed_at=None).values_list(
                 "tote__barcode", flat=True
             )
-        ),
+        )
+    else:
+        lines, cartons, packed, last, totes = seen.lines, seen.cartons, seen.packed, seen.last, seen.totes
+    if packing.carton_id is not None:  # the packer's carton is one of these: not asked for again
+        packing.carton = next((c for c in cartons if c.pk == packing.carton_id), None) or packing.carton
+    closed = [c.pk for c in cartons if c.state == Carton.State.CLOSED]
+    jobs = {}
+    if closed:
+        for job in PrintJob.objects.filter(carton__in=closed):
+            jobs.setdefault(job.carton_id, job)  # newest first
+    for carton in cartons:
+        carton.job = jobs.get(carton.pk)
+    context.update(
+        order=order,
+        picked=sum((line.picked for line in lines), ZERO),
+        ordered=sum((line.ordered for line in lines), ZERO),
+        packed=sum(packed.values(), ZERO),
+        cartons=cartons,
+        totes=totes,
         undo_preview=undo_preview(packing, last),
-        current=_current_line(order, last),
+        current=_current_line(lines, packed, last),
     )
     if packing.waiting == Waiting.CARTON:
         types = carton_types(order.warehouse_id)
@@ -1036,16 +1106,20 @@ def screen(packing: Packing) -> dict:
     return context
 
 
-def _current_line(order: Order, last: tuple | None) -> dict | None:
+def _current_line(lines: list[OrderLine], packed: dict, last: tuple | None) -> dict | None:
     """The line of the item packed last by this person (`_last_packed`): shown under the prompt."""
     if last is None:
         return None
     product = last[1]
-    line = order.lines.filter(product_id=product).select_related("product").order_by("pk").first()
+    line = next((line for line in lines if line.product_id == product), None)
     if line is None:
         return None
-    packed = _net(PackedItem.objects.filter(carton__order=order, product_id=product)).aggregate(q=Sum("quantity"))
-    return {"product": line.product, "ordered": line.ordered, "picked": line.picked, "packed": packed["q"] or ZERO}
+    return {
+        "product": line.product,
+        "ordered": line.ordered,
+        "picked": line.picked,
+        "packed": packed.get(product) or ZERO,
+    }
 
 
 def orders_to_pack(warehouse) -> int:

@@ -1,9 +1,10 @@
 """Packing on the station's scanner: thin views that call the flow's services and render what
 changed (the whole page, or only the screen for htmx)."""
 
-from functools import partial
+from functools import cache, partial
 
 from django.shortcuts import render
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,13 +23,21 @@ def _screen(request, outcome=None, *, error=None):
         packing = services.packing_for(actor=request.user, warehouse=request.warehouse)
     else:  # no warehouse: nothing to pack, only the message
         packing = Packing(actor=request.user)
-    context = services.screen(packing)
+    context = services.screen(packing, outcome.seen if outcome is not None else None)
     if error is not None:
         context.update(error=error.message, sound=error.sound)
     elif outcome is not None and outcome.message:
         context.update({outcome.band: outcome.message, "sound": outcome.sound})
+    context["urls"] = _urls(get_script_prefix())
     template = "packing/_screen.html" if request.htmx else "packing/pack.html"
     return render(request, template, context)
+
+
+@cache
+def _urls(prefix: str) -> dict:
+    """The screen's buttons' URLs, reversed once (per script prefix), not on every scan."""
+    names = ("scan", "carton", "close_carton", "weight", "scale", "approve", "undo", "done", "leave", "lines")
+    return {name: reverse(f"packing:{name}") for name in names}
 
 
 @require_GET
