@@ -7,6 +7,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -15,8 +16,9 @@ from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
+from floor.putaway import rows
 from floor.putaway.models import Putaway
-from floor.putaway.selectors import suggest_bin
+from floor.putaway.selectors import ASK, open_putaway_of, product_at_input, suggest_bin
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Kind, Scan, readable
 from floor.scanning.replay import first_time
@@ -34,23 +36,32 @@ class Outcome:
     putaway: Putaway
     message: str = ""
     sound: str = "ok"  # ok | document | warning
+    # The putaway this scan finished, when it finished one: the last one Undo would reverse.
+    done: Putaway | None = None
+
+
+# What a step changes: saved alone, not every column (updated_at goes with them: auto_now).
+_WORK = ("source", "source_scanned", "product", "lot", "package", "quantity", "items")
+_SUGGESTION = ("suggested", "rule", "destination")
+
+
+def _save(putaway: Putaway, *fields: str) -> None:
+    rows.update(putaway, *fields, "updated_at")
 
 
 def open_putaway(*, actor, warehouse, lock: bool = False) -> Putaway:
     # Few joins: PostgreSQL plans a join of ten tables in ~20 ms, longer than the whole scan
-    # takes. The bins it may name (suggested, destination) load when a screen needs them.
-    putaways = Putaway.objects.select_related("source", "product", "lot", "package")
-    if lock:
-        putaways = putaways.select_for_update(of=("self",))
-    # At most one is open (a unique constraint): no ORDER BY, which would walk the history.
-    putaway = next(iter(putaways.filter(actor=actor, state=Putaway.State.OPEN)[:1]), None)
+    # takes. A bin it may name other than the suggested one (destination) loads when needed.
+    putaway = open_putaway_of(actor_id=actor.pk, lock=lock)
     if putaway is None:
         try:
             with transaction.atomic():
                 putaway = Putaway.objects.create(actor=actor, warehouse=warehouse)
         except IntegrityError:
             # The same person's other request opened it a moment ago.
-            putaway = putaways.get(actor=actor, state=Putaway.State.OPEN)
+            putaway = open_putaway_of(actor_id=actor.pk, lock=lock)
+            if putaway is None:
+                raise
     if putaway.warehouse_id != warehouse.pk:
         # The person moved to another warehouse: what they had started there does not come along.
         _clear(putaway)
@@ -113,7 +124,7 @@ def _take_input(putaway: Putaway, scan: Scan) -> Outcome:
             _("Scan an item at input, or the input location (scanned %(code)s)") % {"code": readable(scan.code)}
         )
     putaway.source, putaway.source_scanned = location, True
-    putaway.save()
+    _save(putaway, "source", "source_scanned")
     return Outcome(putaway, _("From %(input)s") % {"input": location.name})
 
 
@@ -126,12 +137,18 @@ def _at_input(putaway: Putaway):
 
 
 def _take_item(putaway: Putaway, scan: Scan) -> Outcome:
-    product = Product.objects.select_related("fixed_bin", "zone").get(pk=scan.product_id)
+    at_input = partial(
+        product_at_input, product_id=scan.product_id, warehouse_id=putaway.warehouse_id, source_id=putaway.source_id
+    )
+    product, found, holding = at_input(lot_id=None, limit=MAX_ROWS)
     lot = _scanned_lot(product, scan)
-    quants = _at_input(putaway).filter(product=product, package=None)
     if lot is not None:
-        quants = quants.filter(lot=lot)
-    found = list(quants.select_related("location", "lot").order_by("location_id", "lot_id")[:MAX_ROWS])
+        # All of it came back: the lot's rows are among them. Otherwise ask for that lot's alone.
+        found = (
+            [q for q in found if q.lot_id == lot.pk]
+            if len(found) < MAX_ROWS
+            else at_input(lot_id=lot.pk, limit=MAX_ROWS)[1]
+        )
     if not found:
         where = putaway.source.name if putaway.source_id else _("input")
         raise ScanRejected(
@@ -151,8 +168,8 @@ def _take_item(putaway: Putaway, scan: Scan) -> Outcome:
     putaway.source = found[0].location
     putaway.product, putaway.lot, putaway.package, putaway.items = product, lot, None, 1
     putaway.quantity = sum((q.quantity for q in found), Decimal(0))
-    _suggest(putaway, volume=putaway.quantity * product.volume)
-    putaway.save()
+    _suggest(putaway, volume=putaway.quantity * product.volume, holding=holding)
+    _save(putaway, *_WORK, *_SUGGESTION)
     return Outcome(putaway, _suggestion_said(putaway))
 
 
@@ -194,13 +211,13 @@ def _take_plate(putaway: Putaway, scan: Scan, *, or_none: bool = False) -> Outco
     putaway.quantity = sum((q.quantity for q in quants), Decimal(0))
     putaway.items = len(quants)
     _suggest(putaway, volume=sum((q.quantity * q.product.volume for q in quants), Decimal(0)))
-    putaway.save()
+    _save(putaway, *_WORK, *_SUGGESTION)
     return Outcome(putaway, _suggestion_said(putaway))
 
 
-def _suggest(putaway: Putaway, *, volume: Decimal) -> None:
+def _suggest(putaway: Putaway, *, volume: Decimal, holding=ASK) -> None:
     putaway.suggested, putaway.rule = suggest_bin(
-        warehouse=putaway.warehouse, product=putaway.product, lot=putaway.lot, volume=volume
+        warehouse=putaway.warehouse, product=putaway.product, lot=putaway.lot, volume=volume, holding=holding
     )
     putaway.destination = None
 
@@ -225,9 +242,13 @@ def _suggestion_said(putaway: Putaway) -> str:
 
 
 def _put(putaway: Putaway, scan: Scan, *, key: str, device: str) -> Outcome:
-    location = Location.objects.filter(pk=scan.location_id).first() if scan.kind == Kind.LOCATION else None
-    if location is not None and location.pk == putaway.suggested_id:
-        return _post(putaway, location, reason="", key=key, device=device)
+    if scan.kind != Kind.LOCATION:
+        location = None
+    elif scan.location_id is not None and scan.location_id == putaway.suggested_id:
+        # The usual scan: the suggested bin, already read with the putaway.
+        return _post(putaway, putaway.suggested, reason="", key=key, device=device)
+    else:
+        location = Location.objects.filter(pk=scan.location_id).first()
 
     def wrong(message: str) -> ScanRejected:
         expected = putaway.suggested.name if putaway.suggested_id else _("a storage bin")
@@ -244,7 +265,7 @@ def _put(putaway: Putaway, scan: Scan, *, key: str, device: str) -> Outcome:
     if putaway.suggested_id is None:
         return _post(putaway, location, reason="", key=key, device=device)
     putaway.destination = location
-    putaway.save()
+    _save(putaway, "destination")
     return Outcome(putaway, _("%(bin)s is not the suggested bin — why?") % {"bin": location.name}, "warning")
 
 
@@ -316,10 +337,13 @@ def _post(putaway: Putaway, destination: Location, *, reason: str, key: str, dev
     )
     putaway.destination, putaway.reason, putaway.move_key = destination, reason, moves[0].key
     putaway.state = Putaway.State.DONE
-    putaway.save()
+    _save(putaway, "destination", "reason", "move_key", "state")
     message = _("Put away %(what)s in %(bin)s") % {"what": _what(putaway), "bin": destination.name}
-    # The next scan starts a new putaway; it is saved when that scan comes.
-    return Outcome(Putaway(actor_id=putaway.actor_id, warehouse_id=putaway.warehouse_id), message, "document")
+    # The next putaway opens now, while this one's row lock keeps the person's other requests out:
+    # opened by the next scan instead, it would need a savepoint in case a twin request won.
+    following = Putaway(actor=putaway.actor, warehouse=putaway.warehouse)
+    rows.insert(following)
+    return Outcome(following, message, "document", done=putaway)
 
 
 # --- Quantity, cancel, undo
@@ -353,7 +377,7 @@ def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
     putaway.quantity = quantity
     # Less may fit where all of it did not: ask again.
     _suggest(putaway, volume=quantity * putaway.product.volume)
-    putaway.save()
+    _save(putaway, "quantity", *_SUGGESTION)
     return Outcome(putaway, _suggestion_said(putaway))
 
 
@@ -368,7 +392,7 @@ def cancel(*, putaway: Putaway) -> Outcome:
     if putaway.step == "start":
         return Outcome(putaway, _("Nothing to cancel"), "warning")
     _clear(putaway)
-    putaway.save()
+    _save(putaway, *_WORK, *_SUGGESTION, "reason")
     return Outcome(putaway, _("Cancelled — nothing was moved"), "warning")
 
 
@@ -386,18 +410,18 @@ def _undo(putaway: Putaway, *, actor, device: str) -> Outcome:
     step = putaway.step
     if step == "reason":
         putaway.destination = None
-        putaway.save()
+        _save(putaway, "destination")
         return Outcome(putaway, _("Undone — scan the bin it goes to"), "warning")
     if step == "destination":
         source, scanned = putaway.source, putaway.source_scanned
         _clear(putaway)
         if scanned:
             putaway.source, putaway.source_scanned = source, True
-        putaway.save()
+        _save(putaway, *_WORK, *_SUGGESTION, "reason")
         return Outcome(putaway, _("Undone — scan an item"), "warning")
     if step == "item":
         _clear(putaway)
-        putaway.save()
+        _save(putaway, *_WORK, *_SUGGESTION, "reason")
         return Outcome(putaway, _("Undone — scan an item or licence plate at input"), "warning")
     done = last_done(actor=actor)
     if done is None:
@@ -429,7 +453,7 @@ def _undo(putaway: Putaway, *, actor, device: str) -> Outcome:
         actor=actor,
     )
     done.state = Putaway.State.UNDONE
-    done.save()
+    _save(done, "state")
     return Outcome(
         putaway,
         _("Undone: %(what)s back to %(input)s") % {"what": _what(done), "input": done.source.name},
@@ -437,8 +461,9 @@ def _undo(putaway: Putaway, *, actor, device: str) -> Outcome:
     )
 
 
-def undo_preview(*, actor, putaway: Putaway) -> str:
-    """What Undo would do, said before it does it."""
+def undo_preview(*, actor, putaway: Putaway, done: Putaway | None = None) -> str:
+    """What Undo would do, said before it does it; `done`, when the caller knows it, is the
+    person's last finished putaway."""
     step = putaway.step
     if step == "reason":
         return _("Undo: choose another bin")
@@ -448,7 +473,8 @@ def undo_preview(*, actor, putaway: Putaway) -> str:
         return _("Undo: drop %(sku)s") % {"sku": putaway.product.sku}
     if step == "item":
         return _("Undo: choose another input")
-    done = last_done(actor=actor)
+    if done is None:
+        done = last_done(actor=actor)
     if done is None:
         return ""
     return _("Undo: move %(what)s back to %(input)s") % {"what": _what(done), "input": done.source.name}

@@ -18,7 +18,9 @@ def _screen(request, outcome=None, *, error=None):
     context = {
         "putaway": putaway,
         "reasons": Putaway.Reason.choices,
-        "undo_preview": services.undo_preview(actor=request.user, putaway=putaway),
+        "undo_preview": services.undo_preview(
+            actor=request.user, putaway=putaway, done=outcome.done if outcome is not None else None
+        ),
         "error": error.message if error else None,
         "sound": error.sound if error else (outcome.sound if outcome else None),
         "ok": outcome.message if outcome and outcome.sound != "warning" else None,

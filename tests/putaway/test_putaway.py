@@ -457,15 +457,15 @@ def _destination_scan_queries(floor, django_assert_max_num_queries, *, limit):
 
 
 def test_queries_per_destination_scan_do_not_grow_with_bins_or_stock(floor, django_assert_max_num_queries):
-    # Sign-in 3, parse 1, lock + replay check 2, the bin 1, ledger post 7, outbox 1, putaway 1,
-    # the next prompt's undo 1, and the test's own savepoints 2.
-    small = _destination_scan_queries(floor, django_assert_max_num_queries, limit=20)
+    # Parse 1, lock (with the suggested bin) + replay check 2, ledger post 4, outbox 1, putaway
+    # done + the next one opened 2, and the test's own savepoints 2. The person is cached.
+    small = _destination_scan_queries(floor, django_assert_max_num_queries, limit=12)
     for n in range(40):
         location = factories.storage_bin(floor.wh, aisle="C", bay=n + 1)
         factories.stock(location, factories.product(), 1)
         factories.stock(floor.input, factories.product(), 1)
     factories.stock(floor.input, floor.item, 12)
-    large = _destination_scan_queries(floor, django_assert_max_num_queries, limit=20)
+    large = _destination_scan_queries(floor, django_assert_max_num_queries, limit=12)
     assert large == small
     assert on_hand(floor.a1, floor.item) == 24
 
@@ -473,7 +473,9 @@ def test_queries_per_destination_scan_do_not_grow_with_bins_or_stock(floor, djan
 def test_queries_per_item_scan_do_not_grow_with_bins(floor, django_assert_max_num_queries):
     def item_scan():
         scan(floor.client, "CMD-CANCEL")
-        with django_assert_max_num_queries(16) as captured:
+        # Parse 1, lock + replay check 2, the item with its stock at input 1, the empty bin 1,
+        # putaway 1, and the test's own savepoints 2.
+        with django_assert_max_num_queries(8) as captured:
             scan(floor.client, GTIN)
         return len(captured)
 
