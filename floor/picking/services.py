@@ -33,7 +33,7 @@ from floor import events
 from floor.counting.models import CountTask
 from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
-from floor.picking import allocation, delivery
+from floor.picking import allocation, delivery, rows
 from floor.picking.models import Order, OrderLine, Pick, Picking, PickRecord, PickTask, TaskTote, Wave
 from floor.picking.path import walk_order
 from floor.scanning.errors import ScanRejected
@@ -60,14 +60,11 @@ class Outcome:
 
 
 def picking_for(*, actor, warehouse, lock: bool = False) -> Picking:
-    rows = Picking.objects.select_related("task", "pick__product", "pick__location", "pick__lot", "lot")
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    try:
-        picking = rows.get(actor=actor)
-    except Picking.DoesNotExist:
+    """The person's place (their row locked with `lock`), with what the screen shows read with it."""
+    picking = rows.place(actor_id=actor.pk, lock=lock)
+    if picking is None:
         Picking.objects.bulk_create([Picking(actor=actor, warehouse=warehouse)], ignore_conflicts=True)
-        picking = rows.get(actor=actor)
+        picking = rows.place(actor_id=actor.pk, lock=lock)
     if picking.warehouse_id != warehouse.pk:  # moved to another warehouse: start afresh there
         picking.warehouse = warehouse
         _clear(picking)
@@ -78,6 +75,17 @@ def picking_for(*, actor, warehouse, lock: bool = False) -> Picking:
 
 def _clear(picking: Picking) -> None:
     picking.task, picking.pick, picking.waiting, picking.lot, picking.quantity = None, None, "", None, None
+    _stale(picking)
+
+
+def _save(picking: Picking) -> None:
+    rows.save_place(picking)
+
+
+def _stale(picking: Picking) -> None:
+    """Stops or puts changed: the screen reads how far the task is and the last put again."""
+    picking.__dict__.pop("_stops", None)
+    picking.__dict__.pop("_last_put", None)
 
 
 def _forget_step(picking: Picking) -> None:
@@ -97,15 +105,14 @@ def _hold(picking: Picking) -> PickTask | Outcome:
     or, when it is no longer theirs (the lease lapsed and someone else took it, a supervisor
     handed it over, it was cancelled), the outcome that says so. Nothing else is recorded then."""
     until = _lease_end()
-    mine = PickTask.objects.filter(pk=picking.task_id, picker_id=picking.actor_id, state=PickTask.State.ACTIVE)
-    if mine.update(lease_until=until):
+    if rows.renew_lease(task_id=picking.task_id, picker_id=picking.actor_id, until=until):
         task = picking.task  # read with the person's place; what the UPDATE checked is set here
         task.picker_id, task.state, task.lease_until = picking.actor_id, PickTask.State.ACTIVE, until
         return task
     task = PickTask.objects.select_related("picker").get(pk=picking.task_id)
     message = lost_message(task)
     _clear(picking)
-    picking.save()
+    _save(picking)
     return Outcome(picking, message, "error")
 
 
@@ -174,7 +181,7 @@ def get_work(*, actor, warehouse) -> Outcome:
         )
     if task is None:
         _clear(picking)
-        picking.save()
+        _save(picking)
         return Outcome(picking, _("No work waiting — ask a supervisor"), "warning")
     task.picker, task.state, task.lease_until = actor, PickTask.State.ACTIVE, _lease_end()
     task.started_at = task.started_at or now
@@ -199,15 +206,16 @@ def _unbind_empty_totes(task: PickTask) -> None:
 
 def _resume(picking: Picking, task: PickTask, *, message: str) -> Outcome:
     _forget_step(picking)
+    _stale(picking)
     if TaskTote.objects.filter(task=task, tote=None).exists():
         picking.pick, picking.waiting = None, Waiting.TOTE
-        picking.save()
+        _save(picking)
         return Outcome(picking, message)
     pick = _next_pick(task)
     if pick is None:
         return _finish(picking, task, device="")
     picking.pick, picking.waiting = pick, Waiting.BIN
-    picking.save()
+    _save(picking)
     return Outcome(picking, message)
 
 
@@ -224,7 +232,7 @@ def leave(*, actor, warehouse, key: str = "") -> Outcome:
         Pick.objects.filter(pk=picking.pick_id).update(short_reason="")
     _release(task)
     _clear(picking)
-    picking.save()
+    _save(picking)
     events.changed("wave", task.wave_id, by=actor.pk)
     return Outcome(picking, _("Left %(task)s — what you picked stays picked") % {"task": task.reference}, "warning")
 
@@ -328,19 +336,14 @@ def _bind(picking: Picking, task: PickTask, scan: Scan) -> Outcome:
 
 
 def _next_pick(task: PickTask) -> Pick | None:
-    return (
-        Pick.objects.select_related("product", "location", "lot")
-        .filter(task=task, state=Pick.State.OPEN)
-        .order_by("sequence", "pk")
-        .first()
-    )
+    return rows.next_stop(task_id=task.pk)
 
 
 def _bin(picking: Picking, scan: Scan) -> Outcome:
     pick = picking.pick
     if scan.kind == Kind.LOCATION and scan.location_id == pick.location_id:
         picking.waiting = Waiting.ITEM
-        picking.save()
+        _save(picking)
         return Outcome(picking, _("Bin %(bin)s") % {"bin": pick.location.name})
     if scan.kind == Kind.LOCATION:
         raise ScanRejected(
@@ -383,7 +386,7 @@ def _item(picking: Picking, scan: Scan) -> Outcome:
     name = scan.serial if serial else scan.lot
     if not name:
         picking.quantity = quantity
-        picking.save()
+        _save(picking)
         what = _("serial number") if serial else _("lot")
         return Outcome(picking, _("Scan the %(what)s label of %(sku)s") % {"what": what, "sku": product.sku}, "warning")
     return _ready(picking, quantity, _check_lot(pick, name, quantity))
@@ -445,7 +448,7 @@ def _check_lot(pick: Pick, name: str, quantity: Decimal) -> Lot:
 
 def _ready(picking: Picking, quantity: Decimal, lot: Lot | None) -> Outcome:
     picking.waiting, picking.quantity, picking.lot = Waiting.PUT, quantity, lot
-    picking.save()
+    _save(picking)
     pick = picking.pick
     what = {"qty": qty(quantity), "sku": pick.product.sku}
     if lot is not None and lot.pk != pick.lot_id:
@@ -471,7 +474,7 @@ def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
     if picking.lot_id and picking.lot_id != picking.pick.lot_id:
         _check_lot(picking.pick, picking.lot.name, quantity)
     picking.quantity = quantity
-    picking.save()
+    _save(picking)
     return Outcome(picking, _("%(qty)s × %(sku)s") % {"qty": qty(quantity), "sku": picking.pick.product.sku})
 
 
@@ -479,8 +482,12 @@ def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
 
 
 def binding_of(task: PickTask, pick: Pick) -> TaskTote:
-    """The tote (and order) a pick goes into."""
-    return TaskTote.objects.select_related("tote__location", "order").get(task=task, order__lines=pick.order_line_id)
+    """The tote (and order) a pick goes into: read with the stop (rows), or asked for."""
+    binding = getattr(pick, "_binding", None)
+    if binding is None or binding.task_id != task.pk:
+        binding = TaskTote.objects.select_related("tote", "order").get(task=task, order__lines=pick.order_line_id)
+        pick._binding = binding
+    return binding
 
 
 def _put(picking: Picking, task: PickTask, scan: Scan, *, key: str, device: str) -> Outcome:
@@ -506,11 +513,9 @@ def _ledger_key(prefix: str, key: str) -> str:
 
 
 def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, device: str) -> Outcome:
-    pick = (
-        Pick.objects.select_for_update(of=("self",))
-        .select_related("product", "location", "lot")
-        .get(pk=picking.pick_id)
-    )
+    # The stop's row locked and its counts read again; its item, bin and lot never change.
+    pick = picking.pick
+    rows.lock_stop(pick)
     quantity, lot = picking.quantity, picking.lot
     _check_quantity(pick, quantity)
     if lot is not None and lot.pk != pick.lot_id:  # still free now, not only when it was scanned
@@ -518,11 +523,11 @@ def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, de
     moves = ledger.post(
         [
             Move(
-                product=pick.product,
+                product_id=pick.product_id,
                 lot=lot,
                 quantity=quantity,
-                from_location=pick.location,
-                to_location=binding.tote.location,
+                from_location_id=pick.location_id,
+                to_location_id=binding.tote.location_id,
                 actor_id=picking.actor_id,
                 device=device[:64],
                 reference=binding.order.reference[:64],
@@ -533,16 +538,17 @@ def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, de
     pick.picked += quantity
     if pick.picked == pick.quantity:
         pick.state = Pick.State.PICKED
-    pick.save(update_fields=["picked", "state"])
-    OrderLine.objects.filter(pk=pick.order_line_id).update(picked=F("picked") + quantity)
-    PickRecord.objects.create(
-        pick=pick,
-        tote_id=binding.tote_id,
-        lot=lot,
-        quantity=quantity,
-        key=moves[0].key,
-        actor_id=picking.actor_id,
-        device=device[:64],
+    rows.put_in_tote(pick=pick, quantity=quantity)
+    rows.add_record(
+        PickRecord(
+            pick=pick,
+            tote_id=binding.tote_id,
+            lot=lot,
+            quantity=quantity,
+            key=moves[0].key,
+            actor_id=picking.actor_id,
+            device=device[:64],
+        )
     )
     events.changed("wave", task.wave_id, by=picking.actor_id)
     put = _("%(qty)s × %(sku)s in %(tote)s") % {
@@ -550,27 +556,41 @@ def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, de
         "sku": pick.product.sku,
         "tote": binding.tote.barcode,
     }
+    # What the screen shows next is known here: no need to read it again.
+    stops = picking.__dict__.get("_stops")
+    if stops is not None and pick.state == Pick.State.PICKED:
+        picking._stops = (stops[0], stops[1] + 1)
+    picking._last_put = (quantity, pick.product.sku, binding.tote.barcode, pick.state)
     if picking.waiting == Waiting.SHORT:
         return _short(picking, task, pick, pick.short_reason, said=put, device=device)
     _forget_step(picking)
     if pick.state == Pick.State.OPEN:  # more of it to come from this bin
         picking.pick, picking.waiting = pick, Waiting.ITEM
-        picking.save()
+        _save(picking)
         return Outcome(picking, put)
     return _advance(picking, task, pick, at_bin=True, message=put, sound="line", device=device)
 
 
 def _advance(
-    picking: Picking, task: PickTask, done: Pick, *, at_bin: bool, message: str, sound: str, device: str = ""
+    picking: Picking,
+    task: PickTask,
+    done: Pick,
+    *,
+    at_bin: bool,
+    message: str,
+    sound: str,
+    device: str = "",
+    following: Pick | None = None,
 ) -> Outcome:
-    """On to the next stop; a stop in the bin the picker stands at does not ask for the bin again."""
+    """On to the next stop (`following`, when already read); a stop in the bin the picker stands
+    at does not ask for the bin again."""
     _forget_step(picking)
-    pick = _next_pick(task)
+    pick = following or _next_pick(task)
     if pick is None:
         return _finish(picking, task, device=device, said=message)
     same_bin = at_bin and pick.location_id == done.location_id
     picking.pick, picking.waiting = pick, Waiting.ITEM if same_bin else Waiting.BIN
-    picking.save()
+    _save(picking)
     return Outcome(picking, message, sound)
 
 
@@ -581,12 +601,13 @@ def _skip(picking: Picking, task: PickTask) -> Outcome:
     pick = picking.pick
     if pick is None:
         raise ScanRejected(_("Bind the totes first"))
-    if not Pick.objects.filter(task=task, state=Pick.State.OPEN).exclude(pk=pick.pk).exists():
+    # Sent to the end, the first open stop other than this one is the next.
+    following = rows.next_stop(task_id=task.pk, other_than=pick.pk)
+    if following is None:
         raise ScanRejected(_("This is the last stop — pick it, or report a Problem"), sound="warning")
-    last = Pick.objects.filter(task=task).aggregate(last=Max("sequence"))["last"] or 0
-    Pick.objects.filter(pk=pick.pk).update(sequence=last + 1, short_reason="")
+    rows.send_to_end(pick_id=pick.pk, task_id=task.pk)
     said = _("Skipped %(bin)s — it comes back at the end") % {"bin": pick.location.name}
-    return _advance(picking, task, pick, at_bin=False, message=said, sound="warning")
+    return _advance(picking, task, pick, at_bin=False, message=said, sound="warning", following=following)
 
 
 @transaction.atomic
@@ -625,7 +646,7 @@ def short(*, actor, warehouse, reason: str, found: Decimal, key: str, device: st
         _check_lot(pick, lot.name, found)
     Pick.objects.filter(pk=pick.pk).update(short_reason=reason)
     picking.pick, picking.waiting, picking.quantity, picking.lot = pick, Waiting.SHORT, found, lot
-    picking.save()
+    _save(picking)
     return Outcome(picking, _("Put the %(qty)s found in the tote") % {"qty": qty(found)}, "warning")
 
 
@@ -633,6 +654,7 @@ def _short(picking: Picking, task: PickTask, pick: Pick, reason: str, *, said: s
     """What is missing at this stop: the order line is that much short, the bin is counted, and,
     by setting, the rest is looked for in other bins of the warehouse."""
     missing = pick.quantity - pick.picked
+    _stale(picking)
     pick.state, pick.short_reason = Pick.State.SHORT, reason
     pick.save(update_fields=["state", "short_reason"])
     OrderLine.objects.filter(pk=pick.order_line_id).update(short=F("short") + missing)
@@ -722,19 +744,23 @@ def _mid_step(picking: Picking) -> bool:
     )
 
 
+_UNREAD = object()
+
+
 def undo_preview(picking: Picking) -> str:
     """What Undo would do, said before it does it."""
     if picking.task_id is None:
         return ""
     if _mid_step(picking):
         return _("Undo: drop the scan under way")
-    # Asked on every scan: four columns, not the records and the rows they point to.
-    last = (
-        _undoable(picking)
-        .values_list("quantity", "pick__product__sku", "tote__barcode", "pick__state")
-        .order_by("-id")
-        .first()
-    )
+    last = picking.__dict__.get("_last_put", _UNREAD)  # read with the person's place (rows.place)
+    if last is _UNREAD:
+        last = (
+            _undoable(picking)
+            .values_list("quantity", "pick__product__sku", "tote__barcode", "pick__state")
+            .order_by("-id")
+            .first()
+        )
     if last is not None:
         quantity, sku, tote, state = last
         if state == Pick.State.SHORT:
@@ -756,6 +782,7 @@ def undo(*, actor, warehouse, key: str, device: str = "") -> Outcome:
 def _undo(picking: Picking, task: PickTask, *, device: str) -> Outcome:
     if _mid_step(picking):
         return _cancel(picking)
+    _stale(picking)
     last = undoable(picking)
     if last is None:
         bound = _last_bound(picking) if picking.waiting in (Waiting.TOTE, Waiting.BIN) else None
@@ -805,7 +832,7 @@ def _undo(picking: Picking, task: PickTask, *, device: str) -> Outcome:
     at_bin = here and picking.waiting in (Waiting.ITEM, Waiting.PUT)
     _forget_step(picking)
     picking.pick, picking.waiting = pick, Waiting.ITEM if at_bin else Waiting.BIN
-    picking.save()
+    _save(picking)
     return Outcome(
         picking,
         _("Undone: put %(qty)s × %(sku)s back in %(bin)s")
@@ -821,7 +848,7 @@ def _cancel(picking: Picking) -> Outcome:
         Pick.objects.filter(pk=picking.pick_id).update(short_reason="")
     _forget_step(picking)
     picking.waiting = Waiting.ITEM
-    picking.save()
+    _save(picking)
     return Outcome(picking, _("Cancelled — nothing was recorded · scan the item"), "warning")
 
 
@@ -860,7 +887,7 @@ def _finish(picking: Picking, task: PickTask, *, device: str, said: str = "") ->
     )
     events.changed("wave", task.wave_id, by=picking.actor_id)
     _clear(picking)
-    picking.save()
+    _save(picking)
     if not settings.PACKING_STEP:
         shipped = 0
         # An order with nothing picked (all of it short) has nothing to ship: it stays picked.
@@ -896,12 +923,15 @@ def screen(picking: Picking) -> dict:
         if picking.warehouse_id:
             context["waiting_tasks"] = tasks_waiting(picking.warehouse_id)
         return context
-    counts = (
-        Pick.objects.filter(task=task)
-        .exclude(state=Pick.State.CANCELLED)
-        .aggregate(total=Count("pk"), done=Count("pk", filter=~Q(state=Pick.State.OPEN)))
-    )
-    context.update(task=task, total=counts["total"], done=counts["done"], undo_preview=undo_preview(picking))
+    stops = picking.__dict__.get("_stops")  # read with the person's place (rows.place)
+    if stops is None:
+        counts = (
+            Pick.objects.filter(task=task)
+            .exclude(state=Pick.State.CANCELLED)
+            .aggregate(total=Count("pk"), done=Count("pk", filter=~Q(state=Pick.State.OPEN)))
+        )
+        stops = counts["total"], counts["done"]
+    context.update(task=task, total=stops[0], done=stops[1], undo_preview=undo_preview(picking))
     if picking.waiting == Waiting.TOTE:
         context["binding"] = (
             TaskTote.objects.filter(task=task, tote=None).select_related("order").order_by("position", "pk").first()

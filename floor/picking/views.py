@@ -1,7 +1,8 @@
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 
 from django.shortcuts import render
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
@@ -12,6 +13,13 @@ from floor.scanning import flows
 from floor.scanning.errors import ScanRejected
 
 
+@cache
+def _urls(prefix: str) -> dict:
+    """Where the screen's buttons post, reversed once (per script prefix), not at every scan."""
+    names = ("work", "scan", "quantity", "short", "skip", "undo", "leave", "lines")
+    return {name: reverse(f"picking:{name}") for name in names}
+
+
 def _screen(request, outcome=None, *, error=None):
     if outcome is not None:
         picking = outcome.picking
@@ -20,7 +28,9 @@ def _screen(request, outcome=None, *, error=None):
     else:  # no warehouse: nothing to pick, only the message
         picking = Picking(actor=request.user)
     context = services.screen(picking)
-    context.update(reasons=Pick.ShortReason.choices, problem=bool(outcome and outcome.problem))
+    context.update(
+        reasons=Pick.ShortReason.choices, problem=bool(outcome and outcome.problem), urls=_urls(get_script_prefix())
+    )
     if error is not None:
         context.update(error=error.message, sound=error.sound)
     elif outcome is not None and outcome.message:
