@@ -332,12 +332,6 @@ def prepare(env, names: list[str], fixture: Path):
     command = [sys.executable, str(BENCH / "setup_data.py"), "--out", str(fixture), "--scenarios", ",".join(names)]
     if subprocess.run(command, cwd=ROOT, env=env, timeout=600).returncode != 0:
         raise SystemExit("bench/setup_data.py failed")
-    # Statistics as a database in use has them (autovacuum keeps them): just loaded, the planner
-    # takes the warehouse for four locations and walks all 4,000 for the one input.
-    import psycopg
-
-    with psycopg.connect(DATABASE_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        conn.execute("ANALYZE")
 
 
 def run_scenarios(args, env, names: list[str], fixture: Path) -> tuple[dict, list[str]]:
