@@ -56,6 +56,9 @@ class Location(models.Model):
                 name="location_real_has_warehouse",
             )
         ]
+        # A warehouse's input, output or pack location among its thousands of bins: asked on
+        # every putaway item scan.
+        indexes = [models.Index(fields=["warehouse", "kind"], name="location_warehouse_kind")]
 
     def __str__(self):
         return self.name
