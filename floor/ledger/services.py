@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from floor.ledger.models import Move, Quant
+from floor.rows import decimal
 from floor.scanning.errors import ScanRejected
 from floor.warehouse.models import Location, Product
 from floor.warehouse.quantities import qty
-
-THOUSANDTH = Decimal("0.001")
 
 
 class NotEnoughStock(ScanRejected):
@@ -127,6 +126,5 @@ def _add_to_quants(rows: list[tuple]) -> dict[tuple, Decimal]:
             [v for loc, prod, lot, pkg, change in rows for v in (loc, prod, lot or None, pkg or None, change)],
         )
         return {
-            _stock_key(loc, prod, lot, pkg): Decimal(quantity).quantize(THOUSANDTH)
-            for loc, prod, lot, pkg, quantity in cursor.fetchall()
+            _stock_key(loc, prod, lot, pkg): decimal(quantity) for loc, prod, lot, pkg, quantity in cursor.fetchall()
         }

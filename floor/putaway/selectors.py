@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from floor.ledger.models import Quant
 from floor.putaway.models import Putaway
-from floor.putaway.rows import Columns, col, fetch, q
+from floor.rows import Columns, column, fetch, quote, table
 from floor.warehouse.models import Location, Lot, Product, Warehouse
 
 Rule = Putaway.Rule
@@ -79,13 +79,13 @@ def _open_sql(alias: str, lock: bool) -> tuple[str, Columns, list]:
     fks = [Putaway._meta.get_field(name) for name in _JOINED]
     columns = Columns.of((Putaway, "p"), *((fk.related_model, f"j{n}") for n, fk in enumerate(fks)))
     joins = " ".join(
-        f"LEFT JOIN {q(fk.related_model._meta.db_table)} j{n} "
-        f"ON j{n}.{q(fk.related_model._meta.pk.column)} = p.{q(fk.column)}"
+        f"LEFT JOIN {quote(fk.related_model._meta.db_table)} j{n} "
+        f"ON j{n}.{quote(fk.related_model._meta.pk.column)} = p.{quote(fk.column)}"
         for n, fk in enumerate(fks)
     )
     sql = (
-        f"SELECT {columns.sql} FROM {q(Putaway._meta.db_table)} p {joins} "  # noqa: S608 — names from the models
-        f"WHERE p.{col(Putaway, 'actor')} = %s AND p.{col(Putaway, 'state')} = %s"
+        f"SELECT {columns.sql} FROM {table(Putaway)} p {joins} "  # noqa: S608 — names from the models
+        f"WHERE p.{column(Putaway, 'actor')} = %s AND p.{column(Putaway, 'state')} = %s"
     )
     if lock and connection.features.has_select_for_update_of:
         sql += " FOR UPDATE OF p"
@@ -129,24 +129,24 @@ def _at_input_sql(alias: str, at_source: bool, of_lot: bool, limit: int) -> tupl
         (Product, "pr"), (Location, "fb"), (Quant, "q"), (Location, "l"), (Lot, "lt"), (Location, "hb")
     )
     if at_source:
-        where = [f"l.{col(Location, 'id')} = %s"]
+        where = [f"l.{column(Location, 'id')} = %s"]
     else:
-        where = [f"l.{col(Location, 'warehouse')} = %s", f"l.{col(Location, 'kind')} = %s"]
+        where = [f"l.{column(Location, 'warehouse')} = %s", f"l.{column(Location, 'kind')} = %s"]
     if of_lot:
-        where.append(f"q.{col(Quant, 'lot')} = %s")
-    product_column = f"pr.{col(Product, 'id')}"
+        where.append(f"q.{column(Quant, 'lot')} = %s")
+    product_column = f"pr.{column(Product, 'id')}"
     sql = (
-        f"SELECT {columns.sql} FROM {q(Product._meta.db_table)} pr "  # noqa: S608 — names from the models
-        f"LEFT JOIN {q(Location._meta.db_table)} fb ON fb.{col(Location, 'id')} = pr.{col(Product, 'fixed_bin')} "
-        f"LEFT JOIN ({q(Quant._meta.db_table)} q INNER JOIN {q(Location._meta.db_table)} l "
-        f"ON l.{col(Location, 'id')} = q.{col(Quant, 'location')} AND {' AND '.join(where)}) "
-        f"ON q.{col(Quant, 'product')} = pr.{col(Product, 'id')} AND q.{col(Quant, 'quantity')} > 0 "
-        f"AND q.{col(Quant, 'package')} IS NULL "
-        f"LEFT JOIN {q(Lot._meta.db_table)} lt ON lt.{col(Lot, 'id')} = q.{col(Quant, 'lot')} "
-        f"LEFT JOIN {q(Location._meta.db_table)} hb ON pr.{col(Product, 'tracking')} = %s "
-        f"AND hb.{col(Location, 'id')} = ({_holding_sql(product_column)}) "
-        f"WHERE pr.{col(Product, 'id')} = %s "
-        f"ORDER BY q.{col(Quant, 'location')}, q.{col(Quant, 'lot')} LIMIT {limit}"
+        f"SELECT {columns.sql} FROM {table(Product)} pr "  # noqa: S608 — names from the models
+        f"LEFT JOIN {table(Location)} fb ON fb.{column(Location, 'id')} = pr.{column(Product, 'fixed_bin')} "
+        f"LEFT JOIN ({table(Quant)} q INNER JOIN {table(Location)} l "
+        f"ON l.{column(Location, 'id')} = q.{column(Quant, 'location')} AND {' AND '.join(where)}) "
+        f"ON q.{column(Quant, 'product')} = pr.{column(Product, 'id')} AND q.{column(Quant, 'quantity')} > 0 "
+        f"AND q.{column(Quant, 'package')} IS NULL "
+        f"LEFT JOIN {table(Lot)} lt ON lt.{column(Lot, 'id')} = q.{column(Quant, 'lot')} "
+        f"LEFT JOIN {table(Location)} hb ON pr.{column(Product, 'tracking')} = %s "
+        f"AND hb.{column(Location, 'id')} = ({_holding_sql(product_column)}) "
+        f"WHERE pr.{column(Product, 'id')} = %s "
+        f"ORDER BY q.{column(Quant, 'location')}, q.{column(Quant, 'lot')} LIMIT {limit}"
     )
     return sql, columns
 
@@ -155,13 +155,13 @@ def _at_input_sql(alias: str, at_source: bool, of_lot: bool, limit: int) -> tupl
 def _holding_sql(product: str, lot_filter: str = "") -> str:
     """The id of the first storage bin, in pick sequence, holding the product whose id is the SQL
     expression `product` (a column of the outer query, or a parameter)."""
-    sequence = ", ".join(f"l2.{col(Location, field)}" for field in PICK_SEQUENCE)
+    sequence = ", ".join(f"l2.{column(Location, field)}" for field in PICK_SEQUENCE)
     return (
-        f"SELECT l2.{col(Location, 'id')} FROM {q(Quant._meta.db_table)} q2 "  # noqa: S608 — names from the models
-        f"INNER JOIN {q(Location._meta.db_table)} l2 ON l2.{col(Location, 'id')} = q2.{col(Quant, 'location')} "
-        f"WHERE q2.{col(Quant, 'product')} = {product} AND q2.{col(Quant, 'quantity')} > 0 "
-        f"AND l2.{col(Location, 'warehouse')} = %s AND l2.{col(Location, 'kind')} = %s "
-        f"AND l2.{col(Location, 'active')} = %s {lot_filter}"
+        f"SELECT l2.{column(Location, 'id')} FROM {table(Quant)} q2 "  # noqa: S608 — names from the models
+        f"INNER JOIN {table(Location)} l2 ON l2.{column(Location, 'id')} = q2.{column(Quant, 'location')} "
+        f"WHERE q2.{column(Quant, 'product')} = {product} AND q2.{column(Quant, 'quantity')} > 0 "
+        f"AND l2.{column(Location, 'warehouse')} = %s AND l2.{column(Location, 'kind')} = %s "
+        f"AND l2.{column(Location, 'active')} = %s {lot_filter}"
         f"ORDER BY {sequence} LIMIT 1"
     )
 
@@ -177,13 +177,13 @@ def _first_bin_holding(*, product: Product, lot: Lot | None, warehouse: Warehous
     lot_filter = ""
     if product.tracking != Product.Tracking.NONE:
         if lot is None:
-            lot_filter = f"AND q2.{col(Quant, 'lot')} IS NULL "
+            lot_filter = f"AND q2.{column(Quant, 'lot')} IS NULL "
         else:
-            lot_filter = f"AND q2.{col(Quant, 'lot')} = %s "
+            lot_filter = f"AND q2.{column(Quant, 'lot')} = %s "
             params.append(lot.pk)
     sql = (
-        f"SELECT {columns.sql} FROM {q(Location._meta.db_table)} l "  # noqa: S608 — names from the models
-        f"WHERE l.{col(Location, 'id')} = ({_holding_sql('%s', lot_filter)})"
+        f"SELECT {columns.sql} FROM {table(Location)} l "  # noqa: S608 — names from the models
+        f"WHERE l.{column(Location, 'id')} = ({_holding_sql('%s', lot_filter)})"
     )
     found = fetch(sql, params)
     return columns.instances(found[0])[0] if found else None

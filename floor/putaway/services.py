@@ -12,11 +12,11 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from floor import rows
 from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
-from floor.putaway import rows
 from floor.putaway.models import Putaway
 from floor.putaway.selectors import ASK, open_putaway_of, product_at_input, suggest_bin
 from floor.scanning.errors import ScanRejected

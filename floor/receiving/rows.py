@@ -15,69 +15,30 @@ from functools import cache
 from django.db import connection
 
 from floor.receiving.models import Receipt, ReceiptLine, Receiving
+from floor.rows import Part, for_update, quote
 from floor.warehouse.models import Location, Lot, Package, Product
 
 
-def _name(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-class _Shape:
-    """How one model's columns are selected under an alias, and turned back into an instance."""
-
-    def __init__(self, model, alias: str):
-        self.model, self.fields = model, model._meta.concrete_fields
-        self.names = [field.attname for field in self.fields]
-        self.columns = ", ".join(f"{alias}.{_name(field.column)}" for field in self.fields)
-        self.table = f"{_name(model._meta.db_table)} {alias}"
-        self.converters = [
-            [
-                (converter, column)
-                for converter in connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-            ]
-            for field, column in ((field, field.get_col(alias)) for field in self.fields)
-        ]
-
-    def build(self, row, start: int = 0):
-        """The instance from `row[start:]`; None when its primary key is NULL (an outer join missed)."""
-        values = list(row[start : start + len(self.fields)])
-        if values[0] is None:
-            return None
-        for i, converters in enumerate(self.converters):
-            for converter, column in converters:
-                values[i] = converter(values[i], column, connection)
-        return self.model.from_db(connection.alias, self.names, values)
-
-    def __len__(self):
-        return len(self.fields)
-
-
-def _lock(of: str) -> str:
-    if not connection.features.has_select_for_update:
-        return ""
-    return f" FOR UPDATE OF {of}" if connection.features.has_select_for_update_of else " FOR UPDATE"
-
-
 @cache
-def _session_query() -> tuple[dict, tuple[_Shape, ...]]:
-    shapes = (_Shape(Receiving, "s"), _Shape(Receipt, "r"), _Shape(Location, "d"), _Shape(Package, "p"))
+def _session_query() -> tuple[dict, tuple[Part, ...]]:
+    shapes = (Part(Receiving, "s"), Part(Receipt, "r"), Part(Location, "d"), Part(Package, "p"))
     s, r, d, p = shapes
 
     def select(receipt_join: str) -> str:
         return (
             f"SELECT {s.columns}, {r.columns}, {d.columns}, {p.columns} FROM {s.table}"  # noqa: S608 — names from the models
-            f" {receipt_join} {r.table} ON r.{_name('id')} = s.{_name('receipt_id')}"
-            f" LEFT JOIN {d.table} ON d.{_name('id')} = s.{_name('destination_id')}"
-            f" LEFT JOIN {p.table} ON p.{_name('id')} = s.{_name('package_id')}"
-            f" WHERE s.{_name('actor_id')} = %s"
+            f" {receipt_join} {r.table} ON r.{quote('id')} = s.{quote('receipt_id')}"
+            f" LEFT JOIN {d.table} ON d.{quote('id')} = s.{quote('destination_id')}"
+            f" LEFT JOIN {p.table} ON p.{quote('id')} = s.{quote('package_id')}"
+            f" WHERE s.{quote('actor_id')} = %s"
         )
 
     queries = {
         "read": select("LEFT JOIN"),
         # A row lock cannot reach the nullable side of an outer join: an inner join where the
         # person has a receipt open (nearly every scan), the outer one where they have none.
-        "lock with receipt": select("INNER JOIN") + _lock("s, r"),
-        "lock": select("LEFT JOIN") + _lock("s"),
+        "lock with receipt": select("INNER JOIN") + for_update("s, r"),
+        "lock": select("LEFT JOIN") + for_update("s"),
     }
     return queries, shapes
 
@@ -103,7 +64,7 @@ def session(actor_id: int, *, lock: bool) -> Receiving | None:
         Receiving._meta.get_field(name).set_cached_value(receiving, shape.build(row, start))
         start += len(shape)
     receiving.locked_receipt_id = receiving.receipt_id if lock else None
-    receiving.loaded = {name: getattr(receiving, name) for name in s.names}
+    receiving.loaded = {f.attname: getattr(receiving, f.attname) for f in s.fields}
     return receiving
 
 
@@ -120,9 +81,9 @@ def changed_fields(receiving: Receiving) -> list[str] | None:
 
 
 @cache
-def _receipt_query() -> tuple[str, _Shape]:
-    shape = _Shape(Receipt, "r")
-    return f"SELECT {shape.columns} FROM {shape.table} WHERE r.{_name('id')} = %s" + _lock("r"), shape  # noqa: S608
+def _receipt_query() -> tuple[str, Part]:
+    shape = Part(Receipt, "r")
+    return f"SELECT {shape.columns} FROM {shape.table} WHERE r.{quote('id')} = %s" + for_update("r"), shape  # noqa: S608
 
 
 def lock_receipt(receipt_id: int) -> Receipt:
@@ -137,19 +98,19 @@ def lock_receipt(receipt_id: int) -> Receipt:
 
 
 @cache
-def _lines_query() -> tuple[str, tuple[_Shape, ...], list]:
-    shapes = (_Shape(ReceiptLine, "rl"), _Shape(Product, "p"), _Shape(Lot, "lot"), _Shape(Lot, "named"))
+def _lines_query() -> tuple[str, tuple[Part, ...], list]:
+    shapes = (Part(ReceiptLine, "rl"), Part(Product, "p"), Part(Lot, "lot"), Part(Lot, "named"))
     rl, p, lot, named = shapes
-    table, receipt_id, product_id = _name(ReceiptLine._meta.db_table), _name("receipt_id"), _name("product_id")
+    table, receipt_id, product_id = quote(ReceiptLine._meta.db_table), quote("receipt_id"), quote("product_id")
     sql = (
         f"SELECT {rl.columns}, {p.columns}, {lot.columns}, {named.columns},"  # noqa: S608 — names from the models
-        f" (SELECT SUM(t.{_name('expected')}) FROM {table} t WHERE t.{receipt_id} = %s),"
-        f" (SELECT SUM(t.{_name('received')}) FROM {table} t WHERE t.{receipt_id} = %s)"
+        f" (SELECT SUM(t.{quote('expected')}) FROM {table} t WHERE t.{receipt_id} = %s),"
+        f" (SELECT SUM(t.{quote('received')}) FROM {table} t WHERE t.{receipt_id} = %s)"
         f" FROM {rl.table}"
-        f" INNER JOIN {p.table} ON p.{_name('id')} = rl.{product_id}"
-        f" LEFT JOIN {lot.table} ON lot.{_name('id')} = rl.{_name('lot_id')}"
-        f" LEFT JOIN {named.table} ON named.{product_id} = rl.{product_id} AND named.{_name('name')} = %s"
-        f" WHERE rl.{receipt_id} = %s AND rl.{product_id} = %s ORDER BY rl.{_name('id')}" + _lock("rl")
+        f" INNER JOIN {p.table} ON p.{quote('id')} = rl.{product_id}"
+        f" LEFT JOIN {lot.table} ON lot.{quote('id')} = rl.{quote('lot_id')}"
+        f" LEFT JOIN {named.table} ON named.{product_id} = rl.{product_id} AND named.{quote('name')} = %s"
+        f" WHERE rl.{receipt_id} = %s AND rl.{product_id} = %s ORDER BY rl.{quote('id')}" + for_update("rl")
     )
     total = ReceiptLine._meta.get_field("expected")  # the sums are converted as the column is
     column = total.get_col("t")
@@ -184,30 +145,9 @@ def lines(receipt_id: int, product_id: int, lot_name: str | None) -> tuple[list[
 
 
 @cache
-def _insert_query(model) -> tuple[str, list]:
-    fields = [field for field in model._meta.concrete_fields if field is not model._meta.auto_field]
-    columns = ", ".join(_name(field.column) for field in fields)
-    values = ", ".join(["%s"] * len(fields))
-    pk = _name(model._meta.pk.column)
-    return f"INSERT INTO {_name(model._meta.db_table)} ({columns}) VALUES ({values}) RETURNING {pk}", fields  # noqa: S608
-
-
-def insert(instance) -> None:
-    """`instance.save()` for a new row of a model with an automatic key, without building the
-    statement each time: each field prepares its value as save() would (auto_now_add included).
-    RETURNING: PostgreSQL, and SQLite since 3.35."""
-    sql, fields = _insert_query(type(instance))
-    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        instance.pk = cursor.fetchone()[0]
-    instance._state.adding, instance._state.db = False, connection.alias
-
-
-@cache
 def _tally_query() -> str:
-    table, received = _name(ReceiptLine._meta.db_table), _name("received")
-    return f"UPDATE {table} SET {received} = {received} + CAST(%s AS NUMERIC) WHERE {_name('id')} = %s"  # noqa: S608
+    table, received = quote(ReceiptLine._meta.db_table), quote("received")
+    return f"UPDATE {table} SET {received} = {received} + CAST(%s AS NUMERIC) WHERE {quote('id')} = %s"  # noqa: S608
 
 
 def tally(line_id: int, quantity: Decimal) -> None:

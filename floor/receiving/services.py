@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from floor import events
+from floor import rows as shared_rows
 from floor.accounts import services as accounts
 from floor.accounts.models import Profile
 from floor.accounts.roles import Role, has_role
@@ -423,7 +424,7 @@ def _record(session: Receiving, receipt: Receipt, *, device: str) -> Outcome:
         approval=session.approval if session.approver_id else "",
     )
     # The two writes of every counted scan, each as one prepared statement (see rows.py).
-    rows.insert(recorded)
+    shared_rows.insert(recorded)
     rows.tally(line.pk, quantity)
     line.received += quantity
     if receipt.state == Receipt.State.OPEN:

@@ -14,6 +14,7 @@ from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
+from floor.rows import decimal
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Kind, Scan
 from floor.scanning.replay import first_time
@@ -31,7 +32,6 @@ PHYSICAL = [
     Location.Kind.RETURNS,
     Location.Kind.QUARANTINE,
 ]
-THOUSANDTH = Decimal("0.001")
 
 
 @dataclass
@@ -129,22 +129,17 @@ def _read(*, actor, warehouse, lock: bool, scan: Scan | None) -> tuple[Transfer,
         source=Location(pk=source_id, name=source_name, kind=source_kind) if source_id else None,
         product=Product(pk=product_id, sku=sku, name=name, tracking=tracking) if product_id else None,
         lot=Lot(pk=lot_id, product_id=product_id, name=lot_name) if lot_id else None,
-        quantity=_decimal(quantity),
+        quantity=decimal(quantity),
     )
     if warehouse is not None and warehouse.pk == warehouse_id:
         transfer.warehouse = warehouse
     transfer._state.adding, transfer._state.db = False, connection.alias
-    scanned = _Scanned(on_hand=_decimal(on_hand))
+    scanned = _Scanned(on_hand=decimal(on_hand))
     if here_kind is not None:
         scanned.location = Location(pk=here_id, warehouse_id=here_warehouse_id, kind=here_kind, name=here_name)
     if item_sku is not None:
         scanned.product = Product(pk=item_id, sku=item_sku, name=item_name, tracking=item_tracking)
     return transfer, scanned
-
-
-def _decimal(value) -> Decimal:
-    """A quantity as read by hand: SQLite hands decimals back as floats (or ints)."""
-    return Decimal(0) if value is None else Decimal(value).quantize(THOUSANDTH)
 
 
 # A scan writes its transfer once: written out too, as Model.save() costs several times the
