@@ -11,6 +11,13 @@ def push_operation(operation_id: int) -> None:
 
 
 @shared_task(queue="odoo", ignore_result=True)
+def push_operations(operation_ids: list[int]) -> None:
+    """A web process's batch of newly committed operations (outbox.announce)."""
+    for operation_id in operation_ids:
+        push.send(operation_id)
+
+
+@shared_task(queue="odoo", ignore_result=True)
 def sweep_outbox() -> int:
     """Re-send what is due: retries after backoff, and operations a crashed worker left."""
     due = outbox.due_operations()
