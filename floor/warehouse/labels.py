@@ -34,6 +34,7 @@ _COMMAND_TITLES = {
     Command.CANCEL: _("Cancel"),
 }
 
+
 class _Code128(Code128):
     """python-barcode 0.16.1 takes a symbol that starts in code set C with the pair "99" for a
     needless "switch to C" and drops it, so "99" printed as an empty symbol. In set C, 99 is data."""
