@@ -27,6 +27,14 @@ def _batches_on_the_odoo_queue(broker, ours: set[int]) -> list[list[int]]:
     return batches
 
 
+def _announced(broker, ours: set[int]) -> list[list[int]]:
+    """The batches naming any of `ours`, once the announcing thread has sent them (≤ 5 s)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not _batches_on_the_odoo_queue(broker, ours):
+        time.sleep(0.05)
+    return _batches_on_the_odoo_queue(broker, ours)
+
+
 def _enqueue(warehouse, reference: str) -> Operation:
     with transaction.atomic():
         return outbox.enqueue(kind=Operation.Kind.INTERNAL, warehouse=warehouse, reference=reference, payload={})
@@ -40,12 +48,8 @@ def test_operations_committed_one_after_another_reach_the_workers_in_one_message
     warehouse = factories.warehouse()
 
     ops = [_enqueue(warehouse, f"FLOOR-BATCH-{n}") for n in range(3)]
-    ours = {op.pk for op in ops}
 
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not _batches_on_the_odoo_queue(broker, ours):
-        time.sleep(0.05)
-    assert _batches_on_the_odoo_queue(broker, ours) == [[op.pk for op in ops]]
+    assert _announced(broker, {op.pk for op in ops}) == [[op.pk for op in ops]]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,8 +64,5 @@ def test_a_rolled_back_operation_is_never_announced():
         raise RuntimeError("the scan failed after the operation was written")
     kept = _enqueue(warehouse, "FLOOR-KEPT")
 
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not _batches_on_the_odoo_queue(broker, {kept.pk}):
-        time.sleep(0.05)
-    assert _batches_on_the_odoo_queue(broker, {gone.pk, kept.pk}) == [[kept.pk]]
+    assert _announced(broker, {gone.pk, kept.pk}) == [[kept.pk]]
     assert not Operation.objects.filter(pk=gone.pk).exists()
