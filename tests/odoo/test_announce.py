@@ -35,16 +35,20 @@ def _announced(broker, ours: set[int]) -> list[list[int]]:
     return _batches_on_the_odoo_queue(broker, ours)
 
 
+@pytest.fixture
+def broker():
+    if not settings.REDIS_URL:
+        cannot_run("needs REDIS_URL: the announcement goes to a real broker")
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
 def _enqueue(warehouse, reference: str) -> Operation:
     with transaction.atomic():
         return outbox.enqueue(kind=Operation.Kind.INTERNAL, warehouse=warehouse, reference=reference, payload={})
 
 
 @pytest.mark.django_db(transaction=True)
-def test_operations_committed_one_after_another_reach_the_workers_in_one_message():
-    if not settings.REDIS_URL:
-        cannot_run("needs REDIS_URL: the announcement goes to a real broker")
-    broker = redis.Redis.from_url(settings.REDIS_URL)
+def test_operations_committed_one_after_another_reach_the_workers_in_one_message(broker):
     warehouse = factories.warehouse()
 
     ops = [_enqueue(warehouse, f"FLOOR-BATCH-{n}") for n in range(3)]
@@ -53,10 +57,7 @@ def test_operations_committed_one_after_another_reach_the_workers_in_one_message
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rolled_back_operation_is_never_announced():
-    if not settings.REDIS_URL:
-        cannot_run("needs REDIS_URL: the announcement goes to a real broker")
-    broker = redis.Redis.from_url(settings.REDIS_URL)
+def test_a_rolled_back_operation_is_never_announced(broker):
     warehouse = factories.warehouse()
 
     with pytest.raises(RuntimeError), transaction.atomic():
