@@ -102,6 +102,27 @@ class PackedItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
+class CartonContent(models.Model):
+    """What a carton holds of one item (and lot): the running total of its PackedItem records, so
+    that a scan reads one row per item in the order's cartons, however many it took to fill them.
+    Written only with the order locked (`services._order`), beside the record it totals."""
+
+    carton = models.ForeignKey(Carton, on_delete=models.PROTECT, related_name="contents")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    quantity = models.DecimalField(max_digits=12, decimal_places=3)
+
+    class Meta:
+        constraints = [
+            # Two, because a NULL lot is distinct from every other NULL in a plain unique index.
+            models.UniqueConstraint(
+                fields=["carton", "product", "lot"], condition=Q(lot__isnull=False), name="carton_content_lot"
+            ),
+            models.UniqueConstraint(fields=["carton", "product"], condition=Q(lot__isnull=True), name="carton_content"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="carton_content_not_negative"),
+        ]
+
+
 class Packing(models.Model):
     """Where one packer is: the scanner flow's state, one row per person."""
 

@@ -15,7 +15,7 @@ from functools import cache
 from django.db import connection
 from django.utils import timezone
 
-from floor.packing.models import Carton, CartonType, PackedItem, Packing, Station
+from floor.packing.models import Carton, CartonContent, CartonType, PackedItem, Packing, Station
 from floor.picking.models import Order, OrderLine, Pick, PickRecord, TaskTote
 from floor.rows import Part, cache_related, column, decimal, for_update, quote, table
 from floor.warehouse.models import Lot, Product, Tote
@@ -104,23 +104,19 @@ def cartons(order_id: int) -> list[Carton]:
 
 @cache
 def _amounts_query(vendor: str) -> str:
-    item, reversal, carton, product = table(PackedItem), table(PackedItem), table(Carton), table(Product)
+    content, carton, product = table(CartonContent), table(Carton), table(Product)
     record, pick, line, lot = table(PickRecord), table(Pick), table(OrderLine), table(Lot)
     tote_link, tote = table(TaskTote), table(Tote)
     id_ = quote("id")
     # One question, three answers told apart by their first column; the NULLs are cast so that
     # PostgreSQL can type each column of the UNION.
     return (
-        f"SELECT 'packed', pi.{column(PackedItem, 'carton')}, pi.{column(PackedItem, 'product')}, "  # noqa: S608 — names from the models
-        f"pi.{column(PackedItem, 'lot')}, SUM(pi.{column(PackedItem, 'quantity')}), "
+        f"SELECT 'packed', cc.{column(CartonContent, 'carton')}, cc.{column(CartonContent, 'product')}, "  # noqa: S608 — names from the models
+        f"cc.{column(CartonContent, 'lot')}, cc.{column(CartonContent, 'quantity')}, "
         f"pr.{column(Product, 'weight')}, pr.{column(Product, 'volume')}, CAST(NULL AS TEXT) "
-        f"FROM {item} pi JOIN {carton} c ON c.{id_} = pi.{column(PackedItem, 'carton')} "
-        f"JOIN {product} pr ON pr.{id_} = pi.{column(PackedItem, 'product')} "
-        f"LEFT JOIN {reversal} r ON r.{column(PackedItem, 'reverses')} = pi.{id_} "
-        f"WHERE c.{column(Carton, 'order')} = %s AND pi.{column(PackedItem, 'reverses')} IS NULL "
-        f"AND r.{id_} IS NULL "
-        f"GROUP BY pi.{column(PackedItem, 'carton')}, pi.{column(PackedItem, 'product')}, "
-        f"pi.{column(PackedItem, 'lot')}, pr.{column(Product, 'weight')}, pr.{column(Product, 'volume')} "
+        f"FROM {content} cc JOIN {carton} c ON c.{id_} = cc.{column(CartonContent, 'carton')} "
+        f"JOIN {product} pr ON pr.{id_} = cc.{column(CartonContent, 'product')} "
+        f"WHERE c.{column(Carton, 'order')} = %s AND cc.{column(CartonContent, 'quantity')} > 0 "
         f"UNION ALL "
         f"SELECT 'picked', rec.{column(PickRecord, 'lot')}, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), "
         f"SUM(rec.{column(PickRecord, 'quantity')}), CAST(NULL AS NUMERIC), CAST(NULL AS NUMERIC), "
@@ -143,7 +139,7 @@ def _amounts_query(vendor: str) -> str:
 def amounts(order_id: int, product_id: int) -> tuple[dict, dict, list[str]]:
     """What an item scan weighs up, in one statement:
     - packed: (carton id, product id, lot id) → (units, weight kg, volume m³) in the order's
-      cartons, still counting (neither an undo nor undone), weight and volume by the items' records;
+      cartons (their contents), weight and volume by the items' records;
     - picked: lot id → (lot name, units) of the item picked for the order, not reversed, if any;
     - the barcodes of the order's totes not yet freed, in their order."""
     with connection.cursor() as cursor:
@@ -164,18 +160,39 @@ def amounts(order_id: int, product_id: int) -> tuple[dict, dict, list[str]]:
 
 
 @cache
-def _insert_query(vendor: str) -> tuple[str, list]:
+def _add_item_queries(vendor: str, lot: bool) -> tuple[list[str], list]:
     fields = [PackedItem._meta.get_field(name) for name in ("carton", "product", "lot", "quantity", "actor", "device")]
     fields.append(PackedItem._meta.get_field("created_at"))
     columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {table(PackedItem)} ({columns}) VALUES ({marks})", fields  # noqa: S608 — names from the model
+    record = f"INSERT INTO {table(PackedItem)} ({columns}) VALUES ({marks})"  # noqa: S608 — names from the model
+    quantity = column(CartonContent, "quantity")
+    carton, product, lot_column = (column(CartonContent, name) for name in ("carton", "product", "lot"))
+    # The conflict target names the partial unique index the row falls under (the model's two
+    # constraints), so that PostgreSQL and SQLite find it.
+    target = f"({carton}, {product}"
+    target += f", {lot_column}) WHERE {lot_column} IS NOT NULL" if lot else f") WHERE {lot_column} IS NULL"
+    count = (
+        f"INSERT INTO {table(CartonContent)} ({carton}, {product}, {lot_column}, {quantity}) "  # noqa: S608 — names from the model
+        f"VALUES (%s, %s, %s, %s) ON CONFLICT {target} "
+        f"DO UPDATE SET {quantity} = {table(CartonContent)}.{quantity} + excluded.{quantity}"
+    )
+    if vendor == "postgresql":  # one round trip: the record as a data-modifying WITH
+        return [f"WITH item AS ({record}) {count}"], fields
+    return [record, count], fields
 
 
 def add_item(*, carton_id: int, product_id: int, lot_id: int | None, quantity: Decimal, actor_id: int, device: str):
-    """A PackedItem row: an item verified into a carton (its id is not needed)."""
-    sql, fields = _insert_query(connection.vendor)
+    """A PackedItem row: an item verified into a carton (its id is not needed); and the carton's
+    contents counted up by as much. The caller holds the order's lock: no one else counts into its
+    cartons meanwhile."""
+    statements, fields = _add_item_queries(connection.vendor, lot_id is not None)
     values = [carton_id, product_id, lot_id, quantity, actor_id, device, timezone.now()]
-    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
+    record = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
+    count = [carton_id, product_id, lot_id, record[3]]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if len(statements) == 1:
+            cursor.execute(statements[0], record + count)
+        else:
+            cursor.execute(statements[0], record)
+            cursor.execute(statements[1], count)

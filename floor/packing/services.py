@@ -40,7 +40,7 @@ from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
 from floor.packing import printing, rows, scale, sscc
-from floor.packing.models import Carton, CartonType, PackedItem, Packing, PrintJob, Station
+from floor.packing.models import Carton, CartonContent, CartonType, PackedItem, Packing, PrintJob, Station
 from floor.picking import delivery
 from floor.picking.models import Order, OrderLine, Pick, PickRecord, TaskTote
 from floor.scanning.errors import ScanRejected
@@ -355,9 +355,14 @@ def _net(rows):
     return rows.filter(reverses=None, reversal__isnull=True)
 
 
+def _packed(**filters):
+    """What the cartons hold (CartonContent rows), by `filters`."""
+    return CartonContent.objects.filter(quantity__gt=0, **filters)
+
+
 def _contents(carton: Carton) -> dict:
     """What is in the carton: units, and their weight (kg) and volume (m³) by the items' records."""
-    totals = _net(PackedItem.objects.filter(carton=carton)).aggregate(
+    totals = _packed(carton=carton).aggregate(
         units=Sum("quantity"),
         weight=Sum(F("quantity") * F("product__weight")),
         volume=Sum(F("quantity") * F("product__volume")),
@@ -372,7 +377,7 @@ def _remaining(order: Order) -> tuple[Decimal, Decimal, Decimal]:
         weight=Sum(F("quantity") * F("pick__product__weight")),
         volume=Sum(F("quantity") * F("pick__product__volume")),
     )
-    packed = _net(PackedItem.objects.filter(carton__order=order)).aggregate(
+    packed = _packed(carton__order=order).aggregate(
         units=Sum("quantity"),
         weight=Sum(F("quantity") * F("product__weight")),
         volume=Sum(F("quantity") * F("product__volume")),
@@ -772,6 +777,9 @@ def _undo(packing: Packing, *, device: str) -> Outcome:
         device=device[:64],
         reverses=last,
     )
+    CartonContent.objects.filter(carton_id=last.carton_id, product_id=last.product_id, lot_id=last.lot_id).update(
+        quantity=F("quantity") - last.quantity
+    )
     packing.carton, packing.waiting = last.carton, Waiting.ITEM
     packing.save()
     events.changed("order", order.pk, by=packing.actor_id)
@@ -815,9 +823,7 @@ def leave(*, actor, warehouse, key: str = "") -> Outcome:
 def progress(order: Order) -> list[dict]:
     """Each order line with what was picked and packed for it; an item on two lines fills them in
     order. Two queries, whatever the order's size."""
-    packed = dict(
-        _net(PackedItem.objects.filter(carton__order=order)).values_list("product_id").annotate(q=Sum("quantity"))
-    )
+    packed = dict(_packed(carton__order=order).values_list("product_id").annotate(q=Sum("quantity")))
     rows = []
     for line in order.lines.select_related("product").order_by("pk"):
         share = min(packed.get(line.product_id, ZERO), line.picked)
@@ -939,11 +945,9 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
     }
     packed = [
         (cartons[carton_id], product, lot, quantity)
-        for carton_id, product, lot, quantity in _net(PackedItem.objects.filter(carton__order=order))
-        .values_list("carton_id", "product_id", "lot_id")
-        .annotate(quantity=Sum("quantity"))
+        for carton_id, product, lot, quantity in _packed(carton__order=order)
+        .values_list("carton_id", "product_id", "lot_id", "quantity")
         .order_by("carton__number", "product_id", "lot_id")
-        if quantity > 0
     ]
     bindings = list(TaskTote.objects.filter(order=order, tote__isnull=False, freed_at=None).select_related("tote"))
     in_totes = [
@@ -1070,9 +1074,7 @@ def screen(packing: Packing, seen: Seen | None = None) -> dict:
         return context
     if seen is None:
         lines, cartons = _lines_of(order), _cartons_of(order)
-        packed = dict(
-            _net(PackedItem.objects.filter(carton__order=order)).values_list("product_id").annotate(q=Sum("quantity"))
-        )
+        packed = dict(_packed(carton__order=order).values_list("product_id").annotate(q=Sum("quantity")))
         last = _last_packed(packing)
         totes = list(
             TaskTote.objects.filter(order=order, tote__isnull=False, freed_at=None).values_list(

@@ -8,13 +8,14 @@ from types import SimpleNamespace
 
 import pytest
 from biip.sscc import Sscc
+from django.db import connection
 from django.urls import reverse
 
 from floor.ledger.checks import ledger_differences
 from floor.ledger.models import Quant
 from floor.odoo.models import Operation
 from floor.packing import printing, services
-from floor.packing.models import Carton, PackedItem, Packing, PrintJob
+from floor.packing.models import Carton, CartonContent, PackedItem, Packing, PrintJob
 from floor.picking.models import Order, OrderLine, TaskTote
 from floor.warehouse.models import Location, Package
 from floor.warehouse.services import location_of_kind
@@ -518,6 +519,20 @@ def test_undo_takes_the_last_item_out_of_the_open_carton(floor):
     assert "Nothing to undo" in post(floor.client, "/pack/undo")
 
 
+def test_an_item_undone_and_packed_again_counts_once(floor):
+    at_tote(floor, [Stop("OUT/1", floor.a1, floor.bolt, 2), Stop("OUT/1", floor.a2, floor.nut, 1)])
+    scan(floor.client, BOLT)
+    scan(floor.client, NUT)
+    post(floor.client, "/pack/undo")
+
+    assert "1 × NUT — 1 of 1 in carton 1" in scan(floor.client, NUT)
+    assert "1 × BOLT — 2 of 2 in carton 1" in scan(floor.client, BOLT)
+    assert "One NUT more than was picked" in scan(floor.client, NUT)
+    # The cartons' running contents are the records that still count, item by item.
+    contents = {(c.product_id, c.lot_id): c.quantity for c in CartonContent.objects.filter(quantity__gt=0)}
+    assert contents == {(floor.bolt.pk, None): packed(product=floor.bolt), (floor.nut.pk, None): 1}
+
+
 def test_undo_cannot_open_a_closed_carton(floor):
     at_tote(floor, [Stop("OUT/1", floor.a1, floor.bolt, 2)])
     scan(floor.client, BOLT)
@@ -741,9 +756,11 @@ def test_queries_per_item_scan_stay_the_same_whatever_the_size_of_the_order(
     gtin = items[1].barcodes.get().code
     scan(floor.client, items[0].barcodes.get().code)  # the first warms caches
     # Measured: 11 for 3 lines and for 100 (the session, the parse, BEGIN, the packer's place, the
-    # key, the order with its lines, its cartons, what they hold, the item, COMMIT; a line's last
-    # unit also asks what is left of the order); the screen asks nothing the scan read already.
-    with django_assert_max_num_queries(11):
+    # key, the order with its lines, its cartons, what they hold, the item with the carton's
+    # contents counted up, COMMIT; a line's last unit also asks what is left of the order); the
+    # screen asks nothing the scan read already. SQLite writes the item and the count apart: 12.
+    most = 11 if connection.vendor == "postgresql" else 12
+    with django_assert_max_num_queries(most):
         scan(floor.client, gtin)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(most):
         scan(floor.client, gtin)
