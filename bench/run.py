@@ -71,13 +71,13 @@ def manage(env, *args, check=True) -> subprocess.CompletedProcess:
 
 
 def server_command() -> str:
-    """The uvicorn part of the Procfile's `web` line, so the bench runs what production runs."""
+    """The server part of the Procfile's `web` line, so the bench runs what production runs."""
     for line in (ROOT / "Procfile").read_text().splitlines():
         if line.startswith("web:") and "exec " in line:
             command = "exec " + line.split("exec ", 1)[1]
-            if "uvicorn" in command:
+            if "floor.serve" in command:
                 return command
-    raise SystemExit("Procfile has no `web:` line that ends in `exec …uvicorn…`")
+    raise SystemExit("Procfile has no `web:` line that ends in `exec …floor.serve…`")
 
 
 def free_port() -> int:
