@@ -190,7 +190,7 @@ def main(argv=None) -> int:
         for problem, count in result["errors"].items():
             print(f"  ERROR ×{count}: {problem}")
         if profile:
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
     return 0
 
 
