@@ -190,6 +190,8 @@ def main(argv=None) -> int:
         for problem, count in result["errors"].items():
             print(f"  ERROR ×{count}: {problem}")
         if profile:
+            if os.environ.get("PROFILE_OUT"):  # for pstats' callers and callees
+                profile.dump_stats(f"{os.environ['PROFILE_OUT']}.{name}")
             pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
     return 0
 

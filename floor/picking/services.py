@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -198,10 +198,15 @@ def get_work(*, actor, warehouse) -> Outcome:
 def _unbind_empty_totes(task: PickTask) -> None:
     """Totes that hold nothing yet are let go: the next picker of the task binds their own. A tote
     with goods in it stays bound: its order's goods are there."""
-    holding = Quant.objects.filter(quantity__gt=0).values("location_id")
-    TaskTote.objects.filter(task=task, tote__isnull=False, freed_at=None).exclude(tote__location_id__in=holding).update(
+    TaskTote.objects.filter(_tote_empty(), task=task, tote__isnull=False, freed_at=None).update(
         tote=None, bound_at=None
     )
+
+
+def _tote_empty():
+    """A binding's tote holds nothing: asked of that tote's quants (an index probe), not by
+    listing every location of the warehouse that holds stock."""
+    return ~Exists(Quant.objects.filter(location_id=OuterRef("tote__location_id"), quantity__gt=0))
 
 
 def _resume(picking: Picking, task: PickTask, *, message: str) -> Outcome:
@@ -728,10 +733,8 @@ def _last_bound(picking: Picking) -> TaskTote | None:
     the step Undo takes back until the first put."""
     if PickRecord.objects.filter(pick__task_id=picking.task_id).exists():
         return None
-    holding = Quant.objects.filter(quantity__gt=0).values("location_id")
     return (
-        TaskTote.objects.filter(task_id=picking.task_id, tote__isnull=False, freed_at=None)
-        .exclude(tote__location_id__in=holding)
+        TaskTote.objects.filter(_tote_empty(), task_id=picking.task_id, tote__isnull=False, freed_at=None)
         .select_related("tote")
         .order_by("-bound_at", "-pk")
         .first()
@@ -876,10 +879,7 @@ def _finish(picking: Picking, task: PickTask, *, device: str, said: str = "") ->
     finished = order_ids - still_open
     settled = [Order.State.PICKED, Order.State.PACKED, Order.State.SHIPPED, Order.State.CANCELLED]
     Order.objects.filter(pk__in=finished).exclude(state__in=settled).update(state=Order.State.PICKED)
-    holding = Quant.objects.filter(quantity__gt=0).values("location_id")
-    TaskTote.objects.filter(task=task, tote__isnull=False, freed_at=None).exclude(tote__location_id__in=holding).update(
-        freed_at=now
-    )
+    TaskTote.objects.filter(_tote_empty(), task=task, tote__isnull=False, freed_at=None).update(freed_at=now)
     totes = list(
         TaskTote.objects.filter(task=task, freed_at=None, tote__isnull=False)
         .order_by("position")
