@@ -30,15 +30,25 @@ def get(port: int, conn: socket.socket | None = None) -> tuple[socket.socket, by
     while b"\r\n\r\n" not in answer:
         answer += conn.recv(65536)
     head, body = answer.split(b"\r\n\r\n", 1)
-    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    length = int(
+        next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+    )
     while len(body) < length:
         body += conn.recv(65536)
     return conn, head.split(b"\r\n")[0]
 
 
 def workers(server: subprocess.Popen) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False)
-    return [int(pid) for pid in found.stdout.split()]
+    """The server's child processes, read off /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == server.pid:
+            found.append(int(stat.parent.name))
+    return sorted(found)
 
 
 def connections(pid: int) -> int:

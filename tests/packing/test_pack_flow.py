@@ -2,12 +2,14 @@
 tote, each item verified into a carton, cartons weighed and closed with an SSCC and a label, the
 order closed into the ledger and the outbox — and every way a scan can be wrong."""
 
+import importlib
 import uuid
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from biip.sscc import Sscc
+from django.apps import apps as django_apps
 from django.db import connection
 from django.urls import reverse
 
@@ -531,6 +533,22 @@ def test_an_item_undone_and_packed_again_counts_once(floor):
     # The cartons' running contents are the records that still count, item by item.
     contents = {(c.product_id, c.lot_id): c.quantity for c in CartonContent.objects.filter(quantity__gt=0)}
     assert contents == {(floor.bolt.pk, None): packed(product=floor.bolt), (floor.nut.pk, None): 1}
+
+
+def test_an_upgrade_with_packing_under_way_keeps_what_the_cartons_hold(floor):
+    """Migration 0002 totals the items packed before cartons kept running totals."""
+    at_tote(floor, [Stop("OUT/1", floor.a1, floor.bolt, 2), Stop("OUT/1", floor.a2, floor.nut, 1)])
+    scan(floor.client, BOLT)
+    scan(floor.client, NUT)
+    post(floor.client, "/pack/undo")
+    CartonContent.objects.all().delete()  # as the table is before the migration fills it
+
+    migration = importlib.import_module("floor.packing.migrations.0002_carton_contents")
+    migration.total_what_was_packed(django_apps, None)
+
+    assert {(c.product_id, c.quantity) for c in CartonContent.objects.all()} == {(floor.bolt.pk, 1)}
+    assert "1 × BOLT — 2 of 2 in carton 1" in scan(floor.client, BOLT)
+    assert "1 × NUT — 1 of 1 in carton 1" in scan(floor.client, NUT)
 
 
 def test_undo_cannot_open_a_closed_carton(floor):
