@@ -104,19 +104,6 @@ def main(argv=None):
             f"  {module.NAME}: data for {len(fixture[module.NAME])} scanners, {time.monotonic() - started:.1f} s",
             file=sys.stderr,
         )
-    # Statistics for what the setup loaded, as autovacuum takes them within a minute of a bulk
-    # load: without them the planner takes the warehouse for a few rows (putaway's "bin already
-    # holding it" walked every storage bin: 3.8 ms a scan, 0.2 ms with them). Tables still empty
-    # (the flows' own: putaways, pick records…) keep none: analyzed empty, the planner would scan
-    # them whole for the rest of the run as they grow, which no server with a history does.
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for name in connection.introspection.table_names(cursor):
-                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {connection.ops.quote_name(name)})")  # noqa: S608 — the database's own table names
-                if cursor.fetchone()[0]:
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
     with open(args.out, "w") as f:
         json.dump(fixture, f)
 
