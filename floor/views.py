@@ -1,3 +1,4 @@
+import asyncio
 import time
 
 from asgiref.sync import async_to_sync
@@ -13,6 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from floor import selectors
+
+# A ping the channel layer has not handed back by then is a failed check, not a hung probe.
+CHANNEL_LAYER_SECONDS = 2
 
 
 @login_required
@@ -49,9 +53,13 @@ def _broker():
 
 def _channel_layer():
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.send)(channel, {"type": "healthz.ping"})
-    message = async_to_sync(layer.receive)(channel)
+
+    async def ping():  # on one event loop: the pub/sub layer's channels belong to the loop
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "healthz.ping"})
+        return await asyncio.wait_for(layer.receive(channel), CHANNEL_LAYER_SECONDS)
+
+    message = async_to_sync(ping)()
     if message.get("type") != "healthz.ping":
         raise RuntimeError("channel layer returned something else")
     return type(layer).__name__

@@ -79,3 +79,27 @@ def test_a_receiver_sees_another_receivers_scan_on_the_receipt_they_both_have_op
     event, nothing = async_to_sync(run)()
     assert event == {"type": "changed", "document": f"receipt:{receipt.pk}", "by": other.pk}
     assert nothing  # a receipt of another warehouse is not theirs to watch
+
+
+def test_a_scan_is_recorded_and_answered_when_the_live_updates_cannot_be_sent(settings, caplog):
+    import uuid
+
+    from django.test import Client
+
+    from floor.receiving.models import Receipt, ReceiptLine
+
+    # The Redis of live updates is gone (nothing listens on port 1); the scan must not notice.
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "floor.events.ChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}
+    }
+    wh = factories.warehouse()
+    receipt = Receipt.objects.create(warehouse=wh, reference="WH/IN/DOWN")
+    line = ReceiptLine.objects.create(receipt=receipt, product=factories.product(gtin="4006381333931"), expected=5)
+    client = Client()
+    client.force_login(factories.user(roles=["receiver"], wh=wh))
+    for code in ("WH/IN/DOWN", "4006381333931"):
+        answer = client.post("/receive/scan", {"code": code, "key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 200 and b"feedback-ok" in answer.content
+    line.refresh_from_db()
+    assert line.received == 1
+    assert "live update to doc.receipt." in caplog.text
