@@ -42,7 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/pick_path.py
 
 messages: $(STAMP)
-	DEBUG=1 $(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=bench
+	DEBUG=1 $(BIN)/python manage.py makemessages -l es -e html,txt,py,jinja --ignore=.venv --ignore=staticfiles --ignore=bench
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

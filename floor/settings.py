@@ -79,6 +79,16 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The scan screens, rendered on every scan (floor/scanning/screens.py); only .jinja files.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "screens",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {
+            "environment": "floor.scanning.screens.environment",
+            "context_processors": ["floor.scanning.screens.words_and_addresses"],
+        },
+    },
 ]
 
 # --- Database: SQLite (WAL) embedded, PostgreSQL when DATABASE_URL says so.

@@ -261,14 +261,15 @@ def _job(request, job_id) -> PrintJob:
 def job(request, job_id):
     """A label's print status, asked again while it is on its way."""
     shown = _job(request, job_id)
-    return render(request, "packing/_print_status.html", {"job": shown, "carton": shown.carton})
+    return render(request, "packing/_print_status.jinja", {"job": shown, "carton": shown.carton}, using="screens")
 
 
 @require_POST
 @role_required(Role.PACKER)
 def retry(request, job_id):
     sent_again = printing.retry(_job(request, job_id))
-    return render(request, "packing/_print_status.html", {"job": sent_again, "carton": sent_again.carton})
+    context = {"job": sent_again, "carton": sent_again.carton}
+    return render(request, "packing/_print_status.jinja", context, using="screens")
 
 
 @require_GET

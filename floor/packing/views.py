@@ -6,6 +6,7 @@ from functools import cache, partial
 from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
@@ -29,8 +30,12 @@ def _screen(request, outcome=None, *, error=None):
     elif outcome is not None and outcome.message:
         context.update({outcome.band: outcome.message, "sound": outcome.sound})
     context["urls"] = _urls(get_script_prefix())
-    template = "packing/_screen.html" if request.htmx else "packing/pack.html"
-    return render(request, template, context)
+    if "waiting_orders" in context:
+        n = context["waiting_orders"]
+        context["orders_waiting"] = ngettext("%(n)s order to pack", "%(n)s orders to pack", n) % {"n": n}
+    if request.htmx:
+        return render(request, "packing/_screen.jinja", context, using="screens")
+    return render(request, "packing/pack.html", context)
 
 
 @cache
@@ -117,4 +122,4 @@ def lines(request):
         packing = services.packing_for(actor=request.user, warehouse=request.warehouse)
         if packing.order_id is not None:
             rows = services.progress(packing.order)
-    return render(request, "packing/_lines.html", {"rows": rows})
+    return render(request, "packing/_lines.jinja", {"rows": rows}, using="screens")

@@ -3,6 +3,7 @@ from functools import cache, partial
 
 from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
@@ -38,8 +39,12 @@ def _screen(request, outcome=None, *, error=None):
         context.update({band: outcome.message, "sound": outcome.sound})
     elif context.get("lost"):  # the task was taken away since the last scan
         context.update(warning=context["lost"], sound="warning")
-    template = "picking/_screen.html" if request.htmx else "picking/pick.html"
-    return render(request, template, context)
+    if "waiting_tasks" in context:
+        n = context["waiting_tasks"]
+        context["tasks_waiting"] = ngettext("%(n)s task waiting", "%(n)s tasks waiting", n) % {"n": n}
+    if request.htmx:
+        return render(request, "picking/_screen.jinja", context, using="screens")
+    return render(request, "picking/pick.html", context)
 
 
 @require_GET
@@ -107,4 +112,5 @@ def lines(request):
     if request.warehouse is not None:
         picking = services.picking_for(actor=request.user, warehouse=request.warehouse)
     stops = services.lines(picking.task) if picking and picking.task_id else ()
-    return render(request, "picking/_lines.html", {"lines": stops, "current": picking.pick_id if picking else None})
+    context = {"lines": stops, "current": picking.pick_id if picking else None}
+    return render(request, "picking/_lines.jinja", context, using="screens")

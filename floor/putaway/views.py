@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
@@ -6,6 +7,7 @@ from floor.accounts.roles import Role
 from floor.putaway import services
 from floor.putaway.models import Putaway
 from floor.scanning import flows
+from floor.warehouse.quantities import qty
 
 
 def _screen(request, outcome=None, *, error=None):
@@ -18,6 +20,7 @@ def _screen(request, outcome=None, *, error=None):
     context = {
         "putaway": putaway,
         "reasons": Putaway.Reason.choices,
+        "plate_contents": _plate_contents(putaway) if putaway.package_id else None,
         "undo_preview": services.undo_preview(
             actor=request.user, putaway=putaway, done=outcome.done if outcome is not None else None
         ),
@@ -26,8 +29,15 @@ def _screen(request, outcome=None, *, error=None):
         "ok": outcome.message if outcome and outcome.sound != "warning" else None,
         "warning": outcome.message if outcome and outcome.sound == "warning" else None,
     }
-    template = "putaway/_screen.html" if request.htmx else "putaway/putaway.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "putaway/_screen.jinja", context, using="screens")
+    return render(request, "putaway/putaway.html", context)
+
+
+def _plate_contents(putaway: Putaway) -> str:
+    """What a licence plate holds, under the prompt."""
+    words = ngettext("%(qty)s units of %(sku)s", "%(qty)s units on %(lines)s lines, most %(sku)s", putaway.items)
+    return words % {"qty": qty(putaway.quantity), "sku": putaway.product.sku, "lines": putaway.items}
 
 
 @require_GET

@@ -1,10 +1,7 @@
-from functools import lru_cache, partial
+from functools import partial
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.urls import get_script_prefix
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
@@ -12,15 +9,6 @@ from floor.accounts.roles import Role
 from floor.receiving import services
 from floor.receiving.models import Receiving
 from floor.scanning import flows
-
-
-@lru_cache(maxsize=64)
-def _case_and_damage(language, prefix, next_quantity):
-    """The case-quantity and damage buttons: the same on every scan but for the quantity and the
-    language, and a third of the partial's rendering, so rendered once per process for each."""
-    return render_to_string(
-        "receiving/_case_and_damage.html", {"next_quantity": next_quantity, "reasons": services.DAMAGE_REASONS}
-    )
 
 
 def _screen(request, outcome=None, *, error=None, status=200):
@@ -40,7 +28,7 @@ def _screen(request, outcome=None, *, error=None, status=200):
         else None,
         "summary": services.summary(receipt) if receipt and session.closing else None,
         "receipts": services.open_receipts(request.warehouse) if receipt is None and request.warehouse else (),
-        "case_and_damage": partial(_case_and_damage, get_language(), get_script_prefix(), session.next_quantity),
+        "damage_reasons": services.DAMAGE_REASONS,
         "undo_preview": services.undo_preview(session, outcome.recorded if outcome else None),
         "error": error.message if error else None,
         "sound": error.sound if error else (outcome.sound if outcome else None),
@@ -49,8 +37,9 @@ def _screen(request, outcome=None, *, error=None, status=200):
     }
     if outcome and outcome.sound == "supervisor":
         context["sound"] = "supervisor"
-    template = "receiving/_screen.html" if request.htmx else "receiving/receive.html"
-    return render(request, template, context, status=status)
+    if request.htmx:
+        return render(request, "receiving/_screen.jinja", context, status=status, using="screens")
+    return render(request, "receiving/receive.html", context, status=status)
 
 
 @require_GET
@@ -134,6 +123,7 @@ def lines(request):
         return HttpResponse("")
     if request.GET.get("all"):
         lines = receipt.lines.select_related("product", "lot").order_by("pk")
-        return render(request, "receiving/_lines.html", {"lines": lines})
+        return render(request, "receiving/_lines.jinja", {"lines": lines}, using="screens")
     receipt.refresh_from_db()
-    return render(request, "receiving/_progress.html", {"receipt": receipt, "progress": services.progress(receipt)})
+    progress = services.progress(receipt)
+    return render(request, "receiving/_progress.jinja", {"receipt": receipt, "progress": progress}, using="screens")

@@ -27,8 +27,9 @@ def _screen(request, outcome=None, *, error=None, status=200):
         "ok": outcome.message if outcome and outcome.sound != "warning" else None,
         "warning": outcome.message if outcome and outcome.sound == "warning" else None,
     }
-    template = "transfers/_screen.html" if request.htmx else "transfers/move.html"
-    return render(request, template, context, status=status)
+    if request.htmx:
+        return render(request, "transfers/_screen.jinja", context, status=status, using="screens")
+    return render(request, "transfers/move.html", context, status=status)
 
 
 @require_GET

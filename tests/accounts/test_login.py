@@ -1,4 +1,7 @@
+import uuid
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests import factories
@@ -75,6 +78,27 @@ def test_a_person_reads_floor_in_their_own_language(client, picker):
     client.force_login(picker)
     page = client.get("/").content.decode()
     assert 'lang="es"' in page and "Mover existencias" in page and "Cerrar sesión" in page
+
+
+def test_each_scan_answers_in_the_scanning_persons_language(client, picker):
+    # The scan screens are Jinja templates, whose words are looked up once per language: the
+    # Spanish picker's answer must not leave Spanish behind for the next person, nor take theirs.
+    picker.profile.language = "es"
+    picker.profile.save()
+    english = factories.user("sam", roles=["picker"], wh=picker.profile.warehouse)
+    other = Client()
+    client.force_login(picker)
+    other.force_login(english)
+
+    def scan(who, code):
+        form = {"code": code, "key": str(uuid.uuid4()), "device": "test"}
+        return who.post("/move/scan", form, HTTP_HX_REQUEST="true").content.decode()
+
+    assert "Escanee la ubicación de origen" in scan(client, "NO-SUCH-CODE")
+    assert "Scan the bin to take from" in scan(other, "NO-SUCH-CODE")
+    assert "Escanee la ubicación de origen" in scan(client, "NO-SUCH-CODE")
+    waiting = client.get("/pick/", HTTP_HX_REQUEST="true").content.decode()
+    assert "0 tareas en espera" in waiting  # a plural, worded in the view
 
 
 def test_signing_out_needs_a_post_and_ends_the_session(client, picker):

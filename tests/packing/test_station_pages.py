@@ -219,7 +219,7 @@ def test_the_print_status_without_a_printer_points_to_the_preview(wh):
     from django.template.loader import render_to_string
 
     carton = make.closed_carton(make.station(wh))
-    html = render_to_string("packing/_print_status.html", {"job": None, "carton": carton})
+    html = render_to_string("packing/_print_status.jinja", {"job": None, "carton": carton}, using="screens")
     assert "Print from the preview" in html and f"/stations/labels/{carton.pk}/" in html
 
 
