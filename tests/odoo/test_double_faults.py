@@ -84,9 +84,16 @@ def test_a_timeout_outlives_the_client_and_then_commits_unless_told_not_to(odoo1
 def test_http_errors_answer_an_html_page_and_apply_nothing(odoo18, status):
     picking = odoo18.seed_receipt(lines=[(odoo18.ids["product"], 1)])
     odoo18.http_error(status, method="button_validate")
-    body = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-        "service": "object", "method": "execute_kw",
-        "args": [odoo18.db, 2, odoo18.password, "stock.picking", "button_validate", [[picking]], {}]}}
+    body = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": 1,
+        "params": {
+            "service": "object",
+            "method": "execute_kw",
+            "args": [odoo18.db, 2, odoo18.password, "stock.picking", "button_validate", [[picking]], {}],
+        },
+    }
     got_status, headers, payload = wire.post(odoo18.url, "/jsonrpc", json.dumps(body).encode())
     assert got_status == status
     assert headers["Content-Type"].startswith("text/html")
@@ -123,8 +130,10 @@ def test_rotated_credentials_are_refused_like_a_wrong_password(odoo_double):
     d = odoo_double
     old_password, old_key = d.password, d.api_key
     new_password, new_key = d.rotate_credentials()
-    assert wire.execute_kw(d, "res.partner", "search", [[]], password=old_password)["error"]["data"][
-        "name"] == "odoo.exceptions.AccessDenied"
+    assert (
+        wire.execute_kw(d, "res.partner", "search", [[]], password=old_password)["error"]["data"]["name"]
+        == "odoo.exceptions.AccessDenied"
+    )
     assert wire.jsonrpc(d.url, "common", "authenticate", d.db, "admin", old_password, {})["result"] is False
     assert isinstance(wire.call(d, "res.partner", "search", [[]], password=new_password), list)
     if d.api == "json2":
@@ -150,8 +159,10 @@ def test_the_call_log_counts_odoo_calls_per_operation(odoo_double):
         wire.call(d, "stock.move.line", "write", [line, {"quantity": 3, "picked": True}])
         wire.call(d, "stock.picking", "button_validate", [[picking]], {"context": {"skip_sms": True}})
     calls = d.calls()
-    assert [(c.model, c.method, c.outcome) for c in calls] == [("stock.move.line", "write", "ok"),
-                                                               ("stock.picking", "button_validate", "ok")]
+    assert [(c.model, c.method, c.outcome) for c in calls] == [
+        ("stock.move.line", "write", "ok"),
+        ("stock.picking", "button_validate", "ok"),
+    ]
     assert calls[1].context == {"skip_sms": True}
     assert d.call_count(model="stock.picking") == 1
     assert calls[0].transport == d.api

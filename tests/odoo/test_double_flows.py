@@ -11,8 +11,13 @@ def lines_of(d, picking, fields=("quantity", "picked", "state", "lot_id", "locat
 
 
 def moves_of(d, picking):
-    return wire.call(d, "stock.move", "search_read", [[["picking_id", "=", picking]]],
-                     {"fields": ["product_uom_qty", "quantity", "picked", "state"]})
+    return wire.call(
+        d,
+        "stock.move",
+        "search_read",
+        [[["picking_id", "=", picking]]],
+        {"fields": ["product_uom_qty", "quantity", "picked", "state"]},
+    )
 
 
 def state(d, picking):
@@ -31,13 +36,17 @@ def test_a_short_receipt_asks_for_a_backorder_and_process_creates_it(odoo_double
     wire.call(d, "stock.move.line", "write", [[line["id"]], {"quantity": 7, "picked": True}])
     action = wire.call(d, "stock.picking", "button_validate", [[picking]])
     assert action["res_model"] == "stock.backorder.confirmation"
-    assert action["context"] == {"button_validate_picking_ids": [picking], "default_show_transfers": False,
-                                 "default_pick_ids": [[4, picking]]}
+    assert action["context"] == {
+        "button_validate_picking_ids": [picking],
+        "default_show_transfers": False,
+        "default_pick_ids": [[4, picking]],
+    }
     wizard = wire.call(d, "stock.backorder.confirmation", "create", [{}], {"context": action["context"]})
     assert wire.call(d, "stock.backorder.confirmation", "process", [[wizard]], {"context": action["context"]}) is True
     assert state(d, picking) == "done"
-    [backorder] = wire.call(d, "stock.picking", "search_read", [[["backorder_id", "=", picking]]],
-                            {"fields": ["state", "origin"]})
+    [backorder] = wire.call(
+        d, "stock.picking", "search_read", [[["backorder_id", "=", picking]]], {"fields": ["state", "origin"]}
+    )
     assert (backorder["state"], backorder["origin"]) == ("assigned", "PO-42")
     assert [(m["product_uom_qty"], m["quantity"]) for m in moves_of(d, backorder["id"])] == [(3.0, 3.0)]
     assert d.on_hand(d.ids["product"]) == 7.0
@@ -52,17 +61,19 @@ def test_the_wizard_does_nothing_without_the_actions_context(odoo_double):
     wizard = wire.call(d, "stock.backorder.confirmation", "create", [{}], {"context": action["context"]})
     assert wire.call(d, "stock.backorder.confirmation", "process_cancel_backorder", [[wizard]]) is True
     assert state(d, picking) == "assigned"  # as in Odoo: button_validate_picking_ids comes from the context
-    wire.call(d, "stock.backorder.confirmation", "process_cancel_backorder", [[wizard]],
-              {"context": action["context"]})
+    wire.call(d, "stock.backorder.confirmation", "process_cancel_backorder", [[wizard]], {"context": action["context"]})
     assert state(d, picking) == "done"
     assert d.search("stock.picking", [("backorder_id", "=", picking)]) == []
     assert [(m["product_uom_qty"], m["quantity"]) for m in moves_of(d, picking)] == [(10.0, 4.0)]
 
 
-@pytest.mark.parametrize(("context", "backorders"), [
-    ({"skip_backorder": True}, 1),
-    ({"skip_backorder": True, "picking_ids_not_to_backorder": "self"}, 0),
-])
+@pytest.mark.parametrize(
+    ("context", "backorders"),
+    [
+        ({"skip_backorder": True}, 1),
+        ({"skip_backorder": True, "picking_ids_not_to_backorder": "self"}, 0),
+    ],
+)
 def test_context_shortcuts_validate_without_a_wizard(odoo_double, context, backorders):
     d = odoo_double
     picking = d.seed_receipt(lines=[(d.ids["product"], 10)])
@@ -113,12 +124,16 @@ def test_the_first_delivery_to_a_partner_with_a_phone_asks_about_sms(odoo_double
     action = wire.call(d, "stock.picking", "button_validate", [[picking]])
     assert action["res_model"] == "confirm.stock.sms"
     assert action["context"] == {"button_validate_picking_ids": [picking]}
-    assert wire.call(d, "confirm.stock.sms", "dont_send_sms", [[action["res_id"]]],
-                     {"context": action["context"]}) is True
+    assert (
+        wire.call(d, "confirm.stock.sms", "dont_send_sms", [[action["res_id"]]], {"context": action["context"]}) is True
+    )
     assert state(d, picking) == "done"
     flag = "stock_text_confirmation" if d.version >= "19.0" else "stock_move_sms_validation"
     assert d.get("res.company", 1, [flag, "has_received_warning_stock_sms"]) == {
-        "id": 1, flag: False, "has_received_warning_stock_sms": True}
+        "id": 1,
+        flag: False,
+        "has_received_warning_stock_sms": True,
+    }
     second = d.seed_delivery(lines=[(d.ids["product"], 1)])
     assert wire.call(d, "stock.picking", "button_validate", [[second]]) is True
 
@@ -142,9 +157,13 @@ def test_reservation_takes_free_stock_under_the_source_first_in_first_out(odoo_d
     assert [m["state"] for m in moves_of(d, picking)] == ["partially_available"]
     reserved = sorted((ln["location_id"][0], ln["quantity"]) for ln in lines_of(d, picking))
     assert reserved == sorted([(d.ids["stock"], 4.0), (shelf, 3.0)])
-    quants = wire.call(d, "stock.quant", "search_read", [[["product_id", "=", d.ids["product"]],
-                                                          ["location_id", "child_of", d.ids["stock"]]]],
-                       {"fields": ["quantity", "reserved_quantity"]})
+    quants = wire.call(
+        d,
+        "stock.quant",
+        "search_read",
+        [[["product_id", "=", d.ids["product"]], ["location_id", "child_of", d.ids["stock"]]]],
+        {"fields": ["quantity", "reserved_quantity"]},
+    )
     assert sorted((q["quantity"], q["reserved_quantity"]) for q in quants) == [(3.0, 3.0), (4.0, 4.0)]
     other = d.seed_delivery(lines=[(d.ids["product"], 1)])
     assert state(d, other) == "confirmed"  # nothing left to reserve
@@ -177,20 +196,26 @@ def test_lots_and_serials(odoo_double):
     picking = d.seed_receipt(lines=[(lot_product, 5), (serial_product, 2)])
     lines = lines_of(d, picking, ["product_id", "quantity"])
     assert sorted((ln["product_id"][0], ln["quantity"]) for ln in lines) == sorted(
-        [(lot_product, 5.0), (serial_product, 1.0), (serial_product, 1.0)])
+        [(lot_product, 5.0), (serial_product, 1.0), (serial_product, 1.0)]
+    )
     for ln in lines:
         wire.call(d, "stock.move.line", "write", [[ln["id"]], {"picked": True}])
     missing = wire.execute_kw(d, "stock.picking", "button_validate", [[picking]])["error"]["data"]
-    assert missing["message"] == ("You need to supply a Lot/Serial number for products [FL-200] Floor Lot Item, "
-                                  "[FS-300] Floor Serial Item.")
+    assert missing["message"] == (
+        "You need to supply a Lot/Serial number for products [FL-200] Floor Lot Item, [FS-300] Floor Serial Item."
+    )
     names = iter(["LOT-A", "SN-1", "SN-2"])
     for ln in sorted(lines, key=lambda ln: (ln["product_id"][0], ln["id"])):
         wire.call(d, "stock.move.line", "write", [[ln["id"]], {"lot_name": next(names)}])
     assert wire.call(d, "stock.picking", "button_validate", [[picking]]) is True
-    lots = wire.call(d, "stock.lot", "search_read", [[["product_id", "in", [lot_product, serial_product]]]],
-                     {"fields": ["name", "product_qty"]})
-    assert sorted((lot["name"], lot["product_qty"]) for lot in lots) == [("LOT-A", 5.0), ("SN-1", 1.0),
-                                                                         ("SN-2", 1.0)]
+    lots = wire.call(
+        d,
+        "stock.lot",
+        "search_read",
+        [[["product_id", "in", [lot_product, serial_product]]]],
+        {"fields": ["name", "product_qty"]},
+    )
+    assert sorted((lot["name"], lot["product_qty"]) for lot in lots) == [("LOT-A", 5.0), ("SN-1", 1.0), ("SN-2", 1.0)]
     again = d.seed_receipt(lines=[(serial_product, 1)])
     [line] = lines_of(d, again)
     wire.call(d, "stock.move.line", "write", [[line["id"]], {"lot_name": "SN-1", "picked": True}])
@@ -206,20 +231,30 @@ def test_return_wizard_defaults_and_method_names_differ_between_17_and_18(odoo_d
     quiet_sms(d)
     d.seed_stock(d.ids["product"], 5)
     delivery = d.seed_delivery(lines=[(d.ids["product"], 3)])
-    not_done = wire.execute_kw(d, "stock.return.picking", "create", [{"picking_id": delivery}],
-                               {"context": {"active_id": delivery, "active_ids": [delivery],
-                                            "active_model": "stock.picking"}})
+    not_done = wire.execute_kw(
+        d,
+        "stock.return.picking",
+        "create",
+        [{"picking_id": delivery}],
+        {"context": {"active_id": delivery, "active_ids": [delivery], "active_model": "stock.picking"}},
+    )
     assert not_done["error"]["data"]["message"] == "You may only return Done pickings."
     wire.call(d, "stock.picking", "button_validate", [[delivery]])
     ctx = {"active_id": delivery, "active_ids": [delivery], "active_model": "stock.picking"}
     wizard = wire.call(d, "stock.return.picking", "create", [{"picking_id": delivery}], {"context": ctx})
-    [line] = wire.call(d, "stock.return.picking.line", "search_read", [[["wizard_id", "=", wizard]]],
-                       {"fields": ["quantity"]})
-    method, other = ("create_returns", "action_create_returns") if d.version == "17.0" else (
-        "action_create_returns", "create_returns")
+    [line] = wire.call(
+        d, "stock.return.picking.line", "search_read", [[["wizard_id", "=", wizard]]], {"fields": ["quantity"]}
+    )
+    method, other = (
+        ("create_returns", "action_create_returns")
+        if d.version == "17.0"
+        else ("action_create_returns", "create_returns")
+    )
     assert line["quantity"] == (3.0 if d.version == "17.0" else 0.0)
-    assert wire.execute_kw(d, "stock.return.picking", other, [[wizard]], {"context": ctx})["error"]["data"][
-        "name"] == "builtins.AttributeError"
+    assert (
+        wire.execute_kw(d, "stock.return.picking", other, [[wizard]], {"context": ctx})["error"]["data"]["name"]
+        == "builtins.AttributeError"
+    )
     wire.call(d, "stock.return.picking.line", "write", [[line["id"]], {"quantity": 2}])
     action = wire.call(d, "stock.return.picking", method, [[wizard]], {"context": ctx})
     back = d.get("stock.picking", action["res_id"], ["state", "picking_type_id", "return_id", "origin"])
@@ -245,16 +280,25 @@ def test_a_count_is_applied_and_a_stale_count_raises_a_conflict(odoo_double):
     assert (row["quantity"], row["inventory_diff_quantity"], row["is_outdated"]) == (8.0, 2.0, True)
     action = wire.call(d, "stock.quant", "action_apply_inventory", [[quant]], ctx)
     assert action["res_model"] == "stock.inventory.conflict"
-    assert action["context"] == {"inventory_mode": True, "default_quant_ids": [quant],
-                                 "default_quant_to_fix_ids": [quant]}
+    assert action["context"] == {
+        "inventory_mode": True,
+        "default_quant_ids": [quant],
+        "default_quant_to_fix_ids": [quant],
+    }
     wizard = wire.call(d, "stock.inventory.conflict", "create", [{}], {"context": action["context"]})
-    response = wire.execute_kw(d, "stock.inventory.conflict", "action_keep_difference", [[wizard]],
-                               {"context": action["context"]})
+    response = wire.execute_kw(
+        d, "stock.inventory.conflict", "action_keep_difference", [[wizard]], {"context": action["context"]}
+    )
     assert "result" not in response
     assert d.get("stock.quant", quant, ["quantity", "inventory_quantity_set"])["quantity"] == 10.0
     new_bin = d.seed_location("Shelf B")
-    counted = wire.call(d, "stock.quant", "create", [{"product_id": d.ids["product"], "location_id": new_bin,
-                                                      "inventory_quantity": 4}], ctx)
+    counted = wire.call(
+        d,
+        "stock.quant",
+        "create",
+        [{"product_id": d.ids["product"], "location_id": new_bin, "inventory_quantity": 4}],
+        ctx,
+    )
     wire.call(d, "stock.quant", "action_apply_inventory", [[counted]], ctx)
     assert d.on_hand(d.ids["product"], new_bin) == 4.0
     assert d.records("stock.move", [("is_inventory", "=", True), ("location_dest_id", "=", new_bin)], ["state"])
@@ -263,17 +307,27 @@ def test_a_count_is_applied_and_a_stale_count_raises_a_conflict(odoo_double):
 def test_scrap_and_the_insufficient_quantity_warning(odoo_double):
     d = odoo_double
     d.seed_stock(d.ids["product"], 2)
-    scrap = wire.call(d, "stock.scrap", "create", [{"product_id": d.ids["product"], "scrap_qty": 1,
-                                                    "location_id": d.ids["stock"], "product_uom_id": 1}])
+    scrap = wire.call(
+        d,
+        "stock.scrap",
+        "create",
+        [{"product_id": d.ids["product"], "scrap_qty": 1, "location_id": d.ids["stock"], "product_uom_id": 1}],
+    )
     assert wire.call(d, "stock.scrap", "action_validate", [[scrap]]) is True
     assert d.get("stock.scrap", scrap, ["state", "name"]) == {"id": scrap, "state": "done", "name": "SP/00001"}
-    too_much = wire.call(d, "stock.scrap", "create", [{"product_id": d.ids["product"], "scrap_qty": 5,
-                                                       "location_id": d.ids["stock"], "product_uom_id": 1}])
+    too_much = wire.call(
+        d,
+        "stock.scrap",
+        "create",
+        [{"product_id": d.ids["product"], "scrap_qty": 5, "location_id": d.ids["stock"], "product_uom_id": 1}],
+    )
     action = wire.call(d, "stock.scrap", "action_validate", [[too_much]])
     assert action["res_model"] == "stock.warn.insufficient.qty.scrap"
     warn = wire.call(d, "stock.warn.insufficient.qty.scrap", "create", [{}], {"context": action["context"]})
-    assert wire.call(d, "stock.warn.insufficient.qty.scrap", "action_done", [[warn]],
-                     {"context": action["context"]}) is True
+    assert (
+        wire.call(d, "stock.warn.insufficient.qty.scrap", "action_done", [[warn]], {"context": action["context"]})
+        is True
+    )
     assert d.on_hand(d.ids["product"]) == -4.0
 
 
@@ -302,20 +356,26 @@ def test_x2many_commands(odoo_double):
     d.seed_stock(d.ids["product"], 10)
     name = {} if d.version >= "19.0" else {"name": "Widget"}
     move = {"product_id": d.ids["product"], "product_uom_qty": 1, "product_uom": 1, **name}
-    picking = wire.call(d, "stock.picking", "create", [{"picking_type_id": d.ids["out_type"],
-                                                        "partner_id": d.ids["customer_partner"],
-                                                        "move_ids": [[0, 0, move]]}])
+    picking = wire.call(
+        d,
+        "stock.picking",
+        "create",
+        [{"picking_type_id": d.ids["out_type"], "partner_id": d.ids["customer_partner"], "move_ids": [[0, 0, move]]}],
+    )
     [move_id] = d.get("stock.picking", picking, ["move_ids"])["move_ids"]
     wire.call(d, "stock.picking", "write", [[picking], {"move_ids": [[1, move_id, {"product_uom_qty": 4}]]}])
     wire.call(d, "stock.picking", "action_confirm", [[picking]])
     assert [(m["product_uom_qty"], m["state"]) for m in moves_of(d, picking)] == [(4.0, "assigned")]
     # A move added to a confirmed picking is confirmed and reserved, as Odoo's _autoconfirm_picking does.
     wire.call(d, "stock.picking", "write", [[picking], {"move_ids": [[0, 0, {**move, "product_uom_qty": 2}]]}])
-    assert sorted((m["product_uom_qty"], m["state"]) for m in moves_of(d, picking)) == [(2.0, "assigned"),
-                                                                                      (4.0, "assigned")]
+    assert sorted((m["product_uom_qty"], m["state"]) for m in moves_of(d, picking)) == [
+        (2.0, "assigned"),
+        (4.0, "assigned"),
+    ]
     other = d.seed_delivery(lines=[(d.ids["product"], 1)], assign=False)
-    batch = wire.call(d, "stock.picking.batch", "create", [{"picking_ids": [[6, 0, [picking]]],
-                                                            "picking_type_id": d.ids["out_type"]}])
+    batch = wire.call(
+        d, "stock.picking.batch", "create", [{"picking_ids": [[6, 0, [picking]]], "picking_type_id": d.ids["out_type"]}]
+    )
     wire.call(d, "stock.picking.batch", "write", [[batch], {"picking_ids": [[4, other]]}])
     assert sorted(d.get("stock.picking.batch", batch, ["picking_ids"])["picking_ids"]) == sorted([picking, other])
     wire.call(d, "stock.picking.batch", "write", [[batch], {"picking_ids": [[3, other]]}])

@@ -45,8 +45,11 @@ def test_every_recorded_flow_replays_without_a_difference(odoo_double):
 def test_a_flow_replays_on_its_own_from_the_seed_data(odoo_double, flow):
     """Flows that only need the setup flow's product replay on a fresh double."""
     replayer = Replayer(odoo_double)
-    creates = {c["seq"] for c in load_calls(odoo_double.version, "setup")
-               if c.get("method") == "create" and c.get("model") in ("product.product", "stock.location")}
+    creates = {
+        c["seq"]
+        for c in load_calls(odoo_double.version, "setup")
+        if c.get("method") == "create" and c.get("model") in ("product.product", "stock.location")
+    }
     replayer.run("setup", only=creates)  # the Floor Test Widget and Shelf A
     if flow == "delivery":
         replayer.run("receipt")

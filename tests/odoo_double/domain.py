@@ -11,8 +11,26 @@ if TYPE_CHECKING:
     from .orm import Model
 
 OPERATORS = {
-    "=", "!=", "<>", "<", "<=", ">", ">=", "=?", "=like", "=ilike", "like", "not like", "ilike", "not ilike",
-    "in", "not in", "child_of", "parent_of", "any", "not any",
+    "=",
+    "!=",
+    "<>",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "=?",
+    "=like",
+    "=ilike",
+    "like",
+    "not like",
+    "ilike",
+    "not ilike",
+    "in",
+    "not in",
+    "child_of",
+    "parent_of",
+    "any",
+    "not any",
 }
 LOGIC = {"&", "|", "!"}
 TRUE_LEAF, FALSE_LEAF = (1, "=", 1), (0, "=", 1)
@@ -189,9 +207,13 @@ class Evaluator:
             target = model if fname == "id" else self.env.models.get(model.schema.relation(fname) or "")
             if target is None:
                 return False
-            ids = self._child_ids(target, right if not isinstance(right, str) else
-                                  target.search_ids([("display_name", "ilike", right)], active_test=False),
-                                  parents=op == "parent_of")
+            ids = self._child_ids(
+                target,
+                right
+                if not isinstance(right, str)
+                else target.search_ids([("display_name", "ilike", right)], active_test=False),
+                parents=op == "parent_of",
+            )
             values = value if isinstance(value, list) else [value]
             return any(v in ids for v in values if v)
         if op in ("any", "not any"):
@@ -243,8 +265,9 @@ class Evaluator:
         if op in ("in", "not in"):
             rights = _as_list(right)
             want_empty = False in rights or None in rights
-            hit = (not empty and any(_eq(value, r, ftype) for r in rights if r is not False and r is not None)) \
-                or (want_empty and empty)
+            hit = (not empty and any(_eq(value, r, ftype) for r in rights if r is not False and r is not None)) or (
+                want_empty and empty
+            )
             if ftype == "boolean":
                 hit = value in [bool(r) for r in rights]
             return hit if op == "in" else not hit

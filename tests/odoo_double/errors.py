@@ -25,17 +25,29 @@ class OdooError(Exception):
         return f"{short}: {self.message}".rstrip("\n").split("\n")[-1]
 
     def jsonrpc_data(self) -> dict:
-        return {"name": self.name, "debug": self.debug, "message": self.message,
-                "arguments": list(self.arguments), "context": {}}
+        return {
+            "name": self.name,
+            "debug": self.debug,
+            "message": self.message,
+            "arguments": list(self.arguments),
+            "context": {},
+        }
 
     def json2_body(self) -> dict:
-        return {"name": self.name, "message": self.message, "arguments": list(self.arguments),
-                "context": {}, "debug": self.debug}
+        return {
+            "name": self.name,
+            "message": self.message,
+            "arguments": list(self.arguments),
+            "context": {},
+            "debug": self.debug,
+        }
 
     def xmlrpc_fault_string(self) -> str:
         if self.xmlrpc_code == 1:
-            return ("Traceback (most recent call last):\n  File \"odoo/service/model.py\", line 1, in execute\n"
-                    f"{self.debug}\n")
+            return (
+                'Traceback (most recent call last):\n  File "odoo/service/model.py", line 1, in execute\n'
+                f"{self.debug}\n"
+            )
         return self.message
 
 
@@ -114,8 +126,9 @@ class DatabaseMissing(OdooError):
     xmlrpc_code = 1
 
     def __init__(self, db: str):
-        super().__init__(f'connection to server at "127.0.0.1", port 5432 failed: FATAL:  database "{db}" '
-                         "does not exist\n")
+        super().__init__(
+            f'connection to server at "127.0.0.1", port 5432 failed: FATAL:  database "{db}" does not exist\n'
+        )
 
 
 class HttpError(OdooError):
@@ -152,8 +165,18 @@ class BadRequest(HttpError):
 
 def by_name(name: str, message: str) -> OdooError:
     """An error of the given qualified name, for injected faults (`double.fail_next(error=...)`)."""
-    for cls in (UserError, ValidationError, MissingError, AccessError, AccessDenied, PyValueError,
-                PyTypeError, PyAttributeError, PyKeyError, SerializationFailure):
+    for cls in (
+        UserError,
+        ValidationError,
+        MissingError,
+        AccessError,
+        AccessDenied,
+        PyValueError,
+        PyTypeError,
+        PyAttributeError,
+        PyKeyError,
+        SerializationFailure,
+    ):
         if cls.name == name:
             return cls(message) if cls not in (AccessDenied, SerializationFailure) else cls(message)
     err = OdooError(message)

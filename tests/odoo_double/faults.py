@@ -7,26 +7,26 @@ import threading
 from dataclasses import dataclass, field
 
 KINDS = {
-    "latency",             # sleep `seconds`, then answer normally
-    "timeout",             # sleep `seconds` (longer than the client waits); then commit (default) or not, and answer
-    "http_error",          # answer HTTP `status` (500 by default) with werkzeug's HTML page, nothing applied
-    "commit_then_drop",    # apply the call, then close the connection without answering
-    "drop",                # close the connection without applying or answering
-    "access_denied",       # refuse the credentials (AccessDenied / JSON-2 401), nothing applied
+    "latency",  # sleep `seconds`, then answer normally
+    "timeout",  # sleep `seconds` (longer than the client waits); then commit (default) or not, and answer
+    "http_error",  # answer HTTP `status` (500 by default) with werkzeug's HTML page, nothing applied
+    "commit_then_drop",  # apply the call, then close the connection without answering
+    "drop",  # close the connection without applying or answering
+    "access_denied",  # refuse the credentials (AccessDenied / JSON-2 401), nothing applied
     "serialization_failure",  # psycopg2.errors.SerializationFailure after Odoo's own retries, nothing applied
-    "error",               # raise an Odoo exception `name` with `message`, nothing applied
-    "meanwhile",           # run `action(double)` first (someone else working in Odoo), then answer normally
+    "error",  # raise an Odoo exception `name` with `message`, nothing applied
+    "meanwhile",  # run `action(double)` first (someone else working in Odoo), then answer normally
 }
 
 
 @dataclass
 class Fault:
     kind: str
-    times: int | None = 1          # None: every matching call until cleared
+    times: int | None = 1  # None: every matching call until cleared
     model: str | None = None
     method: str | None = None
-    transport: str | None = None   # "jsonrpc" | "json2" | "xmlrpc"
-    service: str | None = None     # "object" (ORM calls) | "common"; None: any
+    transport: str | None = None  # "jsonrpc" | "json2" | "xmlrpc"
+    service: str | None = None  # "object" (ORM calls) | "common"; None: any
     seconds: float = 0.0
     status: int = 500
     commit: bool = True
@@ -72,7 +72,8 @@ class Faults:
                 if fault.exhausted or not fault.matches(transport, service, model, method):
                     continue
                 if fault.kind not in ("latency", "meanwhile") and any(
-                        f.kind not in ("latency", "meanwhile") for f in fired):
+                    f.kind not in ("latency", "meanwhile") for f in fired
+                ):
                     continue
                 fault.hits += 1
                 fault.calls.append(seq)

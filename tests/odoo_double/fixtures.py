@@ -22,8 +22,15 @@ import pytest
 from .schema import VERSIONS, contract_dir
 from .server import OdooDouble
 
-__all__ = ["odoo17", "odoo18", "odoo19", "odoo_double", "odoo_double_factory", "odoo_double_servers",
-           "odoo_jsonrpc_double"]
+__all__ = [
+    "odoo17",
+    "odoo18",
+    "odoo19",
+    "odoo_double",
+    "odoo_double_factory",
+    "odoo_double_servers",
+    "odoo_jsonrpc_double",
+]
 
 VERSION_IDS = {"17.0": "odoo17", "18.0": "odoo18", "19.0": "odoo19"}
 
@@ -49,8 +56,10 @@ def _done(double: OdooDouble):
     double.clear_faults()
     double._interrupt_sleepers()
     if double.internal_errors:
-        warnings.warn("the Odoo double hit a bug of its own (answered as an Odoo error):\n"
-                      + "\n".join(double.internal_errors), stacklevel=1)
+        warnings.warn(
+            "the Odoo double hit a bug of its own (answered as an Odoo error):\n" + "\n".join(double.internal_errors),
+            stacklevel=1,
+        )
 
 
 def _fresh(servers: dict, version: str) -> OdooDouble:

@@ -23,8 +23,16 @@ from .errors import (
     ValidationError,
 )
 
-API_MODEL = {"create", "search", "search_read", "search_count", "fields_get", "name_search", "default_get",
-             "read_group"}
+API_MODEL = {
+    "create",
+    "search",
+    "search_read",
+    "search_count",
+    "fields_get",
+    "name_search",
+    "default_get",
+    "read_group",
+}
 NUMERIC = {"integer", "float", "monetary"}
 RELATIONAL = {"many2one", "one2many", "many2many"}
 
@@ -152,9 +160,11 @@ class Model:
                 continue
             fname = bits[0]
             if fname != "id" and not self.schema.has(fname):
-                raise PyValueError(f"Invalid \"order\" specified ({order}). A valid \"order\" specification is a "
-                                   "comma-separated list of valid field names (optionally followed by asc/desc "
-                                   "for the direction)")
+                raise PyValueError(
+                    f'Invalid "order" specified ({order}). A valid "order" specification is a '
+                    "comma-separated list of valid field names (optionally followed by asc/desc "
+                    "for the direction)"
+                )
             desc = len(bits) > 1 and bits[1].lower() == "desc"
             spec.append((fname, desc))
         return spec
@@ -162,6 +172,7 @@ class Model:
     def sort_ids(self, ids, order: str | None = None) -> list[int]:
         ids = list(dict.fromkeys(ids))
         for fname, desc in reversed(self.order_spec(order)):
+
             def key(rid, fname=fname, desc=desc):
                 rec = self.table.get(rid)
                 if rec is None:
@@ -175,6 +186,7 @@ class Model:
                 if isinstance(value, str):
                     return (0, value.lower())
                 return (0, value)
+
             ids.sort(key=key, reverse=desc)
         return ids
 
@@ -243,12 +255,16 @@ class Model:
         label = self.schema.fields.get(fname, {}).get("string", fname)
         desc = self.schema.description
         if self.env.version >= "19.0":
-            return (f"The operation cannot be completed: Missing required value for the field '{label}' ({fname}).\n"
-                    f"Model: '{desc}' ({self.name})\n- create/update: a mandatory field is not set\n"
-                    "- delete: another model requires the record being deleted, you can archive it instead\n")
-        return ("The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n"
-                "- Delete: another model requires the record being deleted. If possible, archive it instead.\n\n"
-                f"Model: {desc} ({self.name})\nField: {label} ({fname})\n")
+            return (
+                f"The operation cannot be completed: Missing required value for the field '{label}' ({fname}).\n"
+                f"Model: '{desc}' ({self.name})\n- create/update: a mandatory field is not set\n"
+                "- delete: another model requires the record being deleted, you can archive it instead\n"
+            )
+        return (
+            "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n"
+            "- Delete: another model requires the record being deleted. If possible, archive it instead.\n\n"
+            f"Model: {desc} ({self.name})\nField: {label} ({fname})\n"
+        )
 
     def check_required(self, rec: dict):
         for fname, attrs in self.schema.fields.items():
@@ -422,8 +438,9 @@ class Model:
         for rid in ids:
             rec = self.table[rid]
             for fname, value in scalars.items():
-                if fname in x2m or (self.schema.ftype(fname) in ("one2many", "many2many")
-                                    and fname in self.schema.fields):
+                if fname in x2m or (
+                    self.schema.ftype(fname) in ("one2many", "many2many") and fname in self.schema.fields
+                ):
                     continue
                 rec[fname] = value
             for fname, commands in x2m.items():
@@ -444,11 +461,13 @@ class Model:
         ctx = ctx or {}
         evaluator = Evaluator(self, domain or [])
         active_test = active_test and ctx.get("active_test", True)
-        mentions_active = any(isinstance(t, list | tuple) and len(t) == 3 and t[0] == "active"
-                              for t in (domain or []))
+        mentions_active = any(isinstance(t, list | tuple) and len(t) == 3 and t[0] == "active" for t in (domain or []))
         filter_active = active_test and "active" in self.schema.fields and not mentions_active
-        ids = [rid for rid, rec in self.table.items()
-               if (not filter_active or self.value(rec, "active") is not False) and evaluator(rec)]
+        ids = [
+            rid
+            for rid, rec in self.table.items()
+            if (not filter_active or self.value(rec, "active") is not False) and evaluator(rec)
+        ]
         ids = self.sort_ids(ids, order)
         offset = int(offset or 0)
         ids = ids[offset:]
@@ -521,8 +540,11 @@ class Model:
     def rpc_name_search(self, ctx, name="", domain=None, operator="ilike", limit=100, args=None):
         domain = list(domain or args or [])
         if name:
-            domain = ["&", *(domain or [(1, "=", 1)]), ("display_name", operator, name)] if domain else \
-                [("display_name", operator, name)]
+            domain = (
+                ["&", *(domain or [(1, "=", 1)]), ("display_name", operator, name)]
+                if domain
+                else [("display_name", operator, name)]
+            )
         ids = self.search_ids(domain, None, limit, ctx=ctx)
         return [[rid, self.display_name_of(rid)] for rid in ids]
 
@@ -610,8 +632,15 @@ class Env:
         return self.sequences[key]
 
     def snapshot(self):
-        return {name: ({rid: {k: (list(v) if isinstance(v, list) else v) for k, v in rec.items()}
-                        for rid, rec in m.table.items()}) for name, m in self.models.items()}
+        return {
+            name: (
+                {
+                    rid: {k: (list(v) if isinstance(v, list) else v) for k, v in rec.items()}
+                    for rid, rec in m.table.items()
+                }
+            )
+            for name, m in self.models.items()
+        }
 
     def restore(self, snap):
         for name, table in snap.items():

@@ -18,10 +18,16 @@ from .schema import contract_dir
 
 RECORDED_DB = {"17.0": "floor_odoo17", "18.0": "floor_odoo", "19.0": "floor_odoo19"}
 CONTEXT_ID_KEYS = {
-    "button_validate_picking_ids": "stock.picking", "picking_ids_not_to_backorder": "stock.picking",
-    "default_pick_ids": "stock.picking", "default_quant_ids": "stock.quant", "default_quant_to_fix_ids": "stock.quant",
-    "default_product_id": "product.product", "default_location_id": "stock.location", "default_scrap_id": "stock.scrap",
-    "default_partner_id": "res.partner", "search_default_picking_type_id": "stock.picking.type",
+    "button_validate_picking_ids": "stock.picking",
+    "picking_ids_not_to_backorder": "stock.picking",
+    "default_pick_ids": "stock.picking",
+    "default_quant_ids": "stock.quant",
+    "default_quant_to_fix_ids": "stock.quant",
+    "default_product_id": "product.product",
+    "default_location_id": "stock.location",
+    "default_scrap_id": "stock.scrap",
+    "default_partner_id": "res.partner",
+    "search_default_picking_type_id": "stock.picking.type",
 }
 DIGITS = re.compile(r"\d+")
 
@@ -149,8 +155,11 @@ class Replayer:
         if method in ("search", "search_read", "search_count") and args:
             args[0] = self.fwd_domain(model, args[0])
         if method == "create" and args:
-            args[0] = ([self.fwd_vals(model, v) for v in args[0]] if isinstance(args[0], list)
-                       else self.fwd_vals(model, args[0]))
+            args[0] = (
+                [self.fwd_vals(model, v) for v in args[0]]
+                if isinstance(args[0], list)
+                else self.fwd_vals(model, args[0])
+            )
         if "domain" in kwargs:
             kwargs["domain"] = self.fwd_domain(model, kwargs["domain"])
         if "vals" in kwargs:
@@ -309,8 +318,11 @@ class Replayer:
         auth = auth or {}
         db = auth.get("db", RECORDED_DB[self.version])
         password = auth.get("password", "admin")
-        return (d.db if db == RECORDED_DB[self.version] else db, auth.get("uid", 2),
-                d.password if password == "admin" else password)
+        return (
+            d.db if db == RECORDED_DB[self.version] else db,
+            auth.get("uid", 2),
+            d.password if password == "admin" else password,
+        )
 
     def replay_jsonrpc(self, call, compare):
         d = self.double
@@ -326,8 +338,9 @@ class Replayer:
             model = call["model"]
             args, kwargs = self.fwd_call(model, call["method"], call["args"], call["kwargs"])
             db, uid, password = self._auth(call.get("auth"))
-            response = wire.jsonrpc(d.url, "object", "execute_kw", db, uid, password, model, call["method"], args,
-                                    kwargs)
+            response = wire.jsonrpc(
+                d.url, "object", "execute_kw", db, uid, password, model, call["method"], args, kwargs
+            )
         self.compare(call, model, response.get("result"), response.get("error"), "result" in response, compare)
 
     def replay_json2(self, call, compare):
@@ -343,8 +356,9 @@ class Replayer:
         raw = body.encode() if isinstance(body, str) else None
         if not isinstance(body, str):
             _args, body = self.fwd_call(model, method, [], body or {})
-        status, payload = wire.json2(d, model, method, body, raw=raw, authorization=authorization or "",
-                                     database="X-Odoo-Database" in headers)
+        status, payload = wire.json2(
+            d, model, method, body, raw=raw, authorization=authorization or "", database="X-Odoo-Database" in headers
+        )
         if compare and status != call.get("http_status"):
             self.mismatch("http_status", f"{call.get('http_status')} vs {status}")
         if status == 200:
@@ -367,10 +381,10 @@ class Replayer:
             db = d.db if db == RECORDED_DB[self.version] else db
             password = d.password if password == "admin" else password
             model, method = params[3], params[4]
-            args, kwargs = self.fwd_call(model, method, params[5] if len(params) > 5 else [],
-                                         params[6] if len(params) > 6 else {})
-            result, fault = wire.xmlrpc_call(d, "object", "execute_kw", db, uid, password, model, method, args,
-                                             kwargs)
+            args, kwargs = self.fwd_call(
+                model, method, params[5] if len(params) > 5 else [], params[6] if len(params) > 6 else {}
+            )
+            result, fault = wire.xmlrpc_call(d, "object", "execute_kw", db, uid, password, model, method, args, kwargs)
         if not compare:
             return
         recorded_fault = call.get("fault")
@@ -402,8 +416,10 @@ class Replayer:
             return
         if recorded_error is not None:
             if error is None:
-                self.mismatch("error", f"expected {recorded_error.get('data', recorded_error).get('name')}, "
-                                       f"got result {result!r:.200}")
+                self.mismatch(
+                    "error",
+                    f"expected {recorded_error.get('data', recorded_error).get('name')}, got result {result!r:.200}",
+                )
                 return
             self.unify_error(recorded_error.get("data", recorded_error), error.get("data", error))
             if call["transport"] == "jsonrpc" and recorded_error.get("code") != error.get("code"):

@@ -109,9 +109,16 @@ def _partner_fields() -> dict:
         "complete_name": _f("Complete Name", "char", readonly=True),
         "is_company": _f("Is a Company", "boolean"),
         "company_type": _f("Company Type", "selection", selection=[["person", "Individual"], ["company", "Company"]]),
-        "type": _f("Address Type", "selection", selection=[
-            ["contact", "Contact"], ["invoice", "Invoice Address"], ["delivery", "Delivery Address"],
-            ["other", "Other Address"]]),
+        "type": _f(
+            "Address Type",
+            "selection",
+            selection=[
+                ["contact", "Contact"],
+                ["invoice", "Invoice Address"],
+                ["delivery", "Delivery Address"],
+                ["other", "Other Address"],
+            ],
+        ),
         "parent_id": _f("Related Company", "many2one", "res.partner"),
         "child_ids": _f("Contact", "one2many", "res.partner"),
         "commercial_partner_id": _f("Commercial Entity", "many2one", "res.partner", readonly=True),
@@ -153,8 +160,12 @@ def _users_fields(version: str) -> dict:
 
 
 _COMPANY_RELATIONS = {
-    "partner_id": "res.partner", "parent_id": "res.company", "root_id": "res.company",
-    "child_ids": "res.company", "all_child_ids": "res.company", "user_ids": "res.users",
+    "partner_id": "res.partner",
+    "parent_id": "res.company",
+    "root_id": "res.company",
+    "child_ids": "res.company",
+    "all_child_ids": "res.company",
+    "user_ids": "res.users",
     "internal_transit_location_id": "stock.location",
 }
 
@@ -218,11 +229,10 @@ class VersionSchema:
 def load(version: str) -> VersionSchema:
     root = contract_dir() / version
     if not root.is_dir():
-        raise FileNotFoundError(f"Odoo contract recordings for {version} not found at {root} "
-                                "(set ODOO_CONTRACT_DIR)")
+        raise FileNotFoundError(f"Odoo contract recordings for {version} not found at {root} (set ODOO_CONTRACT_DIR)")
     models: dict[str, ModelSchema] = {}
     for path in sorted(root.glob("fields_*.json")):
-        name = path.name[len("fields_"):-len(".json")]
+        name = path.name[len("fields_") : -len(".json")]
         if name == "index":
             continue
         fields = json.loads(path.read_text())
@@ -238,7 +248,8 @@ def load(version: str) -> VersionSchema:
     for name, fields in handwritten.items():
         models[name] = ModelSchema(name, fields, DESCRIPTIONS.get(name, name), handwritten=True)
     models["res.config.settings"] = ModelSchema(
-        "res.config.settings", _base_fields(), DESCRIPTIONS["res.config.settings"], handwritten=True, permissive=True)
+        "res.config.settings", _base_fields(), DESCRIPTIONS["res.config.settings"], handwritten=True, permissive=True
+    )
     return VersionSchema(
         version=version,
         models=models,

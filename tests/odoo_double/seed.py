@@ -6,22 +6,68 @@ from __future__ import annotations
 from .orm import Env
 
 _COMMON_17_18 = {
-    "physical": 1, "partners": 2, "virtual": 3, "supplier": 4, "customer": 5, "transit": 6, "wh_view": 7,
-    "stock": 8, "input": 9, "quality": 10, "output": 11, "packing": 12, "inventory_loss": 14, "production": 15,
-    "scrap": 16, "shelf_2": 17, "shelf_1": 18, "order_processing": 19, "dispatch_zone": 20, "gate_a": 21,
-    "gate_b": 22, "inventory_loss_c2": 24, "scrap_c2": 26, "small_refrigerator": 33,
-    "in_type": 1, "out_type": 2, "pick_type": 3, "pack_type": 4,
+    "physical": 1,
+    "partners": 2,
+    "virtual": 3,
+    "supplier": 4,
+    "customer": 5,
+    "transit": 6,
+    "wh_view": 7,
+    "stock": 8,
+    "input": 9,
+    "quality": 10,
+    "output": 11,
+    "packing": 12,
+    "inventory_loss": 14,
+    "production": 15,
+    "scrap": 16,
+    "shelf_2": 17,
+    "shelf_1": 18,
+    "order_processing": 19,
+    "dispatch_zone": 20,
+    "gate_a": 21,
+    "gate_b": 22,
+    "inventory_loss_c2": 24,
+    "scrap_c2": 26,
+    "small_refrigerator": 33,
+    "in_type": 1,
+    "out_type": 2,
+    "pick_type": 3,
+    "pack_type": 4,
 }
 LAYOUT = {
     "17.0": _COMMON_17_18 | {"int_type": 5, "customer_partner": 15, "vendor": 41, "partner_no_phone": 11},
     "18.0": _COMMON_17_18 | {"int_type": 7, "customer_partner": 16, "vendor": 42, "partner_no_phone": 12},
     "19.0": {
-        "supplier": 1, "customer": 2, "transit": 3, "wh_view": 4, "stock": 5, "input": 6, "quality": 7, "output": 8,
-        "packing": 9, "inventory_loss": 11, "production": 12, "shelf_2": 13, "shelf_1": 14, "order_processing": 15,
-        "dispatch_zone": 16, "gate_a": 17, "gate_b": 18, "inventory_loss_c2": 20, "scrap_c2": 22,
-        "small_refrigerator": 29, "scrap": 11,
-        "in_type": 1, "out_type": 2, "pick_type": 3, "pack_type": 4, "int_type": 7,
-        "customer_partner": 16, "vendor": 42, "partner_no_phone": 12,
+        "supplier": 1,
+        "customer": 2,
+        "transit": 3,
+        "wh_view": 4,
+        "stock": 5,
+        "input": 6,
+        "quality": 7,
+        "output": 8,
+        "packing": 9,
+        "inventory_loss": 11,
+        "production": 12,
+        "shelf_2": 13,
+        "shelf_1": 14,
+        "order_processing": 15,
+        "dispatch_zone": 16,
+        "gate_a": 17,
+        "gate_b": 18,
+        "inventory_loss_c2": 20,
+        "scrap_c2": 22,
+        "small_refrigerator": 29,
+        "scrap": 11,
+        "in_type": 1,
+        "out_type": 2,
+        "pick_type": 3,
+        "pack_type": 4,
+        "int_type": 7,
+        "customer_partner": 16,
+        "vendor": 42,
+        "partner_no_phone": 12,
     },
 }
 
@@ -57,39 +103,136 @@ def seed(env: Env) -> dict:
     env.double_ids = ids
     partners, companies, users = env["res.partner"], env["res.company"], env["res.users"]
 
-    partners.new({"name": "My Company (San Francisco)", "is_company": True, "active": True, "type": "contact",
-                  "phone": "+1 555-555-5556", "email": "info@yourcompany.com", "company_id": 1}, rid=1)
-    partners.new({"name": "Mitchell Admin", "is_company": False, "active": True, "type": "contact",
-                  "email": "admin@yourcompany.example.com"}, rid=3)
-    partners.new({"name": "Azure Interior", "is_company": True, "active": True, "type": "contact",
-                  "email": "azure.Interior24@example.com", "city": "Fremont", "customer_rank": 1},
-                 rid=ids["partner_no_phone"])
-    partners.new({"name": "Lumber Inc", "is_company": True, "active": True, "type": "contact",
-                  "phone": "(828)-316-0593", "email": "lumber-inv92@example.com", "city": "Stockton",
-                  "customer_rank": 1}, rid=ids["customer_partner"])
-    partners.new({"name": "My Company (Chicago)", "is_company": True, "active": True, "type": "contact",
-                  "phone": "+1 312 349 3030", "email": "chicago@yourcompany.com", "supplier_rank": 1},
-                 rid=ids["vendor"])
-    company_flags = ({"stock_text_confirmation": True, "stock_confirmation_type": "sms"} if v >= "19.0"
-                     else {"stock_move_sms_validation": True})
-    companies.new({"name": "My Company (San Francisco)", "partner_id": 1, "sequence": 10, "active": True,
-                   "has_received_warning_stock_sms": False, **company_flags}, rid=1)
-    companies.new({"name": "My Company (Chicago)", "partner_id": ids["vendor"], "sequence": 10, "active": True,
-                   "has_received_warning_stock_sms": False, **company_flags}, rid=2)
+    partners.new(
+        {
+            "name": "My Company (San Francisco)",
+            "is_company": True,
+            "active": True,
+            "type": "contact",
+            "phone": "+1 555-555-5556",
+            "email": "info@yourcompany.com",
+            "company_id": 1,
+        },
+        rid=1,
+    )
+    partners.new(
+        {
+            "name": "Mitchell Admin",
+            "is_company": False,
+            "active": True,
+            "type": "contact",
+            "email": "admin@yourcompany.example.com",
+        },
+        rid=3,
+    )
+    partners.new(
+        {
+            "name": "Azure Interior",
+            "is_company": True,
+            "active": True,
+            "type": "contact",
+            "email": "azure.Interior24@example.com",
+            "city": "Fremont",
+            "customer_rank": 1,
+        },
+        rid=ids["partner_no_phone"],
+    )
+    partners.new(
+        {
+            "name": "Lumber Inc",
+            "is_company": True,
+            "active": True,
+            "type": "contact",
+            "phone": "(828)-316-0593",
+            "email": "lumber-inv92@example.com",
+            "city": "Stockton",
+            "customer_rank": 1,
+        },
+        rid=ids["customer_partner"],
+    )
+    partners.new(
+        {
+            "name": "My Company (Chicago)",
+            "is_company": True,
+            "active": True,
+            "type": "contact",
+            "phone": "+1 312 349 3030",
+            "email": "chicago@yourcompany.com",
+            "supplier_rank": 1,
+        },
+        rid=ids["vendor"],
+    )
+    company_flags = (
+        {"stock_text_confirmation": True, "stock_confirmation_type": "sms"}
+        if v >= "19.0"
+        else {"stock_move_sms_validation": True}
+    )
+    companies.new(
+        {
+            "name": "My Company (San Francisco)",
+            "partner_id": 1,
+            "sequence": 10,
+            "active": True,
+            "has_received_warning_stock_sms": False,
+            **company_flags,
+        },
+        rid=1,
+    )
+    companies.new(
+        {
+            "name": "My Company (Chicago)",
+            "partner_id": ids["vendor"],
+            "sequence": 10,
+            "active": True,
+            "has_received_warning_stock_sms": False,
+            **company_flags,
+        },
+        rid=2,
+    )
     groups = "group_ids" if v >= "19.0" else "groups_id"
-    users.new({"name": "Mitchell Admin", "login": "admin", "partner_id": 3, "company_id": 1, "company_ids": [1, 2],
-               "lang": "en_US", "tz": "Europe/Brussels", "active": True, "share": False, groups: []}, rid=2)
+    users.new(
+        {
+            "name": "Mitchell Admin",
+            "login": "admin",
+            "partner_id": 3,
+            "company_id": 1,
+            "company_ids": [1, 2],
+            "lang": "en_US",
+            "tz": "Europe/Brussels",
+            "active": True,
+            "share": False,
+            groups: [],
+        },
+        rid=2,
+    )
 
     uom = env["uom.uom"]
-    uom_extra = {"relative_factor": 1.0} if v >= "19.0" else {"factor": 1.0, "factor_inv": 1.0,
-                                                                "uom_type": "reference"}
+    uom_extra = {"relative_factor": 1.0} if v >= "19.0" else {"factor": 1.0, "factor_inv": 1.0, "uom_type": "reference"}
     uom.new({"name": "Units", "rounding": 0.01, "active": True, **uom_extra}, rid=1)
-    uom.new({"name": "Dozens", "rounding": 0.01, "active": True,
-             **({"relative_factor": 12.0} if v >= "19.0" else {"factor": 1 / 12, "factor_inv": 12.0,
-                                                                 "uom_type": "bigger"})}, rid=2)
-    uom.new({"name": "kg", "rounding": 0.01, "active": True,
-             **({"relative_factor": 1.0} if v >= "19.0" else {"factor": 1.0, "factor_inv": 1.0,
-                                                                "uom_type": "reference"})}, rid=12)
+    uom.new(
+        {
+            "name": "Dozens",
+            "rounding": 0.01,
+            "active": True,
+            **(
+                {"relative_factor": 12.0}
+                if v >= "19.0"
+                else {"factor": 1 / 12, "factor_inv": 12.0, "uom_type": "bigger"}
+            ),
+        },
+        rid=2,
+    )
+    uom.new(
+        {
+            "name": "kg",
+            "rounding": 0.01,
+            "active": True,
+            **(
+                {"relative_factor": 1.0} if v >= "19.0" else {"factor": 1.0, "factor_inv": 1.0, "uom_type": "reference"}
+            ),
+        },
+        rid=12,
+    )
 
     _seed_locations(env, ids)
     _seed_warehouse(env, ids)
@@ -101,11 +244,16 @@ def seed(env: Env) -> dict:
 def _seed_xmlids(env: Env, ids: dict):
     imd = env["ir.model.data"]
     entries = [
-        ("base", "main_company", "res.company", 1), ("base", "main_partner", "res.partner", 1),
-        ("base", "user_admin", "res.users", 2), ("base", "partner_admin", "res.partner", 3),
-        ("base", "group_user", "res.groups", 1), ("stock", "group_stock_user", "res.groups", 22),
-        ("stock", "group_stock_manager", "res.groups", 23), ("uom", "product_uom_unit", "uom.uom", 1),
-        ("uom", "product_uom_dozen", "uom.uom", 2), ("uom", "product_uom_kgm", "uom.uom", 12),
+        ("base", "main_company", "res.company", 1),
+        ("base", "main_partner", "res.partner", 1),
+        ("base", "user_admin", "res.users", 2),
+        ("base", "partner_admin", "res.partner", 3),
+        ("base", "group_user", "res.groups", 1),
+        ("stock", "group_stock_user", "res.groups", 22),
+        ("stock", "group_stock_manager", "res.groups", 23),
+        ("uom", "product_uom_unit", "uom.uom", 1),
+        ("uom", "product_uom_dozen", "uom.uom", 2),
+        ("uom", "product_uom_kgm", "uom.uom", 12),
         ("stock", "warehouse0", "stock.warehouse", 1),
         ("stock", "stock_location_stock", "stock.location", ids["stock"]),
         ("stock", "stock_location_suppliers", "stock.location", ids["supplier"]),
@@ -125,8 +273,17 @@ def _seed_xmlids(env: Env, ids: dict):
 
 
 def _loc(env, rid, name, usage, parent=False, active=True, company=1, barcode=False):
-    env["stock.location"].new({"name": name, "usage": usage, "location_id": parent, "active": active,
-                               "company_id": company, "barcode": barcode}, rid=rid)
+    env["stock.location"].new(
+        {
+            "name": name,
+            "usage": usage,
+            "location_id": parent,
+            "active": active,
+            "company_id": company,
+            "barcode": barcode,
+        },
+        rid=rid,
+    )
 
 
 def _seed_locations(env: Env, ids: dict):
@@ -164,39 +321,119 @@ def _seed_locations(env: Env, ids: dict):
 def _seed_warehouse(env: Env, ids: dict):
     v = env.version
     types = env["stock.picking.type"]
-    common = {"warehouse_id": 1, "company_id": 1, "create_backorder": "ask", "reservation_method": "at_confirm",
-              "show_operations": False, "active": True, "show_entire_packs": False}
+    common = {
+        "warehouse_id": 1,
+        "company_id": 1,
+        "create_backorder": "ask",
+        "reservation_method": "at_confirm",
+        "show_operations": False,
+        "active": True,
+        "show_entire_packs": False,
+    }
     if "move_type" in types.schema.fields:
         common["move_type"] = "direct"
     receipt_src = False if v < "18.0" else ids["supplier"]
     delivery_dst = False if v < "18.0" else ids["customer"]
-    types.new({**common, "name": "Receipts", "code": "incoming", "sequence_code": "IN", "sequence": 1,
-               "default_location_src_id": receipt_src, "default_location_dest_id": ids["stock"],
-               "use_create_lots": True, "use_existing_lots": False, "return_picking_type_id": ids["out_type"]},
-              rid=ids["in_type"])
-    types.new({**common, "name": "Delivery Orders", "code": "outgoing", "sequence_code": "OUT", "sequence": 5,
-               "default_location_src_id": ids["stock"], "default_location_dest_id": delivery_dst,
-               "use_create_lots": v >= "19.0", "use_existing_lots": True, "return_picking_type_id": ids["in_type"]},
-              rid=ids["out_type"])
-    types.new({**common, "name": "Pick", "code": "internal", "sequence_code": "PICK", "sequence": 3, "active": False,
-               "default_location_src_id": ids["stock"], "default_location_dest_id": ids["output"],
-               "use_create_lots": False, "use_existing_lots": True}, rid=ids["pick_type"])
-    types.new({**common, "name": "Pack", "code": "internal", "sequence_code": "PACK", "sequence": 4, "active": False,
-               "default_location_src_id": ids["packing"], "default_location_dest_id": ids["output"],
-               "use_create_lots": False, "use_existing_lots": True}, rid=ids["pack_type"])
+    types.new(
+        {
+            **common,
+            "name": "Receipts",
+            "code": "incoming",
+            "sequence_code": "IN",
+            "sequence": 1,
+            "default_location_src_id": receipt_src,
+            "default_location_dest_id": ids["stock"],
+            "use_create_lots": True,
+            "use_existing_lots": False,
+            "return_picking_type_id": ids["out_type"],
+        },
+        rid=ids["in_type"],
+    )
+    types.new(
+        {
+            **common,
+            "name": "Delivery Orders",
+            "code": "outgoing",
+            "sequence_code": "OUT",
+            "sequence": 5,
+            "default_location_src_id": ids["stock"],
+            "default_location_dest_id": delivery_dst,
+            "use_create_lots": v >= "19.0",
+            "use_existing_lots": True,
+            "return_picking_type_id": ids["in_type"],
+        },
+        rid=ids["out_type"],
+    )
+    types.new(
+        {
+            **common,
+            "name": "Pick",
+            "code": "internal",
+            "sequence_code": "PICK",
+            "sequence": 3,
+            "active": False,
+            "default_location_src_id": ids["stock"],
+            "default_location_dest_id": ids["output"],
+            "use_create_lots": False,
+            "use_existing_lots": True,
+        },
+        rid=ids["pick_type"],
+    )
+    types.new(
+        {
+            **common,
+            "name": "Pack",
+            "code": "internal",
+            "sequence_code": "PACK",
+            "sequence": 4,
+            "active": False,
+            "default_location_src_id": ids["packing"],
+            "default_location_dest_id": ids["output"],
+            "use_create_lots": False,
+            "use_existing_lots": True,
+        },
+        rid=ids["pack_type"],
+    )
     # Archived, as in the recorded databases (multi-locations off); still usable through warehouse.int_type_id.
-    types.new({**common, "name": "Internal Transfers", "code": "internal", "sequence_code": "INT", "sequence": 2,
-               "active": False,
-               "default_location_src_id": ids["stock"], "default_location_dest_id": ids["stock"],
-               "use_create_lots": False, "use_existing_lots": True}, rid=ids["int_type"])
+    types.new(
+        {
+            **common,
+            "name": "Internal Transfers",
+            "code": "internal",
+            "sequence_code": "INT",
+            "sequence": 2,
+            "active": False,
+            "default_location_src_id": ids["stock"],
+            "default_location_dest_id": ids["stock"],
+            "use_create_lots": False,
+            "use_existing_lots": True,
+        },
+        rid=ids["int_type"],
+    )
     wh = env["stock.warehouse"]
-    vals = {"name": "YourCompany", "code": "WH", "company_id": 1, "lot_stock_id": ids["stock"],
-            "view_location_id": ids["wh_view"], "in_type_id": ids["in_type"], "out_type_id": ids["out_type"],
-            "int_type_id": ids["int_type"], "pick_type_id": ids["pick_type"], "pack_type_id": ids["pack_type"],
-            "reception_steps": "one_step", "delivery_steps": "ship_only", "sequence": 10, "active": True,
-            "partner_id": 1}
-    for key, loc in (("wh_input_stock_loc_id", "input"), ("wh_output_stock_loc_id", "output"),
-                     ("wh_pack_stock_loc_id", "packing"), ("wh_qc_stock_loc_id", "quality")):
+    vals = {
+        "name": "YourCompany",
+        "code": "WH",
+        "company_id": 1,
+        "lot_stock_id": ids["stock"],
+        "view_location_id": ids["wh_view"],
+        "in_type_id": ids["in_type"],
+        "out_type_id": ids["out_type"],
+        "int_type_id": ids["int_type"],
+        "pick_type_id": ids["pick_type"],
+        "pack_type_id": ids["pack_type"],
+        "reception_steps": "one_step",
+        "delivery_steps": "ship_only",
+        "sequence": 10,
+        "active": True,
+        "partner_id": 1,
+    }
+    for key, loc in (
+        ("wh_input_stock_loc_id", "input"),
+        ("wh_output_stock_loc_id", "output"),
+        ("wh_pack_stock_loc_id", "packing"),
+        ("wh_qc_stock_loc_id", "quality"),
+    ):
         if key in wh.schema.fields:
             vals[key] = ids[loc]
     wh.new({k: val for k, val in vals.items() if wh.schema.has(k)}, rid=1)
@@ -209,14 +446,22 @@ def _seed_warehouse(env: Env, ids: dict):
 def _seed_products(env: Env, ids: dict):
     prods, tmpls = env["product.product"], env["product.template"]
     for demo in env.vs.discovered.get("demo_products_with_barcode", []):
-        vals = _product_vals(env, demo["display_name"].split("] ", 1)[-1], demo["default_code"], demo["barcode"],
-                             demo["tracking"], True, 0.0)
+        vals = _product_vals(
+            env,
+            demo["display_name"].split("] ", 1)[-1],
+            demo["default_code"],
+            demo["barcode"],
+            demo["tracking"],
+            True,
+            0.0,
+        )
         tid = demo["product_tmpl_id"][0]
         tmpls.new({**_clean(tmpls, vals), "uom_id": 1, "active": True}, rid=tid)
         prods.new({**_clean(prods, vals), "uom_id": 1, "active": True, "product_tmpl_id": tid}, rid=demo["id"])
     start = max([demo["id"] for demo in env.vs.discovered.get("demo_products_with_barcode", [])] + [30]) + 1
-    tstart = max([demo["product_tmpl_id"][0] for demo in env.vs.discovered.get("demo_products_with_barcode", [])]
-                 + [25]) + 1
+    tstart = (
+        max([demo["product_tmpl_id"][0] for demo in env.vs.discovered.get("demo_products_with_barcode", [])] + [25]) + 1
+    )
     prods.next_id = max(prods.next_id, start)
     tmpls.next_id = max(tmpls.next_id, tstart)
     for key, spec in SEED_PRODUCTS.items():
@@ -229,15 +474,31 @@ def _clean(model, vals: dict) -> dict:
 
 # ------------------------------------------------------------------------------------------- scenarios
 def move_vals(env: Env, product_id: int, qty: float, src: int, dst: int) -> dict:
-    vals = {"product_id": product_id, "product_uom_qty": qty, "location_id": src, "location_dest_id": dst,
-            "product_uom": env["product.product"].table[product_id].get("uom_id", 1)}
+    vals = {
+        "product_id": product_id,
+        "product_uom_qty": qty,
+        "location_id": src,
+        "location_dest_id": dst,
+        "product_uom": env["product.product"].table[product_id].get("uom_id", 1),
+    }
     if "name" in env["stock.move"].schema.fields:
         vals["name"] = env["product.product"].table[product_id].get("name")
     return vals
 
 
-def picking(env: Env, type_key: str, lines, *, partner=None, origin=None, src=None, dst=None,
-            confirm=True, assign=True, scheduled_date=None) -> int:
+def picking(
+    env: Env,
+    type_key: str,
+    lines,
+    *,
+    partner=None,
+    origin=None,
+    src=None,
+    dst=None,
+    confirm=True,
+    assign=True,
+    scheduled_date=None,
+) -> int:
     ids = env.double_ids
     types = env["stock.picking.type"]
     ptype = types.table[ids[type_key]]
@@ -245,8 +506,12 @@ def picking(env: Env, type_key: str, lines, *, partner=None, origin=None, src=No
         src = ptype.get("default_location_src_id") or (ids["supplier"] if ptype["code"] == "incoming" else None)
     if dst is None:
         dst = ptype.get("default_location_dest_id") or (ids["customer"] if ptype["code"] == "outgoing" else None)
-    vals = {"picking_type_id": ptype["id"], "location_id": src, "location_dest_id": dst,
-            "move_ids": [(0, 0, move_vals(env, pid, qty, src, dst)) for pid, qty in lines]}
+    vals = {
+        "picking_type_id": ptype["id"],
+        "location_id": src,
+        "location_dest_id": dst,
+        "move_ids": [(0, 0, move_vals(env, pid, qty, src, dst)) for pid, qty in lines],
+    }
     if partner:
         vals["partner_id"] = partner
     if origin:
@@ -274,10 +539,21 @@ def stock(env: Env, product_id: int, qty: float, location=None, lot=None, packag
         package = found[0] if found else pkg_model.create_records([{"name": package}], {})[0]
     rid = quants.find(product_id, location, lot or False, package or False)
     if rid is None:
-        rid = quants.new({"product_id": product_id, "location_id": location, "lot_id": lot or False,
-                          "package_id": package or False, "quantity": 0.0, "inventory_quantity": 0.0,
-                          "inventory_diff_quantity": 0.0, "inventory_quantity_set": False,
-                          "in_date": env.now_str(), "company_id": 1, "user_id": False})
+        rid = quants.new(
+            {
+                "product_id": product_id,
+                "location_id": location,
+                "lot_id": lot or False,
+                "package_id": package or False,
+                "quantity": 0.0,
+                "inventory_quantity": 0.0,
+                "inventory_diff_quantity": 0.0,
+                "inventory_quantity_set": False,
+                "in_date": env.now_str(),
+                "company_id": 1,
+                "user_id": False,
+            }
+        )
     current = quants.table[rid].get("quantity", 0.0)
     quants._apply(rid, current + qty, keep_count=True)
     return rid

@@ -42,8 +42,14 @@ from .orm import Env, Recordset
 from .schema import VERSIONS
 from .stock import model_classes
 
-HTTP_REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
-                404: "Not Found", 429: "Too Many Requests"}
+HTTP_REASONS = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+    404: "Not Found",
+    429: "Too Many Requests",
+}
 
 
 class _Aborted(Exception):
@@ -55,15 +61,15 @@ class Call:
     """One request as the double saw it (`double.calls()`)."""
 
     seq: int
-    transport: str                 # "jsonrpc" | "json2" | "xmlrpc"
-    service: str                   # "object" | "common" | "db"
-    method: str | None             # ORM method (object) or service method (common)
+    transport: str  # "jsonrpc" | "json2" | "xmlrpc"
+    service: str  # "object" | "common" | "db"
+    method: str | None  # ORM method (object) or service method (common)
     model: str | None = None
     args: list = field(default_factory=list)
     kwargs: dict = field(default_factory=dict)
     context: dict = field(default_factory=dict)
-    outcome: str = "pending"       # "ok" | "error" | a fault kind
-    error: str | None = None       # exception name when outcome == "error"
+    outcome: str = "pending"  # "ok" | "error" | a fault kind
+    error: str | None = None  # exception name when outcome == "error"
     faults: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
 
@@ -73,8 +79,15 @@ class Call:
 
 
 class OdooDouble:
-    def __init__(self, version: str = "18.0", *, db: str | None = None, login: str = "admin",
-                 password: str = "admin", api_key: str | None = None):
+    def __init__(
+        self,
+        version: str = "18.0",
+        *,
+        db: str | None = None,
+        login: str = "admin",
+        password: str = "admin",
+        api_key: str | None = None,
+    ):
         if version not in VERSIONS:
             raise ValueError(f"version must be one of {VERSIONS}")
         self.version = version
@@ -101,8 +114,12 @@ class OdooDouble:
             self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
             self._server.daemon_threads = True
             self._server.double = self
-            self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                            name=f"odoo-double-{self.version}", daemon=True)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"odoo-double-{self.version}",
+                daemon=True,
+            )
             self._thread.start()
         return self
 
@@ -158,11 +175,21 @@ class OdooDouble:
         self._clock_offset += dt.timedelta(seconds=seconds)
 
     # ================================================================== faults
-    def inject(self, kind: str, *, times: int | None = 1, model: str | None = None, method: str | None = None,
-               transport: str | None = None, service: str | None = None, **params) -> Fault:
+    def inject(
+        self,
+        kind: str,
+        *,
+        times: int | None = 1,
+        model: str | None = None,
+        method: str | None = None,
+        transport: str | None = None,
+        service: str | None = None,
+        **params,
+    ) -> Fault:
         """Arm a fault for the next `times` matching calls (None: until clear_faults())."""
-        return self.faults.add(kind, times=times, model=model, method=method, transport=transport,
-                               service=service, **params)
+        return self.faults.add(
+            kind, times=times, model=model, method=method, transport=transport, service=service, **params
+        )
 
     def latency(self, seconds: float, **match) -> Fault:
         return self.inject("latency", seconds=seconds, **{"times": None, **match})
@@ -207,12 +234,22 @@ class OdooDouble:
         self.faults.clear()
 
     # ================================================================== inspection
-    def calls(self, model: str | None = None, method: str | None = None, transport: str | None = None,
-              service: str | None = None) -> list[Call]:
+    def calls(
+        self,
+        model: str | None = None,
+        method: str | None = None,
+        transport: str | None = None,
+        service: str | None = None,
+    ) -> list[Call]:
         with self._log_lock:
-            return [c for c in self._calls
-                    if (model is None or c.model == model) and (method is None or c.method == method)
-                    and (transport is None or c.transport == transport) and (service is None or c.service == service)]
+            return [
+                c
+                for c in self._calls
+                if (model is None or c.model == model)
+                and (method is None or c.method == method)
+                and (transport is None or c.transport == transport)
+                and (service is None or c.service == service)
+            ]
 
     def call_count(self, **match) -> int:
         return len(self.calls(**match))
@@ -275,8 +312,17 @@ class OdooDouble:
         return self.env.package_model
 
     # ================================================================== seeds
-    def seed_product(self, name: str, *, default_code=None, barcode=None, tracking: str = "none",
-                     storable: bool = True, weight: float = 0.0, uom_id: int = 1) -> int:
+    def seed_product(
+        self,
+        name: str,
+        *,
+        default_code=None,
+        barcode=None,
+        tracking: str = "none",
+        storable: bool = True,
+        weight: float = 0.0,
+        uom_id: int = 1,
+    ) -> int:
         with self._lock:
             vals = seed_mod._product_vals(self.env, name, default_code, barcode, tracking, storable, weight)
             vals["uom_id"] = uom_id
@@ -285,13 +331,22 @@ class OdooDouble:
     def seed_location(self, name: str, *, parent: int | None = None, barcode=None, usage: str = "internal") -> int:
         with self._lock:
             return self.env["stock.location"].create_records(
-                [{"name": name, "location_id": parent or self.ids["stock"], "barcode": barcode or False,
-                  "usage": usage}], {})[0]
+                [
+                    {
+                        "name": name,
+                        "location_id": parent or self.ids["stock"],
+                        "barcode": barcode or False,
+                        "usage": usage,
+                    }
+                ],
+                {},
+            )[0]
 
     def seed_partner(self, name: str, *, phone=None, is_company: bool = True, **vals) -> int:
         with self._lock:
             return self.env["res.partner"].create_records(
-                [{"name": name, "phone": phone or False, "is_company": is_company, **vals}], {})[0]
+                [{"name": name, "phone": phone or False, "is_company": is_company, **vals}], {}
+            )[0]
 
     def seed_lot(self, product_id: int, name: str) -> int:
         with self._lock:
@@ -306,24 +361,63 @@ class OdooDouble:
         with self._lock:
             return seed_mod.stock(self.env, product_id, qty, location, lot, package)
 
-    def seed_receipt(self, partner: int | None = None, lines=(), *, origin: str | None = None, confirm: bool = True,
-                     dst: int | None = None, scheduled_date: str | None = None) -> int:
+    def seed_receipt(
+        self,
+        partner: int | None = None,
+        lines=(),
+        *,
+        origin: str | None = None,
+        confirm: bool = True,
+        dst: int | None = None,
+        scheduled_date: str | None = None,
+    ) -> int:
         """A receipt as Odoo leaves it after action_confirm: assigned, one line per move (per unit for serials)."""
         with self._lock:
-            return seed_mod.picking(self.env, "in_type", lines, partner=partner or self.ids["vendor"], origin=origin,
-                                    dst=dst, confirm=confirm, scheduled_date=scheduled_date)
+            return seed_mod.picking(
+                self.env,
+                "in_type",
+                lines,
+                partner=partner or self.ids["vendor"],
+                origin=origin,
+                dst=dst,
+                confirm=confirm,
+                scheduled_date=scheduled_date,
+            )
 
-    def seed_delivery(self, partner: int | None = None, lines=(), *, origin: str | None = None,
-                      confirm: bool = True, assign: bool = True, src: int | None = None,
-                      scheduled_date: str | None = None) -> int:
+    def seed_delivery(
+        self,
+        partner: int | None = None,
+        lines=(),
+        *,
+        origin: str | None = None,
+        confirm: bool = True,
+        assign: bool = True,
+        src: int | None = None,
+        scheduled_date: str | None = None,
+    ) -> int:
         """A delivery order, confirmed and reserved from the stock on hand (assigned, partially or not)."""
         with self._lock:
-            return seed_mod.picking(self.env, "out_type", lines, partner=partner or self.ids["customer_partner"],
-                                    origin=origin, src=src, confirm=confirm, assign=assign,
-                                    scheduled_date=scheduled_date)
+            return seed_mod.picking(
+                self.env,
+                "out_type",
+                lines,
+                partner=partner or self.ids["customer_partner"],
+                origin=origin,
+                src=src,
+                confirm=confirm,
+                assign=assign,
+                scheduled_date=scheduled_date,
+            )
 
-    def seed_internal(self, lines=(), *, src: int | None = None, dst: int | None = None, origin: str | None = None,
-                      confirm: bool = True) -> int:
+    def seed_internal(
+        self,
+        lines=(),
+        *,
+        src: int | None = None,
+        dst: int | None = None,
+        origin: str | None = None,
+        confirm: bool = True,
+    ) -> int:
         with self._lock:
             return seed_mod.picking(self.env, "int_type", lines, src=src, dst=dst, origin=origin, confirm=confirm)
 
@@ -419,8 +513,9 @@ class OdooDouble:
         try:
             payload = json.loads(body or b"null")
         except ValueError:
-            handler.send_json(200, {"jsonrpc": "2.0", "id": None, "error": self._jsonrpc_error(
-                BadRequest("Invalid JSON data"))})
+            handler.send_json(
+                200, {"jsonrpc": "2.0", "id": None, "error": self._jsonrpc_error(BadRequest("Invalid JSON data"))}
+            )
             return
         req_id = payload.get("id") if isinstance(payload, dict) else None
         params = (payload.get("params") or {}) if isinstance(payload, dict) else {}
@@ -483,8 +578,11 @@ class OdooDouble:
         return self._orm(model, method, ids, args, kwargs, ctx)
 
     def _jsonrpc_error(self, exc: OdooError) -> dict:
-        return {"code": 0 if self.version >= "19.0" else 200, "message": "Odoo Server Error",
-                "data": exc.jsonrpc_data()}
+        return {
+            "code": 0 if self.version >= "19.0" else 200,
+            "message": "Odoo Server Error",
+            "data": exc.jsonrpc_data(),
+        }
 
     def _serialize(self, result, transport: str):
         if isinstance(result, Recordset):
@@ -504,8 +602,11 @@ class OdooDouble:
             call.outcome = kind
             handler.drop()
             return True
-        errors = {"serialization_failure": SerializationFailure(), "access_denied": AccessDenied(),
-                  "error": by_name(fault.name, fault.message)}
+        errors = {
+            "serialization_failure": SerializationFailure(),
+            "access_denied": AccessDenied(),
+            "error": by_name(fault.name, fault.message),
+        }
         if kind in errors:
             exc = errors[kind]
             call.outcome, call.error = kind, exc.name
@@ -517,8 +618,11 @@ class OdooDouble:
                     exc = Unauthorized("Invalid apikey")
                 handler.send_json(exc.http_status, exc.json2_body())
             else:
-                handler.send_xml(xmlrpc.client.dumps(xmlrpc.client.Fault(exc.xmlrpc_code, exc.xmlrpc_fault_string()),
-                                                     methodresponse=True))
+                handler.send_xml(
+                    xmlrpc.client.dumps(
+                        xmlrpc.client.Fault(exc.xmlrpc_code, exc.xmlrpc_fault_string()), methodresponse=True
+                    )
+                )
             return True
         return False
 
@@ -530,8 +634,9 @@ class OdooDouble:
         call = Call(0, "json2", "object", method, model)
         try:
             parsed = json.loads(body) if body else {}
-            call.kwargs = {k: v for k, v in parsed.items() if k not in ("ids", "context")} \
-                if isinstance(parsed, dict) else {}
+            call.kwargs = (
+                {k: v for k, v in parsed.items() if k not in ("ids", "context")} if isinstance(parsed, dict) else {}
+            )
             call.args = [parsed.get("ids")] if isinstance(parsed, dict) and "ids" in parsed else []
             call.context = dict(parsed.get("context") or {}) if isinstance(parsed, dict) else {}
         except ValueError:
@@ -597,8 +702,9 @@ class OdooDouble:
         try:
             params, method = xmlrpc.client.loads(body)
         except Exception:  # noqa: BLE001 - any parse error is a fault 1, as in Odoo
-            handler.send_xml(xmlrpc.client.dumps(xmlrpc.client.Fault(1, "could not parse the XML-RPC request"),
-                                                 methodresponse=True))
+            handler.send_xml(
+                xmlrpc.client.dumps(xmlrpc.client.Fault(1, "could not parse the XML-RPC request"), methodresponse=True)
+            )
             return
         params = list(params)
         call = _rpc_call("xmlrpc", service, method, params)
@@ -627,8 +733,7 @@ class OdooDouble:
             if result is None:
                 answer = xmlrpc.client.Fault(1, "TypeError: cannot marshal None unless allow_none is enabled")
             elif isinstance(result, Recordset) and self.version < "19.0":
-                answer = xmlrpc.client.Fault(1, f"TypeError: cannot marshal <class 'odoo.api.{result.model}'> "
-                                                "objects")
+                answer = xmlrpc.client.Fault(1, f"TypeError: cannot marshal <class 'odoo.api.{result.model}'> objects")
             else:
                 answer = (self._serialize(result, "xmlrpc"),)
         except OdooError as exc:
@@ -643,9 +748,7 @@ class OdooDouble:
         handler.send_xml(xmlrpc.client.dumps(answer, methodresponse=True, allow_none=False))
 
 
-_HTML = ("<!doctype html>\n<html lang=en>\n<title>{code} {reason}</title>\n<h1>{reason}</h1>\n"
-         "<p>{text}</p>\n")
-
+_HTML = "<!doctype html>\n<html lang=en>\n<title>{code} {reason}</title>\n<h1>{reason}</h1>\n<p>{text}</p>\n"
 
 
 def _rpc_call(transport: str, service: str, method: str, args: list) -> Call:
@@ -665,6 +768,7 @@ def _rpc_call(transport: str, service: str, method: str, args: list) -> Call:
     else:
         call.args = args
     return call
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -695,8 +799,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self.double.handle_jsonrpc(self, body)
             elif path.startswith("/json/2/") and self.double.version >= "19.0":
                 self.double.handle_json2(self, path, body)
-            elif path in ("/xmlrpc/2/common", "/xmlrpc/2/object", "/xmlrpc/2/db", "/xmlrpc/common",
-                          "/xmlrpc/object", "/xmlrpc/db"):
+            elif path in (
+                "/xmlrpc/2/common",
+                "/xmlrpc/2/object",
+                "/xmlrpc/2/db",
+                "/xmlrpc/common",
+                "/xmlrpc/object",
+                "/xmlrpc/db",
+            ):
                 self.double.handle_xmlrpc(self, path, body)
             else:
                 self.send_html(404)
@@ -718,10 +828,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def send_html(self, status: int):
         reason = HTTP_REASONS.get(status, "Error")
-        text = ("The requested URL was not found on the server. If you entered the URL manually please check your "
-                "spelling and try again.") if status == 404 else (
-            "The server encountered an internal error and was unable to complete your request. Either the server is "
-            "overloaded or there is an error in the application.")
+        text = (
+            (
+                "The requested URL was not found on the server. If you entered the URL manually please check your "
+                "spelling and try again."
+            )
+            if status == 404
+            else (
+                "The server encountered an internal error and was unable to complete your request. Either the "
+                "server is overloaded or there is an error in the application."
+            )
+        )
         self._send(status, "text/html; charset=utf-8", _HTML.format(code=status, reason=reason, text=text).encode())
 
     def _send(self, status: int, ctype: str, data: bytes):

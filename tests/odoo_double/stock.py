@@ -64,8 +64,9 @@ class ResUsers(Model):
         vals.setdefault("active", True)
         vals.setdefault("company_id", 1)
         if not vals.get("partner_id"):
-            vals["partner_id"] = self.env["res.partner"].new({"name": vals.get("name") or vals.get("login"),
-                                                              "active": True})
+            vals["partner_id"] = self.env["res.partner"].new(
+                {"name": vals.get("name") or vals.get("login"), "active": True}
+            )
         return vals
 
 
@@ -97,9 +98,23 @@ class UomUom(Model):
 
 
 # ====================================================================================== products
-PRODUCT_ONLY = {"id", "display_name", "create_date", "create_uid", "write_date", "write_uid", "product_tmpl_id",
-                "product_variant_ids", "product_variant_id", "product_variant_count", "qty_available",
-                "virtual_available", "incoming_qty", "outgoing_qty", "free_qty"}
+PRODUCT_ONLY = {
+    "id",
+    "display_name",
+    "create_date",
+    "create_uid",
+    "write_date",
+    "write_uid",
+    "product_tmpl_id",
+    "product_variant_ids",
+    "product_variant_id",
+    "product_variant_count",
+    "qty_available",
+    "virtual_available",
+    "incoming_qty",
+    "outgoing_qty",
+    "free_qty",
+}
 
 
 class ProductProduct(Model):
@@ -118,8 +133,13 @@ class ProductProduct(Model):
     def _on_hand(self, rec, usage=("internal",)):
         env = self.env
         locs = env["stock.location"]
-        return _q(sum(q.get("quantity", 0.0) for q in env["stock.quant"].table.values()
-                      if q.get("product_id") == rec["id"] and locs.usage(q.get("location_id")) in usage))
+        return _q(
+            sum(
+                q.get("quantity", 0.0)
+                for q in env["stock.quant"].table.values()
+                if q.get("product_id") == rec["id"] and locs.usage(q.get("location_id")) in usage
+            )
+        )
 
     def _forecast(self, rec, direction):
         env = self.env
@@ -149,10 +169,11 @@ class ProductProduct(Model):
         return _q(self._on_hand(rec) + self._forecast(rec, "in") - self._forecast(rec, "out"))
 
     def compute_free_qty(self, rec):
-        reserved = sum(self.env["stock.quant"].compute_reserved_quantity(q)
-                       for q in self.env["stock.quant"].table.values()
-                       if q.get("product_id") == rec["id"]
-                       and self.env["stock.location"].usage(q.get("location_id")) == "internal")
+        reserved = sum(
+            self.env["stock.quant"].compute_reserved_quantity(q)
+            for q in self.env["stock.quant"].table.values()
+            if q.get("product_id") == rec["id"] and self.env["stock.location"].usage(q.get("location_id")) == "internal"
+        )
         return _q(self._on_hand(rec) - reserved)
 
     def compute_product_variant_ids(self, rec):  # on product.product it is the template's variants
@@ -161,15 +182,22 @@ class ProductProduct(Model):
     def _barcode_check(self, barcode, own_id=None, new_name=None):
         if not barcode:
             return
-        clash = [pid for pid, r in self.table.items() if r.get("barcode") == barcode and pid != own_id
-                 and r.get("active", True)]
+        clash = [
+            pid
+            for pid, r in self.table.items()
+            if r.get("barcode") == barcode and pid != own_id and r.get("active", True)
+        ]
         if clash:
             names = [self.display(self.table[pid]) for pid in clash] + ([new_name] if new_name else [])
-            joined = ", ".join(names) if self.env.version < "18.0" else " and ".join(
-                [", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+            joined = (
+                ", ".join(names)
+                if self.env.version < "18.0"
+                else " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+            )
             raise ValidationError(
                 f'Barcode(s) already assigned:\n\n- Barcode "{barcode}" already assigned to product(s): {joined}\n\n'
-                "Note: products that you don't have access to will not be shown above.")
+                "Note: products that you don't have access to will not be shown above."
+            )
 
     def prepare_create(self, vals, ctx, parent=None):
         env = self.env
@@ -241,8 +269,7 @@ class ProductTemplate(Model):
 
     def compute_virtual_available(self, rec):
         prods = self.env["product.product"]
-        return _q(sum(prods.compute_virtual_available(prods.table[p])
-                      for p in self.value(rec, "product_variant_ids")))
+        return _q(sum(prods.compute_virtual_available(prods.table[p]) for p in self.value(rec, "product_variant_ids")))
 
     def after_create(self, rid, vals, ctx):
         prods = self.env["product.product"]
@@ -283,8 +310,7 @@ def _template_defaults(model: Model, vals: dict) -> dict:
 class StockLocation(Model):
     order = "complete_name, id"
     parent_field = "location_id"
-    o2m = {"child_ids": ("stock.location", "location_id"),
-           "quant_ids": ("stock.quant", "location_id")}
+    o2m = {"child_ids": ("stock.location", "location_id"), "quant_ids": ("stock.quant", "location_id")}
 
     def compute_complete_name(self, rec):
         parent = rec.get("location_id")
@@ -342,8 +368,10 @@ class StockLocation(Model):
         return vals
 
     def _check_barcode(self, barcode, own, company):
-        if barcode and any(r.get("barcode") == barcode and rid != own and r.get("company_id") == company
-                           for rid, r in self.table.items()):
+        if barcode and any(
+            r.get("barcode") == barcode and rid != own and r.get("company_id") == company
+            for rid, r in self.table.items()
+        ):
             raise ValidationError("The barcode for a location must be unique per company!")
 
 
@@ -366,8 +394,13 @@ class StockLot(Model):
 
     def compute_product_qty(self, rec):
         locs = self.env["stock.location"]
-        return _q(sum(q.get("quantity", 0.0) for q in self.env["stock.quant"].table.values()
-                      if q.get("lot_id") == rec["id"] and locs.usage(q.get("location_id")) == "internal"))
+        return _q(
+            sum(
+                q.get("quantity", 0.0)
+                for q in self.env["stock.quant"].table.values()
+                if q.get("lot_id") == rec["id"] and locs.usage(q.get("location_id")) == "internal"
+            )
+        )
 
     def prepare_create(self, vals, ctx, parent=None):
         vals.setdefault("company_id", 1)
@@ -381,12 +414,15 @@ class StockLot(Model):
         return vals
 
     def _check_unique(self, name, product_id, own):
-        if any(r.get("name") == name and r.get("product_id") == product_id and rid != own
-               for rid, r in self.table.items()):
+        if any(
+            r.get("name") == name and r.get("product_id") == product_id and rid != own for rid, r in self.table.items()
+        ):
             prod = self.env["product.product"].display_name_of(product_id)
-            raise ValidationError("The combination of serial number and product must be unique across a company.\n"
-                                  f"Following combination contains duplicates:\n - Product: {prod}, "
-                                  f"Serial Number: {name}")
+            raise ValidationError(
+                "The combination of serial number and product must be unique across a company.\n"
+                f"Following combination contains duplicates:\n - Product: {prod}, "
+                f"Serial Number: {name}"
+            )
 
     def find_or_create(self, name, product_id) -> int:
         for rid, rec in self.table.items():
@@ -429,9 +465,17 @@ class StockQuant(Model):
             move = moves.table.get(line.get("move_id"))
             if not move or move.get("state") in ("done", "cancel", "draft"):
                 continue
-            if (line.get("product_id"), line.get("location_id"), line.get("lot_id") or False,
-                    line.get("package_id") or False) == (rec.get("product_id"), rec.get("location_id"),
-                                                        rec.get("lot_id") or False, rec.get("package_id") or False):
+            if (
+                line.get("product_id"),
+                line.get("location_id"),
+                line.get("lot_id") or False,
+                line.get("package_id") or False,
+            ) == (
+                rec.get("product_id"),
+                rec.get("location_id"),
+                rec.get("lot_id") or False,
+                rec.get("package_id") or False,
+            ):
                 total += line.get("quantity", 0.0)
         return _q(total)
 
@@ -476,8 +520,12 @@ class StockQuant(Model):
 
     def find(self, product_id, location_id, lot_id=False, package_id=False) -> int | None:
         for rid, rec in self.table.items():
-            if (rec.get("product_id"), rec.get("location_id"), rec.get("lot_id") or False,
-                    rec.get("package_id") or False) == (product_id, location_id, lot_id or False, package_id or False):
+            if (
+                rec.get("product_id"),
+                rec.get("location_id"),
+                rec.get("lot_id") or False,
+                rec.get("package_id") or False,
+            ) == (product_id, location_id, lot_id or False, package_id or False):
                 return rid
         return None
 
@@ -485,10 +533,21 @@ class StockQuant(Model):
         """Odoo's _update_available_quantity: on-hand moves, reservations follow the move lines."""
         rid = self.find(product_id, location_id, lot_id, package_id)
         if rid is None:
-            rid = self.new({"product_id": product_id, "location_id": location_id, "lot_id": lot_id or False,
-                            "package_id": package_id or False, "quantity": 0.0, "inventory_quantity": 0.0,
-                            "inventory_diff_quantity": 0.0, "inventory_quantity_set": False,
-                            "in_date": self.env.now_str(), "company_id": 1, "user_id": False})
+            rid = self.new(
+                {
+                    "product_id": product_id,
+                    "location_id": location_id,
+                    "lot_id": lot_id or False,
+                    "package_id": package_id or False,
+                    "quantity": 0.0,
+                    "inventory_quantity": 0.0,
+                    "inventory_diff_quantity": 0.0,
+                    "inventory_quantity_set": False,
+                    "in_date": self.env.now_str(),
+                    "company_id": 1,
+                    "user_id": False,
+                }
+            )
             if self.env.version < "19.0":
                 # 17/18 store inventory_diff_quantity when the quant is created and leave it stale as stock
                 # moves (it depends on inventory_quantity only): the recordings show -6.0 on an uncounted quant.
@@ -520,7 +579,7 @@ class StockQuant(Model):
     def rpc_create(self, ctx, vals_list):
         single = isinstance(vals_list, dict)
         ids = []
-        for vals in ([vals_list] if single else list(vals_list)):
+        for vals in [vals_list] if single else list(vals_list):
             vals = dict(vals)
             if self._inventory_mode(ctx) and ("inventory_quantity" in vals or "inventory_quantity_auto_apply" in vals):
                 for fname in vals:
@@ -532,10 +591,10 @@ class StockQuant(Model):
                 package = self.convert("package_id", vals.get("package_id", False), "create")
                 rid = self.find(product, location, lot, package)
                 if rid is None:
-                    rid = self.create_records([{"product_id": product, "location_id": location, "lot_id": lot,
-                                                "package_id": package}], ctx)[0]
-                rest = {k: v for k, v in vals.items() if k not in ("product_id", "location_id", "lot_id",
-                                                                     "package_id")}
+                    rid = self.create_records(
+                        [{"product_id": product, "location_id": location, "lot_id": lot, "package_id": package}], ctx
+                    )[0]
+                rest = {k: v for k, v in vals.items() if k not in ("product_id", "location_id", "lot_id", "package_id")}
                 if rest:
                     self.write_records([rid], rest, ctx)
                 ids.append(rid)
@@ -585,10 +644,19 @@ class StockQuant(Model):
         moves = env["stock.move"]
         given = (ctx or {}).get("inventory_name")
         name = given or ("Product Quantity Updated" if abs(diff) > EPS else "Product Quantity Confirmed")
-        vals = {"product_id": rec["product_id"], "product_uom_qty": abs(diff), "location_id": src,
-                "location_dest_id": dst, "state": "done", "is_inventory": True, "picked": True,
-                "company_id": 1, "date": env.now_str(), "procure_method": "make_to_stock",
-                "product_uom": env["product.product"].table[rec["product_id"]].get("uom_id", 1)}
+        vals = {
+            "product_id": rec["product_id"],
+            "product_uom_qty": abs(diff),
+            "location_id": src,
+            "location_dest_id": dst,
+            "state": "done",
+            "is_inventory": True,
+            "picked": True,
+            "company_id": 1,
+            "date": env.now_str(),
+            "procure_method": "make_to_stock",
+            "product_uom": env["product.product"].table[rec["product_id"]].get("uom_id", 1),
+        }
         if "name" in moves.schema.fields:
             vals["name"] = name
         if "inventory_name" in moves.schema.fields:
@@ -597,31 +665,60 @@ class StockQuant(Model):
         if env.version >= "19.0" and not given:
             name = f"{name} ({env['res.users'].display_name_of(env.uid)})"
         moves.table[mid]["reference"] = name
-        env["stock.move.line"].new({
-            "move_id": mid, "product_id": rec["product_id"], "quantity": abs(diff), "picked": True,
-            "location_id": src, "location_dest_id": dst, "lot_id": rec.get("lot_id") or False,
-            "package_id": rec.get("package_id") or False if diff < 0 else False,
-            "result_package_id": rec.get("package_id") or False if diff > 0 else False,
-            "product_uom_id": vals["product_uom"], "company_id": 1, "date": env.now_str(), "is_inventory": True,
-            "reference": name})
+        env["stock.move.line"].new(
+            {
+                "move_id": mid,
+                "product_id": rec["product_id"],
+                "quantity": abs(diff),
+                "picked": True,
+                "location_id": src,
+                "location_dest_id": dst,
+                "lot_id": rec.get("lot_id") or False,
+                "package_id": rec.get("package_id") or False if diff < 0 else False,
+                "result_package_id": rec.get("package_id") or False if diff > 0 else False,
+                "product_uom_id": vals["product_uom"],
+                "company_id": 1,
+                "date": env.now_str(),
+                "is_inventory": True,
+                "reference": name,
+            }
+        )
         self.add(rec["product_id"], inv_loc, -diff, rec.get("lot_id"), False)
         if keep_count:
             self.update(rid, {"quantity": _q(counted)})
             return
-        self.update(rid, {"quantity": _q(counted), "inventory_quantity": 0.0, "inventory_diff_quantity": 0.0,
-                          "inventory_quantity_set": False, "last_count_date": env.now().strftime("%Y-%m-%d")}
-                    if "last_count_date" in self.schema.fields else
-                    {"quantity": _q(counted), "inventory_quantity": 0.0, "inventory_diff_quantity": 0.0,
-                     "inventory_quantity_set": False})
+        self.update(
+            rid,
+            {
+                "quantity": _q(counted),
+                "inventory_quantity": 0.0,
+                "inventory_diff_quantity": 0.0,
+                "inventory_quantity_set": False,
+                "last_count_date": env.now().strftime("%Y-%m-%d"),
+            }
+            if "last_count_date" in self.schema.fields
+            else {
+                "quantity": _q(counted),
+                "inventory_quantity": 0.0,
+                "inventory_diff_quantity": 0.0,
+                "inventory_quantity_set": False,
+            },
+        )
 
     @rpc()
     def rpc_action_apply_inventory(self, ids, ctx):
         ids = self.browse_checked(ids)
         outdated = [rid for rid in ids if self.compute_is_outdated(self.table[rid])]
         if outdated:
-            return {"name": "Conflict in Inventory Adjustment", "type": "ir.actions.act_window", "view_mode": "form",
-                    "views": [[False, "form"]], "res_model": "stock.inventory.conflict", "target": "new",
-                    "context": {**ctx, "default_quant_ids": ids, "default_quant_to_fix_ids": outdated}}
+            return {
+                "name": "Conflict in Inventory Adjustment",
+                "type": "ir.actions.act_window",
+                "view_mode": "form",
+                "views": [[False, "form"]],
+                "res_model": "stock.inventory.conflict",
+                "target": "new",
+                "context": {**ctx, "default_quant_ids": ids, "default_quant_to_fix_ids": outdated},
+            }
         for rid in ids:
             rec = self.table[rid]
             if rec.get("inventory_quantity_set"):
@@ -631,8 +728,9 @@ class StockQuant(Model):
     @rpc()
     def rpc_action_clear_inventory_quantity(self, ids, ctx):
         for rid in self.browse_checked(ids):
-            self.update(rid, {"inventory_quantity": 0.0, "inventory_diff_quantity": 0.0,
-                              "inventory_quantity_set": False})
+            self.update(
+                rid, {"inventory_quantity": 0.0, "inventory_diff_quantity": 0.0, "inventory_quantity_set": False}
+            )
         return None
 
     @rpc()
@@ -673,8 +771,10 @@ class StockInventoryConflict(Model):
 # ====================================================================================== moves
 class StockMove(Model):
     order = "sequence, id"
-    o2m = {"move_line_ids": ("stock.move.line", "move_id"),
-           "returned_move_ids": ("stock.move", "origin_returned_move_id")}
+    o2m = {
+        "move_line_ids": ("stock.move.line", "move_id"),
+        "returned_move_ids": ("stock.move", "origin_returned_move_id"),
+    }
 
     def display(self, rec):
         env = self.env
@@ -683,12 +783,15 @@ class StockMove(Model):
         prod = env["product.product"].table.get(rec.get("product_id")) or {}
         code = prod.get("default_code")
         locs = env["stock.location"]
-        return (f"{origin + '/' if origin else ''}{code + ': ' if code else ''}"
-                f"{locs.short_name(rec.get('location_id'))}>{locs.short_name(rec.get('location_dest_id'))}")
+        return (
+            f"{origin + '/' if origin else ''}{code + ': ' if code else ''}"
+            f"{locs.short_name(rec.get('location_id'))}>{locs.short_name(rec.get('location_dest_id'))}"
+        )
 
     def lines(self, mid) -> list[int]:
         return self.env["stock.move.line"].sort_ids(
-            [lid for lid, ln in self.env["stock.move.line"].table.items() if ln.get("move_id") == mid], "id")
+            [lid for lid, ln in self.env["stock.move.line"].table.items() if ln.get("move_id") == mid], "id"
+        )
 
     def compute_quantity(self, rec):
         lines = self.env["stock.move.line"].table
@@ -837,12 +940,24 @@ class StockMove(Model):
 
     def new_line(self, mid, qty, location_id=None, lot_id=False, package_id=False) -> int:
         rec = self.table[mid]
-        return self.env["stock.move.line"].new({
-            "move_id": mid, "picking_id": rec.get("picking_id") or False, "product_id": rec.get("product_id"),
-            "product_uom_id": rec.get("product_uom"), "quantity": _q(qty), "picked": bool(rec.get("picked")),
-            "location_id": location_id or rec.get("location_id"), "location_dest_id": rec.get("location_dest_id"),
-            "lot_id": lot_id or False, "lot_name": False, "package_id": package_id or False,
-            "result_package_id": False, "company_id": rec.get("company_id", 1), "date": self.env.now_str()})
+        return self.env["stock.move.line"].new(
+            {
+                "move_id": mid,
+                "picking_id": rec.get("picking_id") or False,
+                "product_id": rec.get("product_id"),
+                "product_uom_id": rec.get("product_uom"),
+                "quantity": _q(qty),
+                "picked": bool(rec.get("picked")),
+                "location_id": location_id or rec.get("location_id"),
+                "location_dest_id": rec.get("location_dest_id"),
+                "lot_id": lot_id or False,
+                "lot_name": False,
+                "package_id": package_id or False,
+                "result_package_id": False,
+                "company_id": rec.get("company_id", 1),
+                "date": self.env.now_str(),
+            }
+        )
 
     def recompute_state(self, mid):
         rec = self.table[mid]
@@ -895,11 +1010,16 @@ class StockMove(Model):
                         break
                     take = min(free, need)
                     q = quants.table[qid]
-                    existing = [lid for lid in self.lines(mid)
-                                if (env["stock.move.line"].table[lid].get("location_id"),
-                                    env["stock.move.line"].table[lid].get("lot_id") or False,
-                                    env["stock.move.line"].table[lid].get("package_id") or False)
-                                == (q.get("location_id"), q.get("lot_id") or False, q.get("package_id") or False)]
+                    existing = [
+                        lid
+                        for lid in self.lines(mid)
+                        if (
+                            env["stock.move.line"].table[lid].get("location_id"),
+                            env["stock.move.line"].table[lid].get("lot_id") or False,
+                            env["stock.move.line"].table[lid].get("package_id") or False,
+                        )
+                        == (q.get("location_id"), q.get("lot_id") or False, q.get("package_id") or False)
+                    ]
                     if existing:
                         ml = env["stock.move.line"]
                         ml.update(existing[0], {"quantity": _q(ml.table[existing[0]].get("quantity", 0.0) + take)})
@@ -976,8 +1096,13 @@ class StockMoveLine(Model):
         move = moves.table.get(vals.get("move_id"))
         picking = env["stock.picking"].table.get(vals.get("picking_id") or (move or {}).get("picking_id"))
         if not move and picking and vals.get("product_id"):
-            same = [mid for mid, m in moves.table.items() if m.get("picking_id") == picking["id"]
-                    and m.get("product_id") == vals["product_id"] and m.get("state") not in ("done", "cancel")]
+            same = [
+                mid
+                for mid, m in moves.table.items()
+                if m.get("picking_id") == picking["id"]
+                and m.get("product_id") == vals["product_id"]
+                and m.get("state") not in ("done", "cancel")
+            ]
             if same:
                 move = moves.table[same[0]]
             else:
@@ -1037,8 +1162,9 @@ class StockMoveLine(Model):
     def before_unlink(self, ids, ctx):
         for lid in ids:
             if self.compute_state(self.table[lid]) == "done":
-                raise UserError("You can not delete product moves if the picking is done. "
-                                "You can only correct the done quantities.")
+                raise UserError(
+                    "You can not delete product moves if the picking is done. You can only correct the done quantities."
+                )
         self._unlinked_moves = {self.table[lid].get("move_id") for lid in ids}
 
     def unlink_records(self, ids, ctx):
@@ -1056,24 +1182,26 @@ class StockMoveLine(Model):
         qty = sign * line.get("quantity", 0.0)
         quants = env["stock.quant"]
         quants.add(line["product_id"], line["location_id"], -qty, line.get("lot_id"), line.get("package_id"))
-        quants.add(line["product_id"], line["location_dest_id"], qty, line.get("lot_id"),
-                   line.get("result_package_id"))
+        quants.add(line["product_id"], line["location_dest_id"], qty, line.get("lot_id"), line.get("result_package_id"))
 
 
 # ====================================================================================== pickings
 class StockPicking(Model):
     order = "priority desc, scheduled_date, id desc"
-    o2m = {"move_ids": ("stock.move", "picking_id"),
-           "move_ids_without_package": ("stock.move", "picking_id"),
-           "move_line_ids": ("stock.move.line", "picking_id"),
-           "move_line_ids_without_package": ("stock.move.line", "picking_id"),
-           "backorder_ids": ("stock.picking", "backorder_id"),
-           "return_ids": ("stock.picking", "return_id")}
+    o2m = {
+        "move_ids": ("stock.move", "picking_id"),
+        "move_ids_without_package": ("stock.move", "picking_id"),
+        "move_line_ids": ("stock.move.line", "picking_id"),
+        "move_line_ids_without_package": ("stock.move.line", "picking_id"),
+        "backorder_ids": ("stock.picking", "backorder_id"),
+        "return_ids": ("stock.picking", "return_id"),
+    }
 
     # ---- computed
     def moves(self, pid) -> list[int]:
         return self.env["stock.move"].sort_ids(
-            [mid for mid, m in self.env["stock.move"].table.items() if m.get("picking_id") == pid])
+            [mid for mid, m in self.env["stock.move"].table.items() if m.get("picking_id") == pid]
+        )
 
     def compute_state(self, rec, ignore=None):
         moves = self.env["stock.move"].table
@@ -1107,8 +1235,11 @@ class StockPicking(Model):
         return self.compute_state(rec) not in ("draft", "done", "cancel")
 
     def compute_has_packages(self, rec):
-        return any(ln.get("result_package_id") for ln in self.env["stock.move.line"].table.values()
-                   if ln.get("picking_id") == rec["id"])
+        return any(
+            ln.get("result_package_id")
+            for ln in self.env["stock.move.line"].table.values()
+            if ln.get("picking_id") == rec["id"]
+        )
 
     def compute_product_id(self, rec):
         moves = self.moves(rec["id"])
@@ -1176,8 +1307,12 @@ class StockPicking(Model):
             draft = [m for m in mids if moves.table[m].get("state") == "draft"]
             moves.confirm(draft)
             ptype = self.env["stock.picking.type"].table.get(self.table[pid].get("picking_type_id")) or {}
-            auto = [m for m in draft if moves.bypasses_reservation(moves.table[m])
-                    or ptype.get("reservation_method", "at_confirm") == "at_confirm"]
+            auto = [
+                m
+                for m in draft
+                if moves.bypasses_reservation(moves.table[m])
+                or ptype.get("reservation_method", "at_confirm") == "at_confirm"
+            ]
             moves.assign(auto)
             self.touch(pid)
 
@@ -1227,14 +1362,21 @@ class StockPicking(Model):
         ids = self.browse_checked(ids)
         env = self.env
         lines = env["stock.move.line"]
-        todo = [lid for lid, ln in lines.table.items() if ln.get("picking_id") in ids
-                and not ln.get("result_package_id") and ln.get("quantity", 0.0) > EPS
-                and lines.compute_state(ln) not in ("done", "cancel")]
+        todo = [
+            lid
+            for lid, ln in lines.table.items()
+            if ln.get("picking_id") in ids
+            and not ln.get("result_package_id")
+            and ln.get("quantity", 0.0) > EPS
+            and lines.compute_state(ln) not in ("done", "cancel")
+        ]
         picked = [lid for lid in todo if lines.table[lid].get("picked")]
         todo = picked or todo
         if not todo:
-            raise UserError("There is nothing eligible to put in a pack. Either there are no quantities to put in "
-                            "a pack or all products are already in a pack.")
+            raise UserError(
+                "There is nothing eligible to put in a pack. Either there are no quantities to put in "
+                "a pack or all products are already in a pack."
+            )
         package = env[env.package_model].create_records([{}], ctx)[0]
         for lid in todo:
             lines.update(lid, {"result_package_id": package, "picked": True})
@@ -1273,20 +1415,36 @@ class StockPicking(Model):
         if not ctx.get("skip_backorder"):
             need = [pid for pid in todo if self._create_backorder_policy(pid) == "ask" and self._is_short(pid)]
             if need:
-                return {"name": "Create Backorder?", "type": "ir.actions.act_window", "view_mode": "form",
-                        "res_model": "stock.backorder.confirmation",
-                        "views": [[VIEW_IDS[env.version]["backorder"], "form"]],
-                        "view_id": VIEW_IDS[env.version]["backorder"], "target": "new",
-                        "context": {**ctx, "button_validate_picking_ids": todo, "default_show_transfers": False,
-                                    "default_pick_ids": [[4, pid] for pid in need]}}
+                return {
+                    "name": "Create Backorder?",
+                    "type": "ir.actions.act_window",
+                    "view_mode": "form",
+                    "res_model": "stock.backorder.confirmation",
+                    "views": [[VIEW_IDS[env.version]["backorder"], "form"]],
+                    "view_id": VIEW_IDS[env.version]["backorder"],
+                    "target": "new",
+                    "context": {
+                        **ctx,
+                        "button_validate_picking_ids": todo,
+                        "default_show_transfers": False,
+                        "default_pick_ids": [[4, pid] for pid in need],
+                    },
+                }
         if not ctx.get("skip_sms"):
             sms = [pid for pid in todo if self._needs_sms(pid)]
             if sms:
                 wid = env["confirm.stock.sms"].new({"pick_ids": sms, "company_id": 1})
-                return {"name": "SMS", "type": "ir.actions.act_window", "view_mode": "form",
-                        "res_model": "confirm.stock.sms", "views": [[VIEW_IDS[env.version]["sms"], "form"]],
-                        "view_id": VIEW_IDS[env.version]["sms"], "target": "new", "res_id": wid,
-                        "context": {**ctx, "button_validate_picking_ids": todo}}
+                return {
+                    "name": "SMS",
+                    "type": "ir.actions.act_window",
+                    "view_mode": "form",
+                    "res_model": "confirm.stock.sms",
+                    "views": [[VIEW_IDS[env.version]["sms"], "form"]],
+                    "view_id": VIEW_IDS[env.version]["sms"],
+                    "target": "new",
+                    "res_id": wid,
+                    "context": {**ctx, "button_validate_picking_ids": todo},
+                }
         not_to_backorder = set(ctx.get("picking_ids_not_to_backorder") or [])
         for pid in todo:
             policy = self._create_backorder_policy(pid)
@@ -1304,8 +1462,9 @@ class StockPicking(Model):
             m = moves.table[mid]
             if m.get("state") in ("done", "cancel"):
                 continue
-            done = sum(lines.table[lid].get("quantity", 0.0) for lid in moves.lines(mid)
-                       if lines.table[lid].get("picked"))
+            done = sum(
+                lines.table[lid].get("quantity", 0.0) for lid in moves.lines(mid) if lines.table[lid].get("picked")
+            )
             if done < m.get("product_uom_qty", 0.0) - EPS:
                 return True
         return False
@@ -1342,8 +1501,13 @@ class StockPicking(Model):
                 for lid in moves.lines(mid):
                     ln = lines.table[lid]
                     prod = prods.table.get(ln.get("product_id")) or {}
-                    if (ln.get("picked") and ln.get("quantity", 0.0) > EPS and prod.get("tracking", "none") != "none"
-                            and not ln.get("lot_id") and not ln.get("lot_name")):
+                    if (
+                        ln.get("picked")
+                        and ln.get("quantity", 0.0) > EPS
+                        and prod.get("tracking", "none") != "none"
+                        and not ln.get("lot_id")
+                        and not ln.get("lot_name")
+                    ):
                         name = prods.display(prod)
                         if name not in missing:
                             missing.append(name)
@@ -1359,8 +1523,11 @@ class StockPicking(Model):
             m = moves.table[mid]
             if m.get("state") in ("done", "cancel"):
                 continue
-            picked = [lid for lid in moves.lines(mid) if lines.table[lid].get("picked")
-                      and lines.table[lid].get("quantity", 0.0) > EPS]
+            picked = [
+                lid
+                for lid in moves.lines(mid)
+                if lines.table[lid].get("picked") and lines.table[lid].get("quantity", 0.0) > EPS
+            ]
             for lid in moves.lines(mid):
                 if lid not in picked:
                     lines.delete(lid)
@@ -1379,14 +1546,22 @@ class StockPicking(Model):
                 prod = prods.table.get(ln.get("product_id")) or {}
                 if prod.get("tracking", "none") == "none" or ln.get("lot_id") or not ln.get("lot_name"):
                     continue
-                existing = [r for r, lot in lots.table.items()
-                            if lot.get("name") == ln["lot_name"] and lot.get("product_id") == ln["product_id"]]
+                existing = [
+                    r
+                    for r, lot in lots.table.items()
+                    if lot.get("name") == ln["lot_name"] and lot.get("product_id") == ln["product_id"]
+                ]
                 in_stock = existing and lots.compute_product_qty(lots.table[existing[0]]) > EPS
                 if in_stock and prod.get("tracking") == "serial":
-                    raise ValidationError(f"The serial number has already been assigned: \n Product: "
-                                          f"{prods.display(prod)}, Serial Number: {ln['lot_name']}")
-                lot_id = existing[0] if existing else lots.new({"name": ln["lot_name"], "product_id": ln["product_id"],
-                                                                "company_id": 1})
+                    raise ValidationError(
+                        f"The serial number has already been assigned: \n Product: "
+                        f"{prods.display(prod)}, Serial Number: {ln['lot_name']}"
+                    )
+                lot_id = (
+                    existing[0]
+                    if existing
+                    else lots.new({"name": ln["lot_name"], "product_id": ln["product_id"], "company_id": 1})
+                )
                 lines.update(lid, {"lot_id": lot_id})
         for mid, _qty in done_moves:
             for lid in moves.lines(mid):
@@ -1399,21 +1574,32 @@ class StockPicking(Model):
                 vals["product_uom_qty"] = _q(qty)
             moves.update(mid, vals)
         if backorder and (whole_rest or split_rest):
-            new_pid = self.new({
-                "name": self.next_name(env["stock.picking.type"].table[picking["picking_type_id"]]),
-                "picking_type_id": picking.get("picking_type_id"), "location_id": picking.get("location_id"),
-                "location_dest_id": picking.get("location_dest_id"),
-                "partner_id": picking.get("partner_id") or False, "origin": picking.get("origin") or False,
-                "backorder_id": pid, "company_id": picking.get("company_id", 1),
-                "move_type": picking.get("move_type", "direct"), "scheduled_date": picking.get("scheduled_date"),
-                "priority": picking.get("priority", "0"), "user_id": picking.get("user_id", False),
-                "state": "draft"})
+            new_pid = self.new(
+                {
+                    "name": self.next_name(env["stock.picking.type"].table[picking["picking_type_id"]]),
+                    "picking_type_id": picking.get("picking_type_id"),
+                    "location_id": picking.get("location_id"),
+                    "location_dest_id": picking.get("location_dest_id"),
+                    "partner_id": picking.get("partner_id") or False,
+                    "origin": picking.get("origin") or False,
+                    "backorder_id": pid,
+                    "company_id": picking.get("company_id", 1),
+                    "move_type": picking.get("move_type", "direct"),
+                    "scheduled_date": picking.get("scheduled_date"),
+                    "priority": picking.get("priority", "0"),
+                    "user_id": picking.get("user_id", False),
+                    "state": "draft",
+                }
+            )
             for mid in whole_rest:
                 moves.update(mid, {"picking_id": new_pid})
             for mid, rest in split_rest:
                 src = moves.table[mid]
-                copy = {k: v for k, v in src.items() if k not in ("id", "create_date", "write_date", "create_uid",
-                                                                   "write_uid", "picked")}
+                copy = {
+                    k: v
+                    for k, v in src.items()
+                    if k not in ("id", "create_date", "write_date", "create_uid", "write_uid", "picked")
+                }
                 copy.update(picking_id=new_pid, product_uom_qty=_q(rest), state="confirmed", picked=False)
                 moves.new(copy)
             to_assign = self.moves(new_pid)
@@ -1425,13 +1611,15 @@ class StockPicking(Model):
         self.update(pid, {"date_done": now})
 
 
-DONE_CANCEL_MSG = ("You cannot cancel a stock move that has been set to 'Done'. Create a return in order to reverse "
-                   "the moves which took place.")
+DONE_CANCEL_MSG = (
+    "You cannot cancel a stock move that has been set to 'Done'. Create a return in order to reverse "
+    "the moves which took place."
+)
 NOTHING_RESERVED_MSG = {
     "17.0": "You cannot validate a transfer if no quantities are reserved. To force the transfer, encode quantities.",
     "18.0": "You cannot validate a transfer if no quantities are reserved. To force the transfer, encode quantities.",
     "19.0": "Transfer trouble alert! Validating a zero quantity transfer? You're not moving invisible goods around "
-            "are you?\nSet some quantities and let's get moving!",
+    "are you?\nSet some quantities and let's get moving!",
 }
 
 
@@ -1532,9 +1720,13 @@ class ReturnPicking(Model):
             if m.get("state") != "done" or m.get("scrapped"):
                 continue
             returnable = self.returnable(mid)
-            lvals = {"wizard_id": rid, "product_id": m["product_id"], "move_id": mid,
-                     "uom_id": m.get("product_uom", 1),
-                     "quantity": returnable if env.version < "18.0" else 0.0}
+            lvals = {
+                "wizard_id": rid,
+                "product_id": m["product_id"],
+                "move_id": mid,
+                "uom_id": m.get("product_uom", 1),
+                "quantity": returnable if env.version < "18.0" else 0.0,
+            }
             if "move_quantity" in line_model.schema.fields:
                 lvals["move_quantity"] = _q(moves.compute_quantity(m))
             line_model.new(lvals)
@@ -1542,8 +1734,11 @@ class ReturnPicking(Model):
     def returnable(self, mid) -> float:
         moves = self.env["stock.move"]
         m = moves.table[mid]
-        returned = sum(moves.table[r].get("product_uom_qty", 0.0) for r in moves.value(m, "returned_move_ids")
-                       if moves.table[r].get("state") != "cancel")
+        returned = sum(
+            moves.table[r].get("product_uom_qty", 0.0)
+            for r in moves.value(m, "returned_move_ids")
+            if moves.table[r].get("state") != "cancel"
+        )
         return _q(max(moves.compute_quantity(m) - returned, 0.0))
 
     def compute_picking_type_code(self, rec):
@@ -1555,28 +1750,53 @@ class ReturnPicking(Model):
         pickings, moves, lines = env["stock.picking"], env["stock.move"], env["stock.return.picking.line"]
         wiz = self.table[wid]
         original = pickings.table[wiz["picking_id"]]
-        todo = [lines.table[lid] for lid in self.value(wiz, "product_return_moves")
-                if lines.table[lid].get("quantity", 0.0) > EPS]
+        todo = [
+            lines.table[lid]
+            for lid in self.value(wiz, "product_return_moves")
+            if lines.table[lid].get("quantity", 0.0) > EPS
+        ]
         if not todo:
             raise UserError("Please specify at least one non-zero quantity.")
         ptype = env["stock.picking.type"].table[original["picking_type_id"]]
         rtype_id = ptype.get("return_picking_type_id") or ptype["id"]
         rtype = env["stock.picking.type"].table[rtype_id]
         dest = wiz.get("location_id") if env.version < "18.0" and wiz.get("location_id") else original["location_id"]
-        new_pid = pickings.new({
-            "name": pickings.next_name(rtype), "picking_type_id": rtype_id,
-            "location_id": original["location_dest_id"], "location_dest_id": dest,
-            "partner_id": original.get("partner_id") or False, "origin": f"Return of {original['name']}",
-            "return_id": original["id"], "company_id": original.get("company_id", 1), "move_type": "direct",
-            "scheduled_date": env.now_str(), "priority": "0", "user_id": env.uid, "state": "draft"})
+        new_pid = pickings.new(
+            {
+                "name": pickings.next_name(rtype),
+                "picking_type_id": rtype_id,
+                "location_id": original["location_dest_id"],
+                "location_dest_id": dest,
+                "partner_id": original.get("partner_id") or False,
+                "origin": f"Return of {original['name']}",
+                "return_id": original["id"],
+                "company_id": original.get("company_id", 1),
+                "move_type": "direct",
+                "scheduled_date": env.now_str(),
+                "priority": "0",
+                "user_id": env.uid,
+                "state": "draft",
+            }
+        )
         for line in todo:
             orig_move = moves.table[line["move_id"]]
-            mvals = {"picking_id": new_pid, "product_id": line["product_id"], "product_uom_qty": _q(line["quantity"]),
-                     "product_uom": orig_move.get("product_uom", 1), "location_id": original["location_dest_id"],
-                     "location_dest_id": dest, "origin_returned_move_id": orig_move["id"], "state": "draft",
-                     "picking_type_id": rtype_id, "partner_id": original.get("partner_id") or False,
-                     "company_id": 1, "date": env.now_str(), "procure_method": "make_to_stock", "sequence": 10,
-                     "origin": f"Return of {original['name']}"}
+            mvals = {
+                "picking_id": new_pid,
+                "product_id": line["product_id"],
+                "product_uom_qty": _q(line["quantity"]),
+                "product_uom": orig_move.get("product_uom", 1),
+                "location_id": original["location_dest_id"],
+                "location_dest_id": dest,
+                "origin_returned_move_id": orig_move["id"],
+                "state": "draft",
+                "picking_type_id": rtype_id,
+                "partner_id": original.get("partner_id") or False,
+                "company_id": 1,
+                "date": env.now_str(),
+                "procure_method": "make_to_stock",
+                "sequence": 10,
+                "origin": f"Return of {original['name']}",
+            }
             if "name" in moves.schema.fields:
                 mvals["name"] = orig_move.get("name") or env["product.product"].table[line["product_id"]]["name"]
             moves.new(mvals)
@@ -1588,15 +1808,32 @@ class ReturnPicking(Model):
     def _action(self, new_pid, ctx):
         if self.env.version < "18.0":
             rec = self.env["stock.picking"].table[new_pid]
-            return {"name": "Returned Picking", "view_mode": "form,tree,calendar", "res_model": "stock.picking",
-                    "res_id": new_pid, "type": "ir.actions.act_window",
-                    "context": {**ctx, "default_partner_id": rec.get("partner_id") or False,
-                                "search_default_picking_type_id": rec.get("picking_type_id"),
-                                "search_default_draft": False, "search_default_assigned": False,
-                                "search_default_confirmed": False, "search_default_ready": False,
-                                "search_default_planning_issues": False, "search_default_available": False}}
-        return {"name": "Returned Picking", "view_mode": "form", "res_model": "stock.picking", "res_id": new_pid,
-                "type": "ir.actions.act_window", "context": dict(ctx)}
+            return {
+                "name": "Returned Picking",
+                "view_mode": "form,tree,calendar",
+                "res_model": "stock.picking",
+                "res_id": new_pid,
+                "type": "ir.actions.act_window",
+                "context": {
+                    **ctx,
+                    "default_partner_id": rec.get("partner_id") or False,
+                    "search_default_picking_type_id": rec.get("picking_type_id"),
+                    "search_default_draft": False,
+                    "search_default_assigned": False,
+                    "search_default_confirmed": False,
+                    "search_default_ready": False,
+                    "search_default_planning_issues": False,
+                    "search_default_available": False,
+                },
+            }
+        return {
+            "name": "Returned Picking",
+            "view_mode": "form",
+            "res_model": "stock.picking",
+            "res_id": new_pid,
+            "type": "ir.actions.act_window",
+            "context": dict(ctx),
+        }
 
     @rpc(versions=("17.0",))
     def rpc_create_returns(self, ids, ctx):
@@ -1646,22 +1883,43 @@ class StockScrap(Model):
         rec = self.table[sid]
         moves, lines = env["stock.move"], env["stock.move.line"]
         name = f"SP/{env.next_seq('scrap'):05d}"
-        mvals = {"product_id": rec["product_id"], "product_uom_qty": rec.get("scrap_qty", 0.0),
-                 "product_uom": rec.get("product_uom_id", 1), "location_id": rec["location_id"],
-                 "location_dest_id": rec["scrap_location_id"], "state": "done", "picked": True, "scrap_id": sid,
-                 "company_id": 1, "date": env.now_str(), "procure_method": "make_to_stock",
-                 "origin": rec.get("origin") or name, "picking_id": rec.get("picking_id") or False}
+        mvals = {
+            "product_id": rec["product_id"],
+            "product_uom_qty": rec.get("scrap_qty", 0.0),
+            "product_uom": rec.get("product_uom_id", 1),
+            "location_id": rec["location_id"],
+            "location_dest_id": rec["scrap_location_id"],
+            "state": "done",
+            "picked": True,
+            "scrap_id": sid,
+            "company_id": 1,
+            "date": env.now_str(),
+            "procure_method": "make_to_stock",
+            "origin": rec.get("origin") or name,
+            "picking_id": rec.get("picking_id") or False,
+        }
         if "name" in moves.schema.fields:
             mvals["name"] = name
         if "scrapped" in moves.schema.fields:
             mvals["scrapped"] = True
         mid = moves.new(mvals)
-        lid = lines.new({"move_id": mid, "product_id": rec["product_id"], "quantity": rec.get("scrap_qty", 0.0),
-                         "picked": True, "location_id": rec["location_id"],
-                         "location_dest_id": rec["scrap_location_id"], "lot_id": rec.get("lot_id") or False,
-                         "package_id": rec.get("package_id") or False, "result_package_id": False,
-                         "product_uom_id": rec.get("product_uom_id", 1), "company_id": 1, "date": env.now_str(),
-                         "reference": name})
+        lid = lines.new(
+            {
+                "move_id": mid,
+                "product_id": rec["product_id"],
+                "quantity": rec.get("scrap_qty", 0.0),
+                "picked": True,
+                "location_id": rec["location_id"],
+                "location_dest_id": rec["scrap_location_id"],
+                "lot_id": rec.get("lot_id") or False,
+                "package_id": rec.get("package_id") or False,
+                "result_package_id": False,
+                "product_uom_id": rec.get("product_uom_id", 1),
+                "company_id": 1,
+                "date": env.now_str(),
+                "reference": name,
+            }
+        )
         lines._apply_done(lines.table[lid], +1)
         self.update(sid, {"name": name, "state": "done", "date_done": env.now_str()})
         return True
@@ -1676,20 +1934,31 @@ class StockScrap(Model):
             prods = env["product.product"]
             if prods.is_storable(rec["product_id"]):
                 quants = env["stock.quant"]
-                have = sum(q.get("quantity", 0.0) for q in quants.table.values()
-                           if q.get("product_id") == rec["product_id"] and q.get("location_id") == rec["location_id"]
-                           and (not rec.get("lot_id") or q.get("lot_id") == rec.get("lot_id"))
-                           and (not rec.get("package_id") or q.get("package_id") == rec.get("package_id")))
+                have = sum(
+                    q.get("quantity", 0.0)
+                    for q in quants.table.values()
+                    if q.get("product_id") == rec["product_id"]
+                    and q.get("location_id") == rec["location_id"]
+                    and (not rec.get("lot_id") or q.get("lot_id") == rec.get("lot_id"))
+                    and (not rec.get("package_id") or q.get("package_id") == rec.get("package_id"))
+                )
                 if have < rec.get("scrap_qty", 0.0) - EPS:
                     uom = env["uom.uom"].display_name_of(rec.get("product_uom_id")) or "Units"
-                    return {"name": f"{prods.display_name_of(rec['product_id'])}: Insufficient Quantity To Scrap",
-                            "view_mode": "form", "res_model": "stock.warn.insufficient.qty.scrap",
-                            "view_id": VIEW_IDS[env.version]["scrap_warn"], "type": "ir.actions.act_window",
-                            "context": {"default_product_id": rec["product_id"],
-                                        "default_location_id": rec["location_id"], "default_scrap_id": sid,
-                                        "default_quantity": float(rec.get("scrap_qty", 0.0)),
-                                        "default_product_uom_name": uom},
-                            "target": "new"}
+                    return {
+                        "name": f"{prods.display_name_of(rec['product_id'])}: Insufficient Quantity To Scrap",
+                        "view_mode": "form",
+                        "res_model": "stock.warn.insufficient.qty.scrap",
+                        "view_id": VIEW_IDS[env.version]["scrap_warn"],
+                        "type": "ir.actions.act_window",
+                        "context": {
+                            "default_product_id": rec["product_id"],
+                            "default_location_id": rec["location_id"],
+                            "default_scrap_id": sid,
+                            "default_quantity": float(rec.get("scrap_qty", 0.0)),
+                            "default_product_uom_name": uom,
+                        },
+                        "target": "new",
+                    }
             self.do_scrap(sid)
         return True
 
@@ -1761,8 +2030,11 @@ class PickingBatch(Model):
     def rpc_action_done(self, ids, ctx):
         pickings = self.env["stock.picking"]
         for bid in self.browse_checked(ids):
-            pids = [p for p in self.value(self.table[bid], "picking_ids")
-                    if pickings.compute_state(pickings.table[p]) not in ("done", "cancel")]
+            pids = [
+                p
+                for p in self.value(self.table[bid], "picking_ids")
+                if pickings.compute_state(pickings.table[p]) not in ("done", "cancel")
+            ]
             if pids:
                 result = pickings.rpc_button_validate(pids, ctx)
                 if result is not True:
@@ -1779,15 +2051,29 @@ class PickingBatch(Model):
 
 def model_classes(version: str) -> dict[str, type]:
     classes = {
-        "res.partner": ResPartner, "res.users": ResUsers, "res.company": ResCompany,
-        "res.config.settings": ResConfigSettings, "uom.uom": UomUom, "ir.model.data": IrModelData,
-        "product.product": ProductProduct, "product.template": ProductTemplate,
-        "stock.location": StockLocation, "stock.warehouse": StockWarehouse, "stock.picking.type": StockPickingType,
-        "stock.lot": StockLot, "stock.quant": StockQuant, "stock.inventory.conflict": StockInventoryConflict,
-        "stock.move": StockMove, "stock.move.line": StockMoveLine, "stock.picking": StockPicking,
-        "stock.backorder.confirmation": BackorderConfirmation, "confirm.stock.sms": ConfirmStockSms,
-        "stock.return.picking": ReturnPicking, "stock.return.picking.line": ReturnPickingLine,
-        "stock.scrap": StockScrap, "stock.warn.insufficient.qty.scrap": WarnInsufficientScrap,
+        "res.partner": ResPartner,
+        "res.users": ResUsers,
+        "res.company": ResCompany,
+        "res.config.settings": ResConfigSettings,
+        "uom.uom": UomUom,
+        "ir.model.data": IrModelData,
+        "product.product": ProductProduct,
+        "product.template": ProductTemplate,
+        "stock.location": StockLocation,
+        "stock.warehouse": StockWarehouse,
+        "stock.picking.type": StockPickingType,
+        "stock.lot": StockLot,
+        "stock.quant": StockQuant,
+        "stock.inventory.conflict": StockInventoryConflict,
+        "stock.move": StockMove,
+        "stock.move.line": StockMoveLine,
+        "stock.picking": StockPicking,
+        "stock.backorder.confirmation": BackorderConfirmation,
+        "confirm.stock.sms": ConfirmStockSms,
+        "stock.return.picking": ReturnPicking,
+        "stock.return.picking.line": ReturnPickingLine,
+        "stock.scrap": StockScrap,
+        "stock.warn.insufficient.qty.scrap": WarnInsufficientScrap,
         "stock.picking.batch": PickingBatch,
         "stock.package" if version >= "19.0" else "stock.quant.package": StockPackage,
     }

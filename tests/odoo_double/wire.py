@@ -27,17 +27,33 @@ def post(url: str, path: str, body: bytes, headers: dict | None = None, timeout:
 
 def jsonrpc(url: str, service: str, method: str, *args, timeout: float = 5.0) -> dict:
     """The whole JSON-RPC response envelope (so tests can see a missing 'result')."""
-    payload = {"jsonrpc": "2.0", "method": "call", "params": {"service": service, "method": method, "args": list(args)},
-               "id": next(_ids)}
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "params": {"service": service, "method": method, "args": list(args)},
+        "id": next(_ids),
+    }
     status, _headers, body = post(url, "/jsonrpc", json.dumps(payload).encode(), timeout=timeout)
     assert status == 200, (status, body[:200])
     return json.loads(body)
 
 
-def execute_kw(double, model: str, method: str, args=(), kwargs=None, *, db=None, uid=None, password=None,
-               timeout: float = 5.0) -> dict:
-    return jsonrpc(double.url, "object", "execute_kw", db or double.db, uid or double.uid,
-                   password or double.password, model, method, list(args), kwargs or {}, timeout=timeout)
+def execute_kw(
+    double, model: str, method: str, args=(), kwargs=None, *, db=None, uid=None, password=None, timeout: float = 5.0
+) -> dict:
+    return jsonrpc(
+        double.url,
+        "object",
+        "execute_kw",
+        db or double.db,
+        uid or double.uid,
+        password or double.password,
+        model,
+        method,
+        list(args),
+        kwargs or {},
+        timeout=timeout,
+    )
 
 
 def call(double, model: str, method: str, args=(), kwargs=None, **auth):
@@ -48,8 +64,18 @@ def call(double, model: str, method: str, args=(), kwargs=None, **auth):
     return response.get("result")
 
 
-def json2(double, model: str, method: str, body=None, *, api_key=None, database: str | None | bool = True,
-          raw: bytes | None = None, authorization: str | None = None, timeout: float = 5.0):
+def json2(
+    double,
+    model: str,
+    method: str,
+    body=None,
+    *,
+    api_key=None,
+    database: str | None | bool = True,
+    raw: bytes | None = None,
+    authorization: str | None = None,
+    timeout: float = 5.0,
+):
     """POST /json/2/<model>/<method>; returns (status, parsed JSON body)."""
     headers = {}
     if authorization is not None:

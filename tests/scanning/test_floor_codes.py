@@ -100,11 +100,15 @@ def test_a_case_barcode_stands_for_the_units_in_the_case():
     assert (scan.product_id, scan.quantity) == (product.pk, 12)
 
 
-@pytest.mark.parametrize(("make", "kind"), [
-    (lambda code: f.tote(f.warehouse(), barcode=code), Kind.TOTE),
-    (_bin_coded, Kind.LOCATION),
-    (lambda code: f.user(badge=code), Kind.BADGE),
-], ids=["tote", "bin", "badge"])
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (lambda code: f.tote(f.warehouse(), barcode=code), Kind.TOTE),
+        (_bin_coded, Kind.LOCATION),
+        (lambda code: f.user(badge=code), Kind.BADGE),
+    ],
+    ids=["tote", "bin", "badge"],
+)
 @pytest.mark.parametrize("prefix", ["", "]C0"])
 def test_a_code_that_reads_like_a_gs1_lot_is_itself_not_a_lot(make, kind, prefix):
     make("10D9T")

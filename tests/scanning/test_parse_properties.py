@@ -31,11 +31,20 @@ def gs1ish(draw):
 
 @st.composite
 def digital_links(draw):
-    path = "/".join(f"{ai}/{value}" for ai, value in draw(st.lists(
-        st.tuples(st.sampled_from(["01", "10", "21", "00", "17", "414", "x"]), st.text(max_size=16)), max_size=4)))
+    path = "/".join(
+        f"{ai}/{value}"
+        for ai, value in draw(
+            st.lists(
+                st.tuples(st.sampled_from(["01", "10", "21", "00", "17", "414", "x"]), st.text(max_size=16)), max_size=4
+            )
+        )
+    )
     query = draw(st.text(alphabet="0123456789=&%?abc", max_size=20))
-    return draw(st.sampled_from(["https://id.gs1.org/", "http://example.com/a/", "HTTPS://x/", "https://["])) + path + (
-        "?" + query if query else "")
+    return (
+        draw(st.sampled_from(["https://id.gs1.org/", "http://example.com/a/", "HTTPS://x/", "https://["]))
+        + path
+        + ("?" + query if query else "")
+    )
 
 
 def _parse_or_reject(raw):
@@ -69,8 +78,10 @@ def test_any_text_is_a_scan_or_a_rejection(stocked, raw):
 
 
 @PROPERTY
-@given(raw=st.binary().map(lambda b: b.decode("utf-8", errors="surrogateescape"))
-       | st.binary().map(lambda b: b.decode("latin-1")))
+@given(
+    raw=st.binary().map(lambda b: b.decode("utf-8", errors="surrogateescape"))
+    | st.binary().map(lambda b: b.decode("latin-1"))
+)
 def test_any_bytes_are_a_scan_or_a_rejection(stocked, raw):
     _parse_or_reject(raw)
 
