@@ -33,9 +33,7 @@ def _screen(request, outcome=None, *, error=None):
     if "waiting_orders" in context:
         n = context["waiting_orders"]
         context["orders_waiting"] = ngettext("%(n)s order to pack", "%(n)s orders to pack", n) % {"n": n}
-    if request.htmx:
-        return render(request, "packing/_screen.jinja", context, using="screens")
-    return render(request, "packing/pack.html", context)
+    return flows.answer(request, "packing/_screen.jinja", "packing/pack.html", context)
 
 
 @cache

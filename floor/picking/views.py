@@ -42,9 +42,7 @@ def _screen(request, outcome=None, *, error=None):
     if "waiting_tasks" in context:
         n = context["waiting_tasks"]
         context["tasks_waiting"] = ngettext("%(n)s task waiting", "%(n)s tasks waiting", n) % {"n": n}
-    if request.htmx:
-        return render(request, "picking/_screen.jinja", context, using="screens")
-    return render(request, "picking/pick.html", context)
+    return flows.answer(request, "picking/_screen.jinja", "picking/pick.html", context)
 
 
 @require_GET

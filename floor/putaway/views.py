@@ -1,4 +1,3 @@
-from django.shortcuts import render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,9 +28,7 @@ def _screen(request, outcome=None, *, error=None):
         "ok": outcome.message if outcome and outcome.sound != "warning" else None,
         "warning": outcome.message if outcome and outcome.sound == "warning" else None,
     }
-    if request.htmx:
-        return render(request, "putaway/_screen.jinja", context, using="screens")
-    return render(request, "putaway/putaway.html", context)
+    return flows.answer(request, "putaway/_screen.jinja", "putaway/putaway.html", context)
 
 
 def _plate_contents(putaway: Putaway) -> str:

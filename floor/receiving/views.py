@@ -37,9 +37,7 @@ def _screen(request, outcome=None, *, error=None, status=200):
     }
     if outcome and outcome.sound == "supervisor":
         context["sound"] = "supervisor"
-    if request.htmx:
-        return render(request, "receiving/_screen.jinja", context, status=status, using="screens")
-    return render(request, "receiving/receive.html", context, status=status)
+    return flows.answer(request, "receiving/_screen.jinja", "receiving/receive.html", context, status)
 
 
 @require_GET

@@ -3,6 +3,7 @@ and show a rejection on the screen instead of raising it."""
 
 from decimal import Decimal, InvalidOperation
 
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from floor.scanning.errors import ScanRejected
@@ -11,6 +12,14 @@ from floor.scanning.parser import parse
 
 def no_warehouse() -> ScanRejected:
     return ScanRejected(_("Your account has no warehouse — ask a supervisor"))
+
+
+def answer(request, screen: str, page: str, context: dict, status: int = 200):
+    """The flow's answer: its screen alone to htmx (a Jinja template, floor/scanning/screens.py),
+    else the whole page around it."""
+    if request.htmx:
+        return render(request, screen, context, status=status, using="screens")
+    return render(request, page, context, status=status)
 
 
 def run(request, screen, action, **kwargs):

@@ -1,4 +1,3 @@
-from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
@@ -27,9 +26,7 @@ def _screen(request, outcome=None, *, error=None, status=200):
         "ok": outcome.message if outcome and outcome.sound != "warning" else None,
         "warning": outcome.message if outcome and outcome.sound == "warning" else None,
     }
-    if request.htmx:
-        return render(request, "transfers/_screen.jinja", context, status=status, using="screens")
-    return render(request, "transfers/move.html", context, status=status)
+    return flows.answer(request, "transfers/_screen.jinja", "transfers/move.html", context, status)
 
 
 @require_GET
