@@ -259,4 +259,8 @@ class Picking(models.Model):
     waiting = models.CharField(max_length=8, choices=Waiting.choices, blank=True)
     lot = models.ForeignKey(Lot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     quantity = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    # The person's last put in the task that still counts (what Undo takes back), kept as they
+    # put and undo: each scan shows it, and looking for it among the person's records cost more
+    # the longer the shift went on.
+    last_put = models.ForeignKey(PickRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

@@ -102,8 +102,8 @@ def _place_query(vendor: str, lock: bool) -> tuple:
         f"LEFT JOIN {table(Lot)} gl ON gl.{quote('id')} = pg.{column(Picking, 'lot')} "
         f"LEFT JOIN {pick} p ON p.{quote('id')} = pg.{column(Picking, 'pick')} "
         + _stop_joins(pg_task)
-        + _last_put_join(vendor, pg_task, pg_actor)
-        + f"LEFT JOIN {pick} lp ON lp.{quote('id')} = lr.{column(PickRecord, 'pick')} "
+        + f"LEFT JOIN {table(PickRecord)} lr ON lr.{quote('id')} = pg.{column(Picking, 'last_put')} "
+        f"LEFT JOIN {pick} lp ON lp.{quote('id')} = lr.{column(PickRecord, 'pick')} "
         f"LEFT JOIN {table(Product)} lpp ON lpp.{quote('id')} = lp.{column(Pick, 'product')} "
         f"LEFT JOIN {table(Tote)} lt ON lt.{quote('id')} = lr.{column(PickRecord, 'tote')} "
         f"WHERE {pg_actor} = %s"
@@ -113,23 +113,6 @@ def _place_query(vendor: str, lock: bool) -> tuple:
     quantity = PickRecord._meta.get_field("quantity").get_col("lr")
     quantity_converters = connection.ops.get_db_converters(quantity) + quantity.get_db_converters(connection)
     return sql, params, head, (quantity, quantity_converters)
-
-
-def _last_put_join(vendor: str, pg_task: str, pg_actor: str) -> str:
-    """Joins `lr`, the person's last put in the task that still counts. PostgreSQL looks it up
-    once, laterally: in a join on `lr.id = (…)` it would hash every pick record there is (0.4 ms
-    a scan after a few hundred picks, and growing). SQLite has no LATERAL."""
-    record, pick = table(PickRecord), table(Pick)
-    r_pick, r_actor, r_reverses = (column(PickRecord, n) for n in ("pick", "actor", "reverses"))
-    last = (
-        f"FROM {record} r JOIN {pick} rp ON rp.{quote('id')} = r.{r_pick} "  # noqa: S608 — names from the models
-        f"WHERE rp.{column(Pick, 'task')} = {pg_task} AND r.{r_actor} = {pg_actor} AND r.{r_reverses} IS NULL "
-        f"AND NOT EXISTS (SELECT 1 FROM {record} x WHERE x.{r_reverses} = r.{quote('id')}) "
-        f"ORDER BY r.{quote('id')} DESC LIMIT 1"
-    )
-    if vendor == "postgresql":
-        return f"LEFT JOIN LATERAL (SELECT r.* {last}) lr ON TRUE "
-    return f"LEFT JOIN {record} lr ON lr.{quote('id')} = (SELECT r.{quote('id')} {last}) "
 
 
 def place(*, actor_id: int, lock: bool = False) -> Picking | None:
@@ -218,7 +201,7 @@ def _execute(sql: str, params: list) -> int:
         return cursor.rowcount
 
 
-_STEP = ("task", "pick", "waiting", "lot", "quantity", "updated_at")
+_STEP = ("task", "pick", "waiting", "lot", "quantity", "last_put", "updated_at")
 
 
 @cache
@@ -280,11 +263,14 @@ def _record_sql(vendor: str) -> tuple:
     fields = [f for f in PickRecord._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    return fields, f"INSERT INTO {table(PickRecord)} ({columns}) VALUES ({marks})"  # noqa: S608 — names from the model
+    # PostgreSQL and SQLite (3.35 and later) both give the new row's id back with RETURNING.
+    return fields, f"INSERT INTO {table(PickRecord)} ({columns}) VALUES ({marks}) RETURNING {quote('id')}"  # noqa: S608 — names from the model
 
 
 def add_record(record: PickRecord) -> None:
-    """What a picker put in a tote, appended (nothing reads the new row back in this request)."""
+    """What a picker put in a tote, appended; its id set on `record`."""
     fields, sql = _record_sql(connection.vendor)
     record.created_at = timezone.now()
-    _execute(sql, [f.get_db_prep_save(getattr(record, f.attname), connection) for f in fields])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f.get_db_prep_save(getattr(record, f.attname), connection) for f in fields])
+        record.pk = cursor.fetchone()[0]

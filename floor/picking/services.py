@@ -75,6 +75,7 @@ def picking_for(*, actor, warehouse, lock: bool = False) -> Picking:
 
 def _clear(picking: Picking) -> None:
     picking.task, picking.pick, picking.waiting, picking.lot, picking.quantity = None, None, "", None, None
+    picking.last_put = None
     _stale(picking)
 
 
@@ -192,6 +193,7 @@ def get_work(*, actor, warehouse) -> Outcome:
         _unbind_empty_totes(task)
     events.changed("wave", task.wave_id, by=actor.pk)
     picking.task = task
+    _find_last_put(picking)  # the task may be one they held before: what they put then counts
     return _resume(picking, task, message=task.reference)
 
 
@@ -544,17 +546,17 @@ def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, de
     if pick.picked == pick.quantity:
         pick.state = Pick.State.PICKED
     rows.put_in_tote(pick=pick, quantity=quantity)
-    rows.add_record(
-        PickRecord(
-            pick=pick,
-            tote_id=binding.tote_id,
-            lot=lot,
-            quantity=quantity,
-            key=moves[0].key,
-            actor_id=picking.actor_id,
-            device=device[:64],
-        )
+    record = PickRecord(
+        pick=pick,
+        tote_id=binding.tote_id,
+        lot=lot,
+        quantity=quantity,
+        key=moves[0].key,
+        actor_id=picking.actor_id,
+        device=device[:64],
     )
+    rows.add_record(record)
+    picking.last_put_id = record.pk
     events.changed("wave", task.wave_id, by=picking.actor_id)
     put = _("%(qty)s × %(sku)s in %(tote)s") % {
         "qty": qty(quantity),
@@ -717,14 +719,21 @@ def _reallocate(task: PickTask, pick: Pick, missing: Decimal) -> Decimal:
 
 def undoable(picking: Picking) -> PickRecord | None:
     """The person's last put in this task that still counts."""
-    if picking.task_id is None:
+    if picking.last_put_id is None:
         return None
-    return _undoable(picking).select_related("tote__location").order_by("-id").first()
+    return PickRecord.objects.select_related("tote__location").get(pk=picking.last_put_id)
 
 
-def _undoable(picking: Picking):
-    return PickRecord.objects.filter(
-        pick__task_id=picking.task_id, actor_id=picking.actor_id, reverses=None, reversal__isnull=True
+def _find_last_put(picking: Picking) -> None:
+    """The place's pointer to its last put, looked for among the person's records in the task:
+    when the task changes, and after an undo (each put sets it)."""
+    picking.last_put_id = (
+        PickRecord.objects.filter(
+            pick__task_id=picking.task_id, actor_id=picking.actor_id, reverses=None, reversal__isnull=True
+        )
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
     )
 
 
@@ -759,9 +768,8 @@ def undo_preview(picking: Picking) -> str:
     last = picking.__dict__.get("_last_put", _UNREAD)  # read with the person's place (rows.place)
     if last is _UNREAD:
         last = (
-            _undoable(picking)
+            PickRecord.objects.filter(pk=picking.last_put_id)
             .values_list("quantity", "pick__product__sku", "tote__barcode", "pick__state")
-            .order_by("-id")
             .first()
         )
     if last is not None:
@@ -829,6 +837,7 @@ def _undo(picking: Picking, task: PickTask, *, device: str) -> Outcome:
         device=device[:64],
         reverses=last,
     )
+    _find_last_put(picking)
     events.changed("wave", task.wave_id, by=picking.actor_id)
     # Still at that bin (the undone put was of this stop or of one just before it there)?
     here = picking.pick_id is not None and picking.pick.location_id == pick.location_id

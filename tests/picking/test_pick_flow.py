@@ -464,6 +464,40 @@ def test_undo_says_what_it_will_take_back_then_moves_it_back_to_the_bin(floor):
     assert ledger_differences() == []
 
 
+def test_undo_twice_takes_back_the_puts_last_first_and_says_each_before(floor):
+    stops = [
+        Stop("OUT/1", floor.a1, floor.bolt, 2),
+        Stop("OUT/1", floor.a2, floor.nut, 1),
+        Stop("OUT/1", floor.b1, floor.nut, 1),
+    ]
+    built = ready(floor, stops)
+    for code in (floor.a1.barcode, BOLT, "T-0001", floor.a2.barcode, NUT):
+        scan(floor.client, code)
+    assert "Undo: take 1 × NUT out of T-0001" in scan(floor.client, "T-0001")
+
+    page = post(floor.client, "/pick/undo")
+
+    assert "Undone: put 1 × NUT back in A-02-01" in page and "Undo: take 2 × BOLT out of T-0001" in page
+    page = post(floor.client, "/pick/undo")
+    assert "Undone: put 2 × BOLT back in A-01-01" in page and "undo-preview" not in page
+    assert [fresh(p).picked for p in built.picks] == [0, 0, 0] and on_hand(floor.t1.location, floor.bolt) == 0
+    assert "Nothing to undo" in post(floor.client, "/pick/undo")
+    assert ledger_differences() == []
+
+
+def test_a_task_taken_up_again_can_still_undo_what_the_picker_put_before(floor):
+    built = ready(floor, [Stop("OUT/1", floor.a1, floor.bolt, 2), Stop("OUT/1", floor.a2, floor.nut, 1)])
+    for code in (floor.a1.barcode, BOLT, "T-0001"):
+        scan(floor.client, code)
+    post(floor.client, "/pick/leave")
+
+    page = post(floor.client, "/pick/work")
+
+    assert fresh(built.task).picker == floor.person and "Undo: take 2 × BOLT out of T-0001" in page
+    assert "Undone: put 2 × BOLT back in A-01-01" in post(floor.client, "/pick/undo")
+    assert fresh(built.picks[0]).picked == 0 and ledger_differences() == []
+
+
 def test_undo_in_the_middle_of_a_step_drops_the_scan(floor):
     ready(floor, [Stop("OUT/1", floor.a1, floor.bolt, 2)])
     scan(floor.client, floor.a1.barcode)
