@@ -5,6 +5,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.wsgi import WsgiToAsgiInstance
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "floor.settings")
@@ -36,7 +37,7 @@ class ThreadedWsgi:
 
     def __init__(self, wsgi_application):
         self.wsgi_application = wsgi_application
-        self.executor = ThreadPoolExecutor(thread_name_prefix="floor-http")
+        self.executor = ThreadPoolExecutor(max_workers=settings.WEB_THREADS, thread_name_prefix="floor-http")
         self.served = 0
 
     async def __call__(self, scope, receive, send):

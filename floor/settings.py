@@ -114,6 +114,10 @@ else:
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
         DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Requests a web worker runs at once, each in a thread of its own (floor/asgi.py). A worker runs
+# Python on one core at a time: enough threads to keep it busy while others wait on PostgreSQL,
+# and no more, or a burst of scans shares the core and every one of them answers late.
+WEB_THREADS = env.int("WEB_THREADS", default=3)
 
 # --- Redis: broker, channel layer and cache when REDIS_URL is set; in-process otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
