@@ -766,7 +766,9 @@ def undo_preview(picking: Picking) -> str:
     if _mid_step(picking):
         return _("Undo: drop the scan under way")
     last = picking.__dict__.get("_last_put", _UNREAD)  # read with the person's place (rows.place)
-    if last is _UNREAD:
+    if last is _UNREAD and picking.last_put_id is None:
+        last = None
+    elif last is _UNREAD:
         last = (
             PickRecord.objects.filter(pk=picking.last_put_id)
             .values_list("quantity", "pick__product__sku", "tote__barcode", "pick__state")
