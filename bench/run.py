@@ -182,7 +182,7 @@ CPU_COLUMNS = ("server", "postgres", "redis", "client", "other")
 def table(results: dict) -> list[str]:
     rows = [
         f"{'scenario':<10} {'load':<16} {'offered/s':>9} {'done/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'max ms':>7} {'errors':>6}   cores busy: " + " ".join(f"{c:>6}" for c in CPU_COLUMNS)
+        f"{'max ms':>7} {'errors':>6} {'pace':>5}   cores busy: " + " ".join(f"{c:>6}" for c in CPU_COLUMNS)
     ]
     for name, result in results.items():
         for phase in ("normal", "saturation"):
@@ -194,7 +194,7 @@ def table(results: dict) -> list[str]:
             rows.append(
                 f"{name:<10} {load:<16} {fmt(offered):>9} {fmt(r['per_s']):>7} "
                 f"{fmt(r['p50_ms']):>7} {fmt(r['p95_ms']):>7} {fmt(r['p99_ms']):>7} {fmt(r['max_ms']):>7} "
-                f"{sum(r['errors'].values()):>6}   {'':>11} "
+                f"{sum(r['errors'].values()):>6} {fmt(result.get('pace_ms')):>5}   {'':>11} "
                 + " ".join(f"{fmt(r['cores_busy'].get(c), 2):>6}" for c in CPU_COLUMNS)
             )
     return rows
@@ -202,7 +202,7 @@ def table(results: dict) -> list[str]:
 
 def figures(result: dict) -> dict:
     """The shape of latest.json: normal-load latency and rate, and the saturation rate."""
-    out = {}
+    out = {"pace_ms": result["pace_ms"]} if "pace_ms" in result else {}
     normal, saturation = result.get("normal"), result.get("saturation")
     if normal:
         out.update(
@@ -288,6 +288,7 @@ def main(argv=None) -> int:
         say(row)
     say("Latency counts from when a request was due (open loop), so queueing counts. Cores busy: CPU")
     say("seconds per second in the measured window; `other` is everything else running on the machine.")
+    say("Pace: CPU ms of a fixed piece of Python before the scenario; lower is a faster machine.")
     busy = max(
         (r[p]["cores_busy"].get("other", 0) for r in results.values() for p in ("normal", "saturation") if p in r),
         default=0,
@@ -344,8 +345,9 @@ def run_scenarios(args, env, names: list[str], fixture: Path) -> tuple[dict, lis
             wait_healthy(server, port)
             for name in names:
                 vacuum()
-                say(f"Scenario {name}")
-                results[name] = run_client(args, fixture, port, server.pid, name)
+                pace = machine_pace_ms()
+                say(f"Scenario {name} (machine pace {pace:.1f} ms)")
+                results[name] = {**run_client(args, fixture, port, server.pid, name), "pace_ms": pace}
                 problems += problems_of(name, results[name])
                 if scenarios.get(name).LEDGER:
                     # Checks ran at migrate; skipping them here keeps this about the ledger.
@@ -357,6 +359,24 @@ def run_scenarios(args, env, names: list[str], fixture: Path) -> tuple[dict, lis
         finally:
             stop_server(server)
     return results, problems
+
+
+def machine_pace_ms() -> float:
+    """CPU milliseconds of a fixed piece of pure Python, the best of five. This VM's speed moves
+    by up to 2× from one hour to the next (its host's other guests), and every figure with it:
+    two runs' figures compare only at a like pace (lower is faster)."""
+
+    def fixed_work():
+        counts = {}
+        for n in range(200_000):
+            counts[n % 1000] = counts.get(n % 1000, 0) + len(str(n))
+
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        fixed_work()
+        best = min(best, time.process_time() - started)
+    return round(best * 1000, 1)
 
 
 def vacuum():
