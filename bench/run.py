@@ -24,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 import scenarios
+from pace import pace_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -288,7 +289,7 @@ def main(argv=None) -> int:
         say(row)
     say("Latency counts from when a request was due (open loop), so queueing counts. Cores busy: CPU")
     say("seconds per second in the measured window; `other` is everything else running on the machine.")
-    say("Pace: CPU ms of a fixed piece of Python before the scenario; lower is a faster machine.")
+    say("Pace: CPU ms of a fixed piece of Python on every core at once, before the scenario; lower is faster.")
     busy = max(
         (r[p]["cores_busy"].get("other", 0) for r in results.values() for p in ("normal", "saturation") if p in r),
         default=0,
@@ -345,7 +346,7 @@ def run_scenarios(args, env, names: list[str], fixture: Path) -> tuple[dict, lis
             wait_healthy(server, port)
             for name in names:
                 vacuum()
-                pace = machine_pace_ms()
+                pace = pace_ms()
                 say(f"Scenario {name} (machine pace {pace:.1f} ms)")
                 results[name] = {**run_client(args, fixture, port, server.pid, name), "pace_ms": pace}
                 problems += problems_of(name, results[name])
@@ -359,24 +360,6 @@ def run_scenarios(args, env, names: list[str], fixture: Path) -> tuple[dict, lis
         finally:
             stop_server(server)
     return results, problems
-
-
-def machine_pace_ms() -> float:
-    """CPU milliseconds of a fixed piece of pure Python, the best of five. This VM's speed moves
-    by up to 2× from one hour to the next (its host's other guests), and every figure with it:
-    two runs' figures compare only at a like pace (lower is faster)."""
-
-    def fixed_work():
-        counts = {}
-        for n in range(200_000):
-            counts[n % 1000] = counts.get(n % 1000, 0) + len(str(n))
-
-    best = float("inf")
-    for _ in range(5):
-        started = time.process_time()
-        fixed_work()
-        best = min(best, time.process_time() - started)
-    return round(best * 1000, 1)
 
 
 def vacuum():
