@@ -18,9 +18,11 @@ SATURATION = Load(scanners=16)
 LEDGER = True
 
 # Items waiting at input per scanner: a normal-load scanner puts one away every ~4 s; the few
-# that also run the saturation phase go as fast as the server lets them.
+# that also run the saturation phase go as fast as the server lets them, and must not run out
+# in it (at 500 scans/s, 18 s is 280 items each). Run out, they go on undoing and putting the
+# last item again, a third more CPU a scan (bench/inprocess.py): that would measure undo.
 ITEMS = 12
-ITEMS_SATURATION = 100
+ITEMS_SATURATION = 400
 UNITS = 6
 MOVES_PER_POST = 500
 
