@@ -134,12 +134,20 @@ def _insert_sql(model) -> tuple[str, list]:
     return f"INSERT INTO {table(model)} ({columns}) VALUES ({values}) RETURNING {quote(model._meta.pk.column)}", fields  # noqa: S608
 
 
-def insert(instance) -> None:
+def insert(instance, *, along: tuple[str, list] | None = None) -> None:
     """`instance.save()` for a new row of a model with an automatic key (RETURNING: PostgreSQL,
-    and SQLite since 3.35): each field prepares its value as save() would (auto_now_add too)."""
+    and SQLite since 3.35): each field prepares its value as save() would (auto_now_add too).
+    `along`: another write, (SQL, parameters), sent in the same round trip on PostgreSQL (a
+    data-modifying WITH); SQLite has none, and runs it first."""
     sql, fields = _insert_sql(type(instance))
     values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
     with connection.cursor() as cursor:
+        if along is not None:
+            along_sql, along_values = along
+            if connection.vendor == "postgresql":
+                sql, values = f"WITH along AS ({along_sql}) {sql}", [*along_values, *values]
+            else:
+                cursor.execute(along_sql, along_values)
         cursor.execute(sql, values)
         instance.pk = cursor.fetchone()[0]
     instance._state.adding, instance._state.db = False, connection.alias

@@ -150,8 +150,8 @@ def _tally_query() -> str:
     return f"UPDATE {table} SET {received} = {received} + CAST(%s AS NUMERIC) WHERE {quote('id')} = %s"  # noqa: S608
 
 
-def tally(line_id: int, quantity: Decimal) -> None:
-    """Add `quantity` to a line's received, in the database (F("received") + quantity)."""
+def tally(line_id: int, quantity: Decimal) -> tuple[str, list]:
+    """The statement that adds `quantity` to a line's received (F("received") + quantity), for
+    `floor.rows.insert(…, along=…)`: the scan's record and its tally in one round trip."""
     value = ReceiptLine._meta.get_field("received").get_db_prep_save(quantity, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(_tally_query(), [value, line_id])
+    return _tally_query(), [value, line_id]

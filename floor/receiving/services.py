@@ -423,9 +423,9 @@ def _record(session: Receiving, receipt: Receipt, *, device: str) -> Outcome:
         approved_by=session.approver,
         approval=session.approval if session.approver_id else "",
     )
-    # The two writes of every counted scan, each as one prepared statement (see rows.py).
-    shared_rows.insert(recorded)
-    rows.tally(line.pk, quantity)
+    # The two writes of every counted scan, the record and the line's tally, as one prepared
+    # statement (see rows.py).
+    shared_rows.insert(recorded, along=rows.tally(line.pk, quantity))
     line.received += quantity
     if receipt.state == Receipt.State.OPEN:
         receipt.state = Receipt.State.RECEIVING

@@ -70,8 +70,9 @@ def test_a_plain_item_scan_asks_few_statements(dock):
             "/receive/scan", {"code": WIDGET, "key": str(uuid.uuid4()), "device": "test"}, HTTP_HX_REQUEST="true"
         ).content.decode()
     assert "2 of 10" in page and "2 of 18 received" in page
-    # parse, session + receipt, scan key, lines + totals, the scan, the tally; and the transaction
+    # parse, session + receipt, scan key, lines + totals, the scan with its tally (two
+    # statements on SQLite, which has no data-modifying WITH); and the transaction
     statements = [
         q["sql"] for q in queries if q["sql"].split(" ")[0] not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")
     ]
-    assert len(statements) <= 6, statements
+    assert len(statements) <= (5 if connection.vendor == "postgresql" else 6), statements
