@@ -34,11 +34,16 @@ def post(moves: list[Move], *, key: str) -> list[Move]:
     replayed after a reconnect changes nothing. Quants are locked in one stable order, so two
     posts touching the same quants queue and never deadlock. Stock on a real location never
     goes below zero: the whole post is refused with `NotEnoughStock`.
+
+    A refused post ends the caller's transaction: Django refuses any further statement in it
+    and rolls it back whole, so nothing of the refused post can be committed. A caller that
+    goes on after a refusal wraps the post in an `atomic()` of its own (a savepoint).
     """
     if not moves:
         raise ValueError("post() needs at least one move")
-    # A savepoint of its own: a refused post changes nothing, and the caller may go on.
-    with transaction.atomic():
+    # No savepoint of its own: two round trips on every scan that moves stock, and the flows let
+    # a refusal roll their whole scan back anyway.
+    with transaction.atomic(savepoint=False):
         return _post(moves, key=key)
 
 

@@ -1,8 +1,11 @@
+import contextlib
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.transaction import TransactionManagementError
 
 from floor.ledger.models import Move, Quant
 from floor.ledger.services import NotEnoughStock, post
@@ -50,11 +53,28 @@ def test_it_refuses_to_take_more_than_a_bin_holds_and_changes_nothing():
     factories.stock(a, item, 3)
     factories.stock(a, other, 5)
     moves_before = Move.objects.count()
-    with pytest.raises(NotEnoughStock) as refused:
+    with pytest.raises(NotEnoughStock) as refused, transaction.atomic():  # a scan's transaction
         post([move(other, a, b, 1), move(item, a, b, 4)], key="too-much")
     assert item.sku in str(refused.value)
     assert (on_hand(a, item), on_hand(a, other), on_hand(b, other)) == (3, 5, 0)
     assert Move.objects.count() == moves_before
+
+
+def test_a_refused_post_takes_back_its_whole_scan_and_nothing_of_it_can_be_committed():
+    wh = factories.warehouse()
+    a, b = factories.storage_bin(wh), factories.storage_bin(wh)
+    item = factories.product()
+    factories.stock(a, item, 3)
+    with pytest.raises(NotEnoughStock), transaction.atomic():
+        post([move(item, a, b, 2)], key="fits")
+        post([move(item, a, b, 2)], key="too-much")
+    assert (on_hand(a, item), on_hand(b, item)) == (3, 0)
+    # A caller that swallows the refusal without a savepoint of its own cannot go on to commit.
+    with pytest.raises(TransactionManagementError), transaction.atomic():
+        with contextlib.suppress(NotEnoughStock):
+            post([move(item, a, b, 4)], key="swallowed")
+        post([move(item, a, b, 1)], key="after")
+    assert (on_hand(a, item), on_hand(b, item)) == (3, 0)
 
 
 def test_virtual_locations_may_go_negative():
@@ -72,7 +92,7 @@ def test_lots_and_packages_are_kept_apart():
     lot1, lot2 = factories.lot(item), factories.lot(item)
     factories.stock(a, item, 5, lot=lot1)
     factories.stock(a, item, 3, lot=lot2)
-    with pytest.raises(NotEnoughStock):
+    with pytest.raises(NotEnoughStock), transaction.atomic():  # a savepoint: the caller goes on
         post([move(item, a, b, 4, lot=lot2)], key="wrong-lot")
     post([move(item, a, b, 4, lot=lot1)], key="right-lot")
     assert (on_hand(a, item, lot1), on_hand(a, item, lot2), on_hand(b, item, lot1)) == (1, 3, 4)
