@@ -47,7 +47,8 @@ def _url(prefix: str, urlconf, name: str, *args) -> str:
 
 def words_and_addresses(request) -> dict:
     """The screens' `_("…")` and `url(name, *args)`, bound to the request's language and script
-    prefix once (a context processor of the screens' engine)."""
+    prefix once, and no form token in an answer to htmx (a context processor of the screens'
+    engine)."""
     found = {"_": partial(_translate, get_language()), "url": partial(_url, get_script_prefix(), get_urlconf())}
     if request.htmx:
         # htmx sends the page's token in a header (base.html's hx-headers), so a form swapped in
