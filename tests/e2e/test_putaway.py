@@ -63,6 +63,9 @@ def test_a_receiver_puts_away_to_another_bin_with_a_reason_after_a_wrong_scan(pa
     scan(page, b.barcode)  # not the suggested bin: Floor asks why
     expect(page.locator(".prompt-do")).to_have_text("Why this bin?")
     expect(page.locator(".prompt-where")).to_have_text(b.name)
+    # The band in sight above the action bar, not pushed under it by the four reasons.
+    band = page.locator("#feedback.feedback-warning").bounding_box()
+    assert band["y"] + band["height"] <= page.locator(".actions").bounding_box()["y"]
     no_horizontal_scroll(page)
     if os.environ.get("SCREENSHOTS"):
         page.screenshot(path=os.environ["SCREENSHOTS"] + "/putaway-reason.png")
