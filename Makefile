@@ -43,6 +43,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/odoo_push.py
+	$(BIN)/python bench/odoo_pull.py
 	$(BIN)/python bench/wave_build.py
 	$(BIN)/python bench/pick_path.py
 

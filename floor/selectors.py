@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from floor.accounts.roles import Role, has_role, roles_of
 from floor.counting.models import CountTask
 from floor.ledger.models import Quant
-from floor.odoo.models import Operation, SyncException
+from floor.odoo.models import Operation, StockDifference, SyncException
 from floor.picking.models import Order, PickTask
 from floor.receiving.models import Receipt
 from floor.returns.models import Return
@@ -66,12 +66,20 @@ def work_for(user, warehouse) -> dict:
             )
             failed = Operation.objects.filter(warehouse=warehouse, state=Operation.State.FAILED).count()
             changed = SyncException.objects.filter(warehouse=warehouse, resolved=False).count()
+            differing = StockDifference.objects.filter(warehouse=warehouse, state=StockDifference.State.OPEN).count()
             actions.append(
                 {
                     "title": _("Odoo sync"),
                     "hint": _("%(failed)s failed · %(changed)s changed in Odoo")
                     % {"failed": failed, "changed": changed},
                     "url": reverse("odoo:operations"),
+                }
+            )
+            actions.append(
+                {
+                    "title": _("Stock vs Odoo"),
+                    "hint": _("%(n)s differences to look at") % {"n": differing},
+                    "url": reverse("odoo:differences"),
                 }
             )
             actions.append(

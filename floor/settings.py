@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -141,6 +142,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-odoo-outbox": {"task": "floor.odoo.tasks.sweep_outbox", "schedule": 30.0},
     "pull-from-odoo": {"task": "floor.odoo.tasks.pull_from_odoo", "schedule": 60.0},
     "build-scheduled-waves": {"task": "floor.picking.tasks.build_scheduled_waves", "schedule": 60.0},
+    # Floor's stock against Odoo's, every night at ODOO_RECONCILE_HOUR (local time).
+    "reconcile-with-odoo": {
+        "task": "floor.odoo.tasks.reconcile_with_odoo",
+        "schedule": crontab(hour=env.int("ODOO_RECONCILE_HOUR", default=2), minute=15),
+    },
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -177,6 +183,7 @@ LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "floor" / "locale"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+CELERY_TIMEZONE = TIME_ZONE  # beat's nightly runs are at the warehouse's hours
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from floor import selectors
+from floor.odoo.models import Reconciliation, StockDifference
 
 # A ping the channel layer has not handed back by then is a failed check, not a hung probe.
 CHANNEL_LAYER_SECONDS = 2
@@ -65,12 +66,24 @@ def _channel_layer():
     return type(layer).__name__
 
 
+def _stock_truth() -> dict:
+    """How far Floor's stock and Odoo's agree: counts only (this page needs no sign-in)."""
+    last = Reconciliation.objects.filter(finished_at__isnull=False).first()
+    return {
+        "open_differences": StockDifference.objects.filter(state=StockDifference.State.OPEN).count(),
+        "last_reconciled": last.finished_at.isoformat() if last else None,
+    }
+
+
 @require_GET
 @never_cache
 def healthz(request):
     checks = {"database": _check(_database), "broker": _check(_broker), "channel_layer": _check(_channel_layer)}
     ok = all(c["ok"] for c in checks.values())
-    return JsonResponse({"ok": ok, **checks}, status=200 if ok else 503)
+    detail = {}
+    if checks["database"]["ok"]:
+        detail["stock_vs_odoo"] = _stock_truth()  # a detail to watch, not a failed check
+    return JsonResponse({"ok": ok, **checks, **detail}, status=200 if ok else 503)
 
 
 @require_GET

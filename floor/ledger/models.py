@@ -31,6 +31,10 @@ class Move(models.Model):
     reverses = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not stored: a move whose goods leave their package sets this, else post() lands them in
+    # the package they left (to_package defaults to package).
+    unpacks = False
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["key", "line"], name="move_idempotency_key"),

@@ -53,7 +53,7 @@ def _post(moves: list[Move], *, key: str) -> list[Move]:
         if move.quantity is None or move.quantity <= 0:
             raise ValueError(f"a move's quantity must be positive, not {move.quantity!r}")
         move.key, move.line = key, line
-        if move.to_package_id is None and move.to_package is None:
+        if move.to_package_id is None and move.to_package is None and not move.unpacks:
             move.to_package_id = move.package_id
         delta[_stock_key(move.from_location_id, move.product_id, move.lot_id, move.package_id)] -= move.quantity
         delta[_stock_key(move.to_location_id, move.product_id, move.lot_id, move.to_package_id)] += move.quantity

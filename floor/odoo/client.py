@@ -146,9 +146,14 @@ class OdooClient:
         return self._api
 
     def version(self) -> dict:
-        """`common.version()` (asked over JSON-RPC, which 17–19 all serve), fetched once."""
+        """The server's version, asked once and without signing in: `POST /web/webclient/version_info`,
+        which 17, 18 and 19 all serve (19 logs /jsonrpc as deprecated, its removal planned, so a 19
+        is never asked anything over it); `common.version()` over /jsonrpc where that path is not
+        served (a proxy that passes only the API)."""
         if self._version is None:
-            answer = self._jsonrpc("common", "version", [])
+            answer = self._web_version_info()
+            if answer is None:
+                answer = self._jsonrpc("common", "version", [])
             if not isinstance(answer, dict) or not isinstance(answer.get("server_version_info"), list):
                 raise OdooProtocolError(
                     f"{self._where()} answered common.version without a server_version_info: is this Odoo?",
@@ -157,6 +162,25 @@ class OdooClient:
                 )
             self._version = answer
         return self._version
+
+    def _web_version_info(self) -> dict | None:
+        payload = {"jsonrpc": "2.0", "method": "call", "params": {}, "id": next(self._ids)}
+        headers = {"Content-Type": "application/json"}
+        path = "/web/webclient/version_info"
+        response = self._send(path, payload, headers, model="web", method="version_info")
+        if response.status_code in (404, 405):
+            return None
+        body = self._decode(response, "web", "version_info")
+        if response.status_code != 200:
+            raise self._status_error(response, "web", "version_info", path)
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):
+            data = body["error"].get("data") if isinstance(body["error"].get("data"), dict) else {}
+            raise self._odoo_error(data, body["error"].get("message", ""), 200, "web", "version_info")
+        if not isinstance(body, dict) or not isinstance(body.get("result"), dict):
+            raise OdooProtocolError(
+                f"{self._where()} answered {path} without a version: is this Odoo?", model="web", method="version_info"
+            )
+        return body["result"]
 
     @property
     def server_version(self) -> tuple[int, int]:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from floor.odoo.client import OdooClient
 from floor.odoo.errors import OdooProtocolError, OdooValidationError
 from floor.odoo.models import Operation
-from floor.returns.models import Return
 from floor.warehouse.models import Location, Lot, Package, Product
 
 LINE_FIELDS = ["product_id", "move_id", "lot_id", "lot_name", "quantity", "picked", "location_id", "location_dest_id"]
@@ -465,32 +464,23 @@ def push_adjustment(client: OdooClient, operation: Operation) -> dict:
 
 
 def _floor_returns(client: OdooClient, operation: Operation, delivery_id: int) -> int | None:
-    """The return picking an earlier try of this operation made, if any.
-
-    Floor marks its return with its reference (origin) in the same write that fills the lines.
-    An earlier try may have been cut off between the wizard and that write: an open, unmarked
-    return of the same delivery that no other Floor document or operation owns is that one.
-    """
-    found = client.search_read("stock.picking", [["return_id", "=", delivery_id]], ["state", "origin"], order="id")
-    for picking in found:
-        if picking["origin"] == operation.reference:
-            return picking["id"]
-    candidates = [p for p in found if p["state"] not in ("done", "cancel")]
-    if not candidates:
-        return None
-    owned = set(Return.objects.filter(odoo_id__in=[p["id"] for p in candidates]).values_list("odoo_id", flat=True))
-    marked = set(
-        Operation.objects.filter(reference__in=[p["origin"] for p in candidates if p["origin"]]).values_list(
-            "reference", flat=True
-        )
+    """The return picking an earlier try of this operation made, if any: Odoo names it after the
+    operation's reference in the very call that creates it (context `default_name`), so a pull that
+    reads it meanwhile knows it for Floor's, and a retry finds it. (Returns made before Floor named
+    them carry the reference in their origin.)"""
+    found = client.search_read(
+        "stock.picking", [["return_id", "=", delivery_id]], ["name", "origin", "state"], order="id"
     )
-    orphans = [p["id"] for p in candidates if p["id"] not in owned and p["origin"] not in marked]
-    return orphans[0] if orphans else None
+    for picking in found:
+        if operation.reference in (picking["name"], picking["origin"]):
+            return picking["id"]
+    return None
 
 
-def _create_return(client: OdooClient, delivery_id: int, lines, products) -> int:
+def _create_return(client: OdooClient, operation: Operation, delivery_id: int, lines, products) -> int:
     """Run Odoo's return wizard for what came back: one quantity per item, on the first of the
-    delivery's moves of that item, nothing on the others. Returns the new return picking."""
+    delivery's moves of that item, nothing on the others. Returns the new return picking, named
+    after the operation's reference."""
     context = {"active_id": delivery_id, "active_ids": [delivery_id], "active_model": "stock.picking"}
     [wizard] = client.create("stock.return.picking", [{"picking_id": delivery_id}], context=context)
     wizard_lines = client.search_read("stock.return.picking.line", [["wizard_id", "=", wizard]], ["product_id"])
@@ -506,7 +496,16 @@ def _create_return(client: OdooClient, delivery_id: int, lines, products) -> int
         raise NotMapped(_("Items that delivery did not ship came back: check the return against the order"))
     client.write("stock.return.picking", [wizard], {"product_return_moves": commands})
     method = "create_returns" if client.server_version < (18, 0) else "action_create_returns"
-    action = client.call("stock.return.picking", method, [wizard], context=context)
+    try:
+        action = client.call(
+            "stock.return.picking", method, [wizard], context={**context, "default_name": operation.reference}
+        )
+    except OdooValidationError:
+        # "Reference must be unique": an earlier try's return got there first (Odoo made nothing now).
+        made = _floor_returns(client, operation, delivery_id)
+        if made is None:
+            raise
+        return made
     if not isinstance(action, dict) or not action.get("res_id"):
         raise OdooProtocolError(f"{method} answered without the return picking")
     return action["res_id"]
@@ -518,13 +517,11 @@ def push_return(client: OdooClient, operation: Operation) -> dict:
     lot, `to` (the Floor location they were received into) and, with `picking`, `move`."""
     payload, lines = operation.payload, operation.payload["lines"]
     products = _products(lines)
-    extra = None
     picking_id = payload.get("picking")
     if not picking_id:
         picking_id = _floor_returns(client, operation, payload["delivery"])
         if picking_id is None:
-            picking_id = _create_return(client, payload["delivery"], lines, products)
-        extra = {"origin": operation.reference}
+            picking_id = _create_return(client, operation, payload["delivery"], lines, products)
     try:
         picking = _open_picking(client, picking_id, ["location_id", "location_dest_id"], what=_("return"))
     except AlreadyDone as done:
@@ -543,6 +540,11 @@ def push_return(client: OdooClient, operation: Operation) -> dict:
     destinations = {line["to"] for line in lines if line.get("to")}
     locations = _linked(destinations)
     wanted = _incoming(picking, lines, products, locations, move_of=move_of)
+    # Into the returns location, as Floor received them: the picking says so too, not only its lines.
+    landing = {values["location_dest_id"] for values in wanted}
+    extra = {"location_dest_id": landing.pop()} if len(landing) == 1 else None
+    if extra and extra["location_dest_id"] == picking["location_dest_id"][0]:
+        extra = None
     return _validate_filled(client, picking_id, wanted, backorder=payload.get("backorder", False), extra=extra)
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from floor.warehouse.models import Location, Product, Warehouse
+from floor.warehouse.models import Location, Lot, Package, Product, Warehouse
 
 
 class Operation(models.Model):
@@ -81,6 +81,7 @@ class SyncException(models.Model):
         PRODUCT = "product", _("Item")
         LOCATION = "location", _("Location")
         WAREHOUSE = "warehouse", _("Warehouse")
+        STOCK = "stock", _("Stock")
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
     warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -144,3 +145,117 @@ class InternalPickingLine(models.Model):
 
     def __str__(self):
         return f"{self.picking_id}: {self.quantity} {self.product_id}"
+
+
+class OpeningBalance(models.Model):
+    """The stock Odoo already held in a warehouse when Floor first read it, posted into the ledger
+    once as moves from the virtual "Odoo opening balance" location."""
+
+    warehouse = models.OneToOneField(Warehouse, on_delete=models.CASCADE, related_name="opening_balance")
+    # The write_date of Odoo's newest done move line before the quants were read: Odoo's moves up
+    # to then are in the balance, the ones after it are posted as moves.
+    odoo_moves_until = models.CharField(max_length=19, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # False: Floor already held stock there, so Odoo's was not added (the reconciliation compares).
+    taken = models.BooleanField(default=True)
+    quants = models.PositiveIntegerField(_("quants brought in"), default=0)
+    left_out = models.PositiveIntegerField(_("quants left out"), default=0)
+
+    def __str__(self):
+        return f"{self.warehouse}: {self.quants} quants"
+
+
+class OdooMoveLine(models.Model):
+    """A done move line of Odoo's own (not made by Floor's push), as the pull judged it. Its odoo_id
+    keeps it posted once; a line edited in Odoo after it was posted is taken back and posted anew."""
+
+    class State(models.TextChoices):
+        POSTED = "posted", _("Posted")
+        HELD = "held", _("Held: the floor was working on its document")
+        COVERED = "covered", _("In the opening balance")
+        REFUSED = "refused", _("Not posted: more than Floor holds")
+        OUTSIDE = "outside", _("Not posted: a location Floor does not hold")
+
+    odoo_id = models.IntegerField(unique=True)
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices)
+    # What the line said when it was judged, and the ledger key of what was posted for it.
+    fingerprint = models.CharField(max_length=64)
+    key = models.CharField(max_length=100, blank=True)
+    reference = models.CharField(_("document"), max_length=64, blank=True)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    quantity = models.DecimalField(max_digits=14, decimal_places=3, default=0)
+    from_location = models.ForeignKey(Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    to_location = models.ForeignKey(Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    judged_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["product", "done_at"], name="odoomoveline_product")]
+
+    def __str__(self):
+        return f"{self.odoo_id} {self.get_state_display()}"
+
+
+class Reconciliation(models.Model):
+    """One comparison of Floor's stock with Odoo's."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    compared = models.PositiveIntegerField(default=0)
+    # Left out this time: an operation on its way to Odoo, or an Odoo move not pulled yet.
+    uncertain = models.PositiveIntegerField(default=0)
+    differences = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M}: {self.differences} differences"
+
+
+class StockDifference(models.Model):
+    """A bin, item, lot and package where Floor's on-hand and Odoo's differ, for a supervisor."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        GONE = "gone", _("Agrees again")
+        TRUSTED_ODOO = "odoo", _("Odoo trusted")
+        COUNT = "count", _("Bin to count")
+        TRUSTED_FLOOR = "floor", _("Floor's figure sent to Odoo")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    floor_quantity = models.DecimalField(_("Floor"), max_digits=14, decimal_places=3)
+    odoo_quantity = models.DecimalField(_("Odoo"), max_digits=14, decimal_places=3)
+    cause = models.CharField(_("likely cause"), max_length=300, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    first_seen = models.DateTimeField(_("since"), auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    operation = models.ForeignKey(Operation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    count_task = models.ForeignKey(
+        "counting.CountTask", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-first_seen", "-pk"]
+        indexes = [models.Index(fields=["warehouse", "state"], name="stockdifference_open")]
+
+    def __str__(self):
+        return f"{self.location} {self.product}: Floor {self.floor_quantity}, Odoo {self.odoo_quantity}"
+
+    @property
+    def delta(self):
+        return self.floor_quantity - self.odoo_quantity

@@ -41,8 +41,6 @@ set later in Odoo replaces it.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import re
 import unicodedata
@@ -50,7 +48,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -61,14 +59,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from floor.odoo import values
 from floor.odoo.client import OdooClient
 from floor.odoo.models import InternalPicking, InternalPickingLine, Operation, PullCursor, SyncException
+from floor.odoo.stock import StockTruth
 from floor.picking.models import Order, OrderLine
 from floor.receiving.models import Receipt, ReceiptLine
 from floor.returns.models import Return, ReturnLine
 from floor.warehouse.gtin import valid as valid_check_digit
 from floor.warehouse.models import Location, Lot, Product, ProductBarcode, Warehouse
-from floor.warehouse.services import create_warehouse, virtual_location
+from floor.warehouse.services import create_warehouse, location_of_kind, virtual_location
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +78,31 @@ OPEN = ("confirmed", "waiting", "assigned")
 LOCK_KEY = "floor:odoo-pull"
 LOCK_SECONDS = 30 * 60
 DEFAULT_OVERLAP_SECONDS = 30
-KINDS = ("warehouses", "locations", "products", "lots", "receipts", "orders", "returns", "internal transfers")
+KINDS = (
+    "warehouses",
+    "locations",
+    "products",
+    "lots",
+    "receipts",
+    "orders",
+    "returns",
+    "internal transfers",
+    "opening stock",
+    "odoo moves",
+)
 
 Kind = Location.Kind
-VIRTUAL_XMLIDS = {
-    "stock_location_suppliers": Kind.VENDOR,
-    "stock_location_customers": Kind.CUSTOMER,
-    "location_inventory": Kind.INVENTORY_LOSS,
-    "stock_location_scrapped": Kind.SCRAP,  # up to 18; 19 scraps into an inventory-loss location
+# Odoo's virtual locations Floor's own stand for, found as Odoo finds them (no xmlid names them on
+# 17, 18 or 19): by usage, the company's lowest id (res.company._create_*_location makes them; the
+# scrap order's default scrap location is the lowest id with scrap_location set, on 17 and 18).
+# Odoo 19 has no scrap location of its own: it scraps into inventory loss, and Floor's stays unlinked.
+VIRTUAL_USAGES = {
+    Kind.VENDOR: "supplier",
+    Kind.CUSTOMER: "customer",
+    Kind.INVENTORY_LOSS: "inventory",
+    Kind.SCRAP: "inventory",
+    Kind.PRODUCTION: "production",
+    Kind.TRANSIT: "transit",
 }
 # The warehouse's own locations that stand for Floor's standard ones, while Odoo uses them.
 SPECIAL_LOCATIONS = {
@@ -93,7 +110,8 @@ SPECIAL_LOCATIONS = {
     "wh_output_stock_loc_id": Kind.OUTPUT,
     "wh_pack_stock_loc_id": Kind.PACK,
 }
-WAREHOUSE_FIELDS = ["code", "name", "view_location_id", *SPECIAL_LOCATIONS]
+WAREHOUSE_FIELDS = ["code", "name", "view_location_id", "lot_stock_id", "out_type_id", "company_id", *SPECIAL_LOCATIONS]
+TYPE_FIELDS = ["code", "warehouse_id", "return_picking_type_id", "default_location_dest_id"]
 LOCATION_FIELDS = ["name", "complete_name", "barcode", "usage", "location_id", "warehouse_id", "active", "write_date"]
 PRODUCT_FIELDS = [
     "display_name",
@@ -146,61 +164,30 @@ class PullResult:
         }
 
 
-def pull(*, client: OdooClient, full: bool = False) -> PullResult:
-    """Bring Odoo's changes over (`full`: everything, whatever the cursors say). One pull at a
-    time: a pull started while another runs returns at once, `skipped`."""
+def pull(*, client: OdooClient, full: bool = False, opening: bool = False) -> PullResult:
+    """Bring Odoo's changes over (`full`: everything, whatever the cursors say; `opening`: take
+    the opening balance of a warehouse where Floor already holds stock). One pull at a time: a pull
+    started while another runs returns at once, `skipped`."""
     token = uuid.uuid4().hex
     if not cache.add(LOCK_KEY, token, LOCK_SECONDS):
         return PullResult(skipped=True)
     try:
-        return _Pull(client, full=full).run()
+        return _Pull(client, full=full, opening=opening).run()
     finally:
         if cache.get(LOCK_KEY) == token:
             cache.delete(LOCK_KEY)
 
 
-# --- values as Odoo sends them
+# --- values as Odoo sends them (short names: they are on every line below)
 
-
-def _id(value) -> int | None:
-    return value[0] if isinstance(value, list | tuple) and value else None
-
-
-def _label(value) -> str:
-    return str(value[1]) if isinstance(value, list | tuple) and len(value) > 1 else ""
-
-
-def _text(value, length: int) -> str:
-    return str(value or "").strip()[:length]
-
-
-def _moment(value) -> datetime | None:
-    """An Odoo datetime ("2026-11-22 10:00:00", UTC) as an aware datetime."""
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(str(value).replace(" ", "T"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _odoo_datetime(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _local_date(value) -> date | None:
-    moment = _moment(value)
-    return timezone.localtime(moment).date() if moment else None
-
-
-def _qty(value) -> Decimal:
-    return Decimal(str(value or 0)).quantize(Decimal("0.001"))
-
-
-def _shown(quantity: Decimal) -> str:
-    return format(quantity.normalize(), "f")
-
-
-def _digest(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
+_id, _label, _text, _moment = values.odoo_id, values.label, values.text, values.moment
+_odoo_datetime, _local_date, _qty, _shown, _digest = (
+    values.odoo_datetime,
+    values.local_date,
+    values.quantity,
+    values.shown,
+    values.digest,
+)
 
 
 def product_code(barcode) -> tuple[str, bool] | None:
@@ -234,6 +221,9 @@ class _Warehouse:
     floor: Warehouse
     view_id: int | None
     special: dict[int, str]  # Odoo location id → Floor kind
+    stock_id: int | None = None
+    out_type_id: int | None = None
+    company_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -342,9 +332,13 @@ RETURNS = _Document(
 
 
 class _Pull:
-    def __init__(self, client: OdooClient, *, full: bool):
+    PRODUCT_FIELDS = PRODUCT_FIELDS
+
+    def __init__(self, client: OdooClient, *, full: bool, opening: bool = False):
         self.client = client
         self.full = full
+        self.opening = opening
+        self._lot_fields: list[str] | None = None
         self.result = PullResult()
         self.warehouses: dict[int, _Warehouse] = {}
         self.types: dict[int, tuple[_Warehouse, str]] = {}
@@ -354,12 +348,14 @@ class _Pull:
         before = self.client.calls
         # Odoo 19 has no scrap location of its own (facts.json): it scraps into inventory loss.
         self._has_scrap = self.client.server_version < (19, 0)
+        self._new_warehouse = False
         self.storable = ("detailed_type", "product") if self.client.server_version < (18, 0) else ("is_storable", True)
         self.pull_warehouses()
         self.pull_locations()
         self.pull_products()
         self.pull_pickings()  # may bring items the product step missed: lots come after
         self.pull_lots()
+        StockTruth(self).run()  # on-hand stock, once all it refers to is here
         self.result.calls = self.client.calls - before
         return self.result
 
@@ -447,9 +443,10 @@ class _Pull:
                 )
                 continue
             created = warehouse is None
+            self._new_warehouse |= created or warehouse.odoo_id is None
             if created:
                 warehouse = create_warehouse(code=code, name=name)  # with Floor's standard locations
-            if _assign(warehouse, odoo_id=row["id"], name=name) or created:
+            if _assign(warehouse, odoo_id=row["id"], name=name, odoo_stock_id=_id(row["lot_stock_id"])) or created:
                 warehouse.save()
                 self._count("warehouses", created=created)
             special = {_id(row[key]): kind for key, kind in SPECIAL_LOCATIONS.items() if _id(row[key])}
@@ -457,7 +454,26 @@ class _Pull:
                 floor=warehouse,
                 view_id=_id(row["view_location_id"]),
                 special=special,
+                stock_id=_id(row["lot_stock_id"]),
+                out_type_id=_id(row["out_type_id"]),
+                company_id=_id(row["company_id"]),
             )
+        self._picking_types()
+
+    def _picking_types(self) -> None:
+        """The warehouses' receipt, delivery and internal types, read once: the pickings step works
+        from them, and the returns location is found through them."""
+        self.type_rows = {}
+        if not self.warehouses:
+            return
+        fields = TYPE_FIELDS + (["default_location_return_id"] if self.client.server_version < (18, 0) else [])
+        rows = self.client.search_read(
+            "stock.picking.type",
+            [("warehouse_id", "in", sorted(self.warehouses)), ("code", "in", ["incoming", "outgoing", "internal"])],
+            fields,
+            context={"active_test": False},  # Odoo archives the internal types while multi-step routes are off
+        )
+        self.type_rows = {row["id"]: row for row in rows}
 
     # --- locations
 
@@ -469,36 +485,99 @@ class _Pull:
         if since:
             domain.append(("write_date", ">=", since))
         rows = self._read("stock.location", domain, LOCATION_FIELDS, context=self._context(since))
-        self._virtual_locations()
+        if not since or self._new_warehouse:
+            self._virtual_locations()
+        self._returns_locations()
         with transaction.atomic():
             # Parents before children: a complete name starts with its parent's.
             self._real_locations(sorted(rows, key=lambda row: (row["complete_name"] or "", row["id"])))
             self._advance("stock.location", [row["write_date"] for row in rows])
 
     def _virtual_locations(self) -> None:
-        """Floor's vendor, customer, inventory-loss and scrap locations take the ids of Odoo's own
-        (found by their xmlids, once: only while one of Floor's is not linked yet)."""
-        kinds = {name: kind for name, kind in VIRTUAL_XMLIDS.items() if kind != Kind.SCRAP or self._has_scrap}
-        unlinked = {
-            name: location for name, kind in kinds.items() if (location := virtual_location(kind)).odoo_id is None
-        }
+        """Floor's virtual locations take the ids of Odoo's own, on the first pull (and a full one,
+        or when a warehouse is new): one read of Odoo's virtual locations, while one is unlinked."""
+        kinds = [kind for kind in VIRTUAL_USAGES if kind != Kind.SCRAP or self._has_scrap]
+        unlinked = {kind: location for kind in kinds if (location := virtual_location(kind)).odoo_id is None}
         if not unlinked:
             return
-        found = self.client.search_read(
-            "ir.model.data",
-            [("module", "=", "stock"), ("model", "=", "stock.location"), ("name", "in", sorted(unlinked))],
-            ["name", "res_id"],
+        fields = ["usage", "company_id"] + (["scrap_location"] if self._has_scrap else [])
+        rows = self.client.search_read(
+            "stock.location", [("usage", "in", sorted({VIRTUAL_USAGES[k] for k in unlinked}))], fields, order="id"
         )
-        taken = set(
-            Location.objects.filter(odoo_id__in=[row["res_id"] for row in found]).values_list("odoo_id", flat=True)
-        )
-        for row in found:
-            if row["res_id"] not in taken:
-                location = unlinked[row["name"]]
-                location.odoo_id = row["res_id"]
+        companies = [wh.company_id for wh in sorted(self.warehouses.values(), key=lambda wh: wh.floor.pk)]
+        company = companies[0] if companies else None
+        taken = set(Location.objects.filter(odoo_id__in=[row["id"] for row in rows]).values_list("odoo_id", flat=True))
+        for kind, location in unlinked.items():
+            candidates = [
+                row
+                for row in rows
+                if row["usage"] == VIRTUAL_USAGES[kind]
+                and _id(row["company_id"]) in (None, company)
+                and row["id"] not in taken
+                and (
+                    kind not in (Kind.SCRAP, Kind.INVENTORY_LOSS)
+                    or bool(row.get("scrap_location")) == (kind == Kind.SCRAP)
+                )
+            ]
+            # The company's own before one shared by all companies (Odoo's partner locations have none).
+            candidates.sort(key=lambda row: (_id(row["company_id"]) is None, row["id"]))
+            if candidates:
+                location.odoo_id = candidates[0]["id"]
                 location.save(update_fields=["odoo_id"])
-                taken.add(row["res_id"])
+                taken.add(location.odoo_id)
                 self._count("locations", created=False)
+
+    def _returns_locations(self) -> None:
+        """Each warehouse's returns location stands for the one Odoo's returns go to: the delivery
+        type's own (17's default_location_return_id) or its return type's destination, when that is
+        not the warehouse's main stock. An Odoo without one gets one (internal, under the
+        warehouse, with Floor's barcode; on 17 flagged as a return location), so returned goods
+        wait for inspection where deliveries do not reserve them."""
+        for wh in self.warehouses.values():
+            returns = location_of_kind(wh.floor, Kind.RETURNS)
+            if returns is None or returns.odoo_id is not None or not wh.view_id:
+                continue
+            out_type = self.type_rows.get(wh.out_type_id) or {}
+            destination = _id(out_type.get("default_location_return_id"))
+            if not destination:
+                return_type = self.type_rows.get(_id(out_type.get("return_picking_type_id"))) or {}
+                destination = _id(return_type.get("default_location_dest_id"))
+            if destination and destination != wh.stock_id:
+                holder = Location.objects.filter(odoo_id=destination).first()
+                if holder is not None:
+                    self._exception(
+                        kind=SyncException.Kind.LOCATION,
+                        odoo_model="stock.location",
+                        odoo_id=destination,
+                        reference=holder.name,
+                        warehouse_id=wh.floor.pk,
+                        message=_(
+                            "Odoo sends %(warehouse)s's returns to %(location)s, which Floor already holds as "
+                            "another location: Floor's returns location stays unlinked, and returns land there."
+                        )
+                        % {"warehouse": wh.floor.code, "location": holder.name},
+                    )
+                    continue
+            else:
+                destination = self._make_returns_location(wh, returns)
+            returns.odoo_id = destination
+            returns.save(update_fields=["odoo_id"])
+            self._count("locations", created=False)
+
+    def _make_returns_location(self, wh: _Warehouse, returns: Location) -> int:
+        found = self.client.search_read(
+            "stock.location", [("barcode", "=", returns.barcode), ("usage", "=", "internal")], ["id"], limit=1
+        )
+        if found:
+            return found[0]["id"]
+        values = {"name": "Returns", "usage": "internal", "location_id": wh.view_id, "barcode": returns.barcode}
+        if self.client.server_version < (18, 0):
+            values["return_location"] = True
+        if wh.company_id:
+            values["company_id"] = wh.company_id
+        [created] = self.client.create("stock.location", [values])
+        log.info("odoo pull: made returns location %s in Odoo for %s", created, wh.floor.code)
+        return created
 
     def _real_locations(self, rows: list[dict]) -> None:
         ids = {row["id"] for row in rows}
@@ -704,10 +783,16 @@ class _Pull:
 
     # --- lots
 
+    def lot_fields(self) -> list[str]:
+        if self._lot_fields is None:
+            expiry = "expiration_date" in self.client.fields_get("stock.lot", ["type"])  # module product_expiry
+            self._lot_fields = ["name", "product_id", "write_date"] + (["expiration_date"] if expiry else [])
+        return self._lot_fields
+
     def pull_lots(self) -> None:
         since = self._since("stock.lot")
-        expiry = "expiration_date" in self.client.fields_get("stock.lot", ["type"])  # module product_expiry
-        fields = ["name", "product_id", "write_date"] + (["expiration_date"] if expiry else [])
+        fields = self.lot_fields()
+        expiry = "expiration_date" in fields
         domain = []
         if since:
             domain = [("write_date", ">=", since)]
@@ -754,12 +839,7 @@ class _Pull:
     def pull_pickings(self) -> None:
         if not self.warehouses:
             return
-        types = self.client.search_read(
-            "stock.picking.type",
-            [("warehouse_id", "in", sorted(self.warehouses)), ("code", "in", ["incoming", "outgoing", "internal"])],
-            ["code", "warehouse_id"],
-            context={"active_test": False},  # Odoo archives the internal types while multi-step routes are off
-        )
+        types = self.type_rows.values()
         self.types = {t["id"]: (self.warehouses[_id(t["warehouse_id"])], t["code"]) for t in types}
         if not self.types:
             return
@@ -815,15 +895,13 @@ class _Pull:
         for move in moves:
             by_picking[_id(move["picking_id"])].append(move)
         products = {p.odoo_id: p for p in Product.objects.filter(odoo_id__in={_id(m["product_id"]) for m in moves})}
-        # Pickings Floor made itself (its push writes its own reference into origin).
-        floor_made = set(
-            Operation.objects.filter(reference__in={row["origin"] for row in rows if row["origin"]}).values_list(
-                "reference", flat=True
-            )
-        )
+        # Pickings Floor made itself: its push names a return after its reference (in the call that
+        # creates it), and writes its reference into an internal transfer's origin.
+        names = {row[field] for row in rows for field in ("origin", "name") if row[field]}
+        floor_made = set(Operation.objects.filter(reference__in=names).values_list("reference", flat=True))
         groups: dict[str, list] = defaultdict(list)
         for row in rows:
-            if row["origin"] and row["origin"] in floor_made:
+            if row["origin"] in floor_made or row["name"] in floor_made:
                 continue
             wh, code = self.types[_id(row["picking_type_id"])]
             wanted = [

@@ -44,3 +44,24 @@ def pull_from_odoo(full: bool = False) -> dict | None:
             push.forget_client()  # sign in afresh next time: the key may have been rotated
         logging.getLogger(__name__).warning("pull from Odoo failed, the next beat tries again: %s", error)
         return None
+
+
+@shared_task(queue="odoo", ignore_result=True)
+def reconcile_with_odoo() -> dict | None:
+    """Compare Floor's stock with Odoo's (beat, nightly). A pull running, or Odoo away, is no error
+    here: the next run compares."""
+    import logging
+
+    from floor.odoo.errors import OdooAuthError, OdooRetryableError
+    from floor.odoo.reconcile import ReconcileBusy, reconcile
+
+    if not push.configured():
+        return None
+    try:
+        run = reconcile(client=push.client())
+    except ReconcileBusy:
+        return None
+    except (OdooRetryableError, OdooAuthError) as error:
+        logging.getLogger(__name__).warning("reconciliation with Odoo failed, the next run tries again: %s", error)
+        return None
+    return {"compared": run.compared, "differences": run.differences, "uncertain": run.uncertain}

@@ -8,4 +8,6 @@ urlpatterns = [
     path("operations/<int:operation_id>/retry", views.retry, name="retry"),
     path("exceptions/", views.exceptions, name="exceptions"),
     path("exceptions/<int:exception_id>/resolve", views.resolve, name="resolve_exception"),
+    path("differences/", views.differences, name="differences"),
+    path("differences/<int:difference_id>/<str:action>", views.act_on_difference, name="act_on_difference"),
 ]

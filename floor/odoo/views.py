@@ -1,14 +1,18 @@
+from django.contrib import messages
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
-from floor.odoo import outbox
-from floor.odoo.models import Operation, SyncException
+from floor.odoo import outbox, reconcile
+from floor.odoo.models import Operation, Reconciliation, StockDifference, SyncException
 from floor.odoo.pull import resolve_exception
 from floor.odoo.push import configured
+from floor.scanning.errors import ScanRejected
 
 
 @require_GET
@@ -27,6 +31,10 @@ def operations(request):
             "state": state,
             "states": [(s, label, counts.get(s, 0)) for s, label in Operation.State.choices],
             "connected": configured(),
+            "differences": StockDifference.objects.filter(
+                warehouse=request.warehouse, state=StockDifference.State.OPEN
+            ).count(),
+            "reconciled": Reconciliation.objects.filter(finished_at__isnull=False).first(),
         },
     )
 
@@ -72,3 +80,58 @@ def resolve(request, exception_id):
     exception = get_object_or_404(_visible(request), pk=exception_id)
     resolve_exception(exception=exception, actor=request.user)
     return redirect(reverse("odoo:exceptions"))
+
+
+# --- Where Floor's stock and Odoo's differ (the reconciliation)
+
+
+@require_GET
+@role_required(Role.SUPERVISOR)
+def differences(request):
+    """Each bin, item and lot where Floor and Odoo disagree, oldest first, with its likely cause
+    and what a supervisor may do about it."""
+    resolved = request.GET.get("show") == "resolved"
+    mine = StockDifference.objects.filter(warehouse=request.warehouse)
+    counts = dict(mine.values_list("state").annotate(n=Count("pk")))
+    listed = (
+        mine.exclude(state=StockDifference.State.OPEN) if resolved else mine.filter(state=StockDifference.State.OPEN)
+    )
+    return render(
+        request,
+        "odoo/differences.html",
+        {
+            "differences": listed.select_related("location", "product", "lot", "package", "resolved_by").order_by(
+                "-resolved_at" if resolved else "first_seen", "pk"
+            )[:200],
+            "resolved": resolved,
+            "open_count": counts.get(StockDifference.State.OPEN, 0),
+            "resolved_count": sum(n for state, n in counts.items() if state != StockDifference.State.OPEN),
+            "reconciled": Reconciliation.objects.filter(finished_at__isnull=False).first(),
+            "actions": [
+                ("odoo", _("Trust Odoo")),
+                ("count", _("Count the bin")),
+                ("floor", _("Trust the floor")),
+                ("dismiss", _("Dismiss")),
+            ],
+        },
+    )
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def act_on_difference(request, difference_id, action):
+    act = reconcile.ACTIONS.get(action)
+    if act is None:
+        raise Http404
+    difference = get_object_or_404(StockDifference, pk=difference_id, warehouse=request.warehouse)
+    try:
+        settled = act(difference=difference, actor=request.user, reason=request.POST.get("reason", ""))
+    except ScanRejected as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("%(location)s, %(item)s: %(outcome)s")
+            % {"location": settled.location.name, "item": settled.product.sku, "outcome": settled.get_state_display()},
+        )
+    return redirect(reverse("odoo:differences"))

@@ -36,6 +36,20 @@ def _picked(order: Order) -> list[tuple[tuple, Decimal]]:
     return [(key, quantity) for key, quantity in sorted(grouped.items(), key=lambda item: item[0][:1]) if quantity > 0]
 
 
+def picked_not_shipped(warehouse) -> dict[tuple, Decimal]:
+    """What the warehouse's pickers have put in totes for orders not shipped yet, net of undos, by
+    (item, lot, the bin it came from): Odoo still holds it in that bin until the delivery."""
+    records = PickRecord.objects.filter(
+        pick__order_line__order__warehouse=warehouse, reverses=None, reversal__isnull=True
+    ).exclude(pick__order_line__order__state__in=[Order.State.SHIPPED, Order.State.CANCELLED])
+    picked: dict[tuple, Decimal] = defaultdict(Decimal)
+    for product, lot, source, quantity in records.values_list(
+        "pick__product_id", "lot_id", "pick__location_id", "quantity"
+    ):
+        picked[(product, lot, source)] += quantity
+    return {key: quantity for key, quantity in picked.items() if quantity > 0}
+
+
 def delivery_lines(order: Order) -> list[dict]:
     """What was picked for the order, net of undos, per Odoo move, item, lot and the bin it came
     from: the lines of push_delivery's payload (Floor ids, mapped to Odoo's at push time)."""

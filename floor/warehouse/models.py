@@ -11,6 +11,8 @@ class Warehouse(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=100)
     odoo_id = models.IntegerField(null=True, blank=True, unique=True)
+    # Odoo's main stock location of the warehouse: where Floor's areas Odoo does not model are.
+    odoo_stock_id = models.IntegerField(null=True, blank=True)
 
     def __str__(self):
         return self.code
@@ -31,9 +33,15 @@ class Location(models.Model):
         CUSTOMER = "customer", _("Customer")
         INVENTORY_LOSS = "inventory_loss", _("Inventory loss")
         SCRAP = "scrap", _("Scrap")
+        PRODUCTION = "production", _("Production")
+        TRANSIT = "transit", _("In transit")
+        # Where the stock Odoo already held when Floor first read a warehouse came from.
+        OPENING = "opening", _("Odoo opening balance")
 
     # Virtual locations give every move a source and a destination, as in Odoo; they may go negative.
-    VIRTUAL_KINDS = frozenset({Kind.VENDOR, Kind.CUSTOMER, Kind.INVENTORY_LOSS, Kind.SCRAP})
+    VIRTUAL_KINDS = frozenset(
+        {Kind.VENDOR, Kind.CUSTOMER, Kind.INVENTORY_LOSS, Kind.SCRAP, Kind.PRODUCTION, Kind.TRANSIT, Kind.OPENING}
+    )
 
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, null=True, blank=True, related_name="locations")
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
@@ -52,7 +60,8 @@ class Location(models.Model):
         ordering = ["aisle", "bay", "level", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(warehouse__isnull=False) | Q(kind__in=["vendor", "customer", "inventory_loss", "scrap"]),
+                condition=Q(warehouse__isnull=False)
+                | Q(kind__in=["vendor", "customer", "inventory_loss", "scrap", "production", "transit", "opening"]),
                 name="location_real_has_warehouse",
             )
         ]

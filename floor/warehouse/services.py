@@ -10,6 +10,9 @@ _VIRTUAL_NAMES = {
     Kind.CUSTOMER: "Customers",
     Kind.INVENTORY_LOSS: "Inventory adjustment",
     Kind.SCRAP: "Scrap",
+    Kind.PRODUCTION: "Production",
+    Kind.TRANSIT: "In transit",
+    Kind.OPENING: "Odoo opening balance",
 }
 
 

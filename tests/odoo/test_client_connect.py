@@ -104,3 +104,26 @@ def test_it_counts_its_calls(odoo_double):
         client.read("stock.location", [odoo_double.ids["stock"]], ["name"])
         assert client.calls == 2
         assert list(client.call_log)[-2:] == [("stock.location", "search"), ("stock.location", "read")]
+
+
+def test_the_version_is_asked_where_odoo_19_keeps_it_not_over_jsonrpc(odoo_double):
+    with connect(odoo_double) as client:
+        client.search("stock.picking.type", [])
+        assert client.server_version == (int(odoo_double.version.split(".")[0]), 0)
+    assert odoo_double.call_count(service="web", method="version_info") == 1
+    assert odoo_double.calls(service="common", method="version") == []
+    if odoo_double.version == "19.0":
+        assert {call.transport for call in odoo_double.calls()} == {"http", "json2"}
+
+
+def test_behind_a_proxy_that_passes_only_the_api_the_version_comes_over_jsonrpc(odoo_double):
+    odoo_double.http_error(404, service="web")
+    with connect(odoo_double) as client:
+        assert client.server_version == (int(odoo_double.version.split(".")[0]), 0)
+    assert odoo_double.call_count(service="common", method="version") == 1
+
+
+def test_a_server_that_answers_the_version_path_with_something_else_is_not_taken_for_odoo(odoo_double):
+    odoo_double.http_error(500, service="web")
+    with connect(odoo_double) as client, pytest.raises(OdooError):
+        client.version()

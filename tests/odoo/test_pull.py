@@ -18,11 +18,14 @@ from tests.odoo_double.seed import ean13
 
 pytestmark = pytest.mark.django_db
 
-# One search_read each for warehouses, locations, products, picking types, pickings, their moves
-# and lots, and the lot schema (is product_expiry installed?): whatever the number of records.
-CALLS_PER_PULL = 8
-# The first pull also looks up Odoo's vendor, customer, inventory-loss and scrap locations.
-CALLS_FIRST_PULL = CALLS_PER_PULL + 1
+# One search_read each for warehouses, picking types, locations, products, pickings, their moves,
+# lots and the done move lines Odoo made since the last pull, and the lot schema (is
+# product_expiry installed?): whatever the number of records.
+CALLS_PER_PULL = 9
+# The first pull also finds Odoo's virtual locations (one read), gives the returns location its
+# place in Odoo (a look-up by barcode, then its creation), and takes the opening balance: where
+# Odoo's moves stand, the lines just before it, and the quants (one page here).
+CALLS_FIRST_PULL = CALLS_PER_PULL + 6
 
 
 @pytest.fixture

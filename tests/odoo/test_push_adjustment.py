@@ -62,7 +62,8 @@ def test_a_count_sets_odoo_to_what_the_counter_found(setup):
     )
     assert odoo.on_hand(short_id, shelf_id) == 7.0
     assert odoo.on_hand(new_id, shelf_id) == 3.0
-    moves = odoo.records("stock.move", [["is_inventory", "=", True], ["reference", "=", "COUNT-1"]], ["state"])
+    # Named after Floor's reference; 17/18 add the counter's name when the quant was counted by one.
+    moves = odoo.records("stock.move", [["is_inventory", "=", True], ["reference", "=like", "COUNT-1%"]], ["state"])
     assert len(moves) == 2 and {m["state"] for m in moves} == {"done"}
 
 
@@ -100,7 +101,7 @@ def test_a_retry_after_a_lost_answer_does_not_apply_the_count_again(setup):
     odoo.validate(picking)
     sent(retry_now(op))
     assert odoo.on_hand(odoo_id, shelf_id) == 5.0
-    assert len(odoo.records("stock.move", [["reference", "=", "COUNT-1"]], ["id"])) == 1
+    assert len(odoo.records("stock.move", [["reference", "=like", "COUNT-1%"]], ["id"])) == 1
     assert op.odoo_ids["moves"]
 
 

@@ -311,6 +311,8 @@ class Replayer:
                 self.replay_json2(call, compare)
             elif transport == "xmlrpc":
                 self.replay_xmlrpc(call, compare)
+            elif transport == "http":
+                self.replay_http(call, compare)
         return self.mismatches[before:]
 
     def _auth(self, auth: dict | None):
@@ -365,6 +367,38 @@ class Replayer:
             self.compare(call, model, payload, None, True, compare)
         else:
             self.compare(call, model, None, {"data": payload}, False, compare)
+
+    def replay_http(self, call, compare):
+        """A plain HTTP request (web routes, JSON-2 without a token or with GET): status, content type and
+        body are compared; an HTML page is compared by its status and content type only (the double's
+        pages are werkzeug's, Odoo's are its own website pages)."""
+        d = self.double
+        verb, path = call["http"].split(" ", 1)
+        headers = dict(call.get("headers") or {})
+        if headers.get("Authorization") == "bearer <API key>":
+            headers["Authorization"] = f"bearer {d.api_key}"
+        if "X-Odoo-Database" in headers:
+            headers["X-Odoo-Database"] = d.db
+        body = call.get("body")
+        data = None if body is None else json.dumps(body).encode()
+        status, resp_headers, payload = wire.request(d.url, verb, path, data, headers)
+        if not compare:
+            return
+        if status != call.get("http_status"):
+            self.mismatch("http_status", f"{call.get('http_status')} vs {status}")
+        ctype = resp_headers.get("Content-Type", "")
+        recorded_type = (call.get("content_type") or "").split(";")[0]
+        if recorded_type and recorded_type != ctype.split(";")[0]:
+            self.mismatch("content_type", f"{call.get('content_type')!r} vs {ctype!r}")
+        recorded = call.get("result")
+        if isinstance(recorded, dict) and "_non_json_body_first_200_chars" in recorded:
+            return
+        try:
+            actual = json.loads(payload)
+        except ValueError:
+            self.mismatch("body", f"not JSON: {payload[:100]!r}")
+            return
+        self.unify(None, recorded, actual, "body")
 
     def replay_xmlrpc(self, call, compare):
         d = self.double

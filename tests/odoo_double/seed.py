@@ -205,6 +205,7 @@ def seed(env: Env) -> dict:
         },
         rid=2,
     )
+    _seed_demo_user(env, ids)
 
     uom = env["uom.uom"]
     uom_extra = {"relative_factor": 1.0} if v >= "19.0" else {"factor": 1.0, "factor_inv": 1.0, "uom_type": "reference"}
@@ -241,62 +242,125 @@ def seed(env: Env) -> dict:
     return ids
 
 
+# Marc Demo (base/data/res_users_demo.xml: base.user_demo, login demo), as in the recorded databases
+# (res.users search_read in transcript_stock_truth: uid 6 on 17/18, 5 on 19). Its partner's id was not
+# recorded: the double gives it the next free id.
+DEMO_UID = {"17.0": 6, "18.0": 6, "19.0": 5}
+
+
+def _seed_demo_user(env: Env, ids: dict):
+    v = env.version
+    partner = env["res.partner"].new(
+        {
+            "name": "Marc Demo",
+            "is_company": False,
+            "active": True,
+            "type": "contact",
+            "email": "mark.brown23@example.com",
+            "phone": "(441)-695-2334",
+            "company_id": 1,
+        }
+    )
+    env["res.users"].new(
+        {
+            "name": "Marc Demo",
+            "login": "demo",
+            "partner_id": partner,
+            "company_id": 1,
+            "company_ids": [1],
+            "lang": "en_US",
+            "tz": "Europe/Brussels",
+            "active": True,
+            "share": False,
+            "group_ids" if v >= "19.0" else "groups_id": [],
+        },
+        rid=DEMO_UID[v],
+    )
+    ids["demo_uid"] = DEMO_UID[v]
+    ids["demo_partner"] = partner
+
+
 def _seed_xmlids(env: Env, ids: dict):
+    """The external ids each version's data files give (stock/data/stock_data.xml and its _update_xmlids
+    call; base and uom data). res.company._create_*_location makes the per-company inventory loss,
+    production and scrap locations without an xmlid, so none of those has one on 17, 18 or 19."""
+    v = env.version
     imd = env["ir.model.data"]
     entries = [
         ("base", "main_company", "res.company", 1),
         ("base", "main_partner", "res.partner", 1),
         ("base", "user_admin", "res.users", 2),
         ("base", "partner_admin", "res.partner", 3),
+        ("base", "user_demo", "res.users", ids["demo_uid"]),
+        ("base", "partner_demo", "res.partner", ids["demo_partner"]),
         ("base", "group_user", "res.groups", 1),
-        ("stock", "group_stock_user", "res.groups", 22),
-        ("stock", "group_stock_manager", "res.groups", 23),
+        # group_stock_user's res_id as recorded (transcript_errors): 22 on 17/18, 21 on 19.
+        ("stock", "group_stock_user", "res.groups", 21 if v >= "19.0" else 22),
+        ("stock", "group_stock_manager", "res.groups", 23),  # not recorded
         ("uom", "product_uom_unit", "uom.uom", 1),
         ("uom", "product_uom_dozen", "uom.uom", 2),
         ("uom", "product_uom_kgm", "uom.uom", 12),
         ("stock", "warehouse0", "stock.warehouse", 1),
-        ("stock", "stock_location_stock", "stock.location", ids["stock"]),
         ("stock", "stock_location_suppliers", "stock.location", ids["supplier"]),
         ("stock", "stock_location_customers", "stock.location", ids["customer"]),
-        ("stock", "stock_location_inter_company", "stock.location", ids["transit"]),
-        ("stock", "stock_location_locations", "stock.location", ids.get("physical") or ids["wh_view"]),
-        ("stock", "location_inventory", "stock.location", ids["inventory_loss"]),
-        ("stock", "location_production", "stock.location", ids["production"]),
+        # 17 names the inter-company transit location stock_location_inter_wh; 18 renamed it.
+        (
+            "stock",
+            "stock_location_inter_wh" if v < "18.0" else "stock_location_inter_company",
+            "stock.location",
+            ids["transit"],
+        ),
+        # _update_xmlids in stock_data.xml: the warehouse's own locations and picking types.
+        ("stock", "stock_location_stock", "stock.location", ids["stock"]),
+        ("stock", "stock_location_company", "stock.location", ids["input"]),
+        ("stock", "stock_location_output", "stock.location", ids["output"]),
+        ("stock", "location_pack_zone", "stock.location", ids["packing"]),
         ("stock", "picking_type_in", "stock.picking.type", ids["in_type"]),
         ("stock", "picking_type_out", "stock.picking.type", ids["out_type"]),
         ("stock", "picking_type_internal", "stock.picking.type", ids["int_type"]),
     ]
-    if env.version < "19.0":
-        entries.append(("stock", "stock_location_scrapped", "stock.location", ids["scrap"]))
+    if v < "19.0":  # 19 dropped the view locations Physical/Partners/Virtual Locations
+        entries += [
+            ("stock", "stock_location_locations", "stock.location", ids["physical"]),
+            ("stock", "stock_location_locations_partner", "stock.location", ids["partners"]),
+            ("stock", "stock_location_locations_virtual", "stock.location", ids["virtual"]),
+        ]
     for module, name, model, res_id in entries:
         imd.new({"module": module, "name": name, "model": model, "res_id": res_id, "noupdate": True})
 
 
-def _loc(env, rid, name, usage, parent=False, active=True, company=1, barcode=False):
-    env["stock.location"].new(
-        {
-            "name": name,
-            "usage": usage,
-            "location_id": parent,
-            "active": active,
-            "company_id": company,
-            "barcode": barcode,
-        },
-        rid=rid,
-    )
+def _loc(env, rid, name, usage, parent=False, active=True, company=1, barcode=False, **flags):
+    locations = env["stock.location"]
+    vals = {
+        "name": name,
+        "usage": usage,
+        "location_id": parent,
+        "active": active,
+        "company_id": company,
+        "barcode": barcode,
+    }
+    # 17/18 have scrap_location and 17 return_location (both default False); 19 has neither.
+    for flag in ("scrap_location", "return_location"):
+        if flag in locations.schema.fields:
+            vals[flag] = bool(flags.get(flag, False))
+    locations.new(vals, rid=rid)
 
 
 def _seed_locations(env: Env, ids: dict):
-    if env.version < "19.0":
+    v = env.version
+    if v < "19.0":
         _loc(env, ids["physical"], "Physical Locations", "view", company=False)
         _loc(env, ids["partners"], "Partners", "view", company=False)
         _loc(env, ids["virtual"], "Virtual Locations", "view", company=False)
         top_partners, top_virtual, top_physical = ids["partners"], ids["virtual"], ids["physical"]
     else:
         top_partners = top_virtual = top_physical = False
-    _loc(env, ids["supplier"], "Vendors", "supplier", top_partners, company=False)
+    # stock_data.xml: 17's Vendors is a return location; the inter-company transit location sits under
+    # Virtual Locations and is archived, and 18/19 unarchive it when a company is created, as the demo
+    # data's second company (My Company (Chicago), stock_demo.xml) was; 17 has no such code.
+    _loc(env, ids["supplier"], "Vendors", "supplier", top_partners, company=False, return_location=True)
     _loc(env, ids["customer"], "Customers", "customer", top_partners, company=False)
-    _loc(env, ids["transit"], "Inter-company transit", "transit", top_partners, company=False)
+    _loc(env, ids["transit"], "Inter-company transit", "transit", top_virtual, active=v >= "18.0", company=False)
     _loc(env, ids["wh_view"], "WH", "view", top_physical)
     _loc(env, ids["stock"], "Stock", "internal", ids["wh_view"], barcode="WH-STOCK")
     _loc(env, ids["input"], "Input", "internal", ids["wh_view"], active=False, barcode="WH-INPUT")
@@ -305,8 +369,8 @@ def _seed_locations(env: Env, ids: dict):
     _loc(env, ids["packing"], "Packing Zone", "internal", ids["wh_view"], active=False, barcode="WH-PACKING")
     _loc(env, ids["inventory_loss"], "Inventory adjustment", "inventory", top_virtual)
     _loc(env, ids["production"], "Production", "production", top_virtual)
-    if env.version < "19.0":
-        _loc(env, ids["scrap"], "Scrap", "inventory", top_virtual)
+    if v < "19.0":  # res.company._create_scrap_location: scrap_location=True on 17/18
+        _loc(env, ids["scrap"], "Scrap", "inventory", top_virtual, scrap_location=True)
     _loc(env, ids["shelf_2"], "Shelf 2", "internal", ids["stock"])
     _loc(env, ids["shelf_1"], "Shelf 1", "internal", ids["stock"])
     _loc(env, ids["order_processing"], "Order Processing", "internal", ids["input"])
@@ -314,7 +378,7 @@ def _seed_locations(env: Env, ids: dict):
     _loc(env, ids["gate_a"], "Gate A", "internal", ids["dispatch_zone"])
     _loc(env, ids["gate_b"], "Gate B", "internal", ids["dispatch_zone"])
     _loc(env, ids["inventory_loss_c2"], "Inventory adjustment", "inventory", top_virtual, company=2)
-    _loc(env, ids["scrap_c2"], "Scrap", "inventory", top_virtual, company=2)
+    _loc(env, ids["scrap_c2"], "Scrap", "inventory", top_virtual, company=2, scrap_location=True)
     _loc(env, ids["small_refrigerator"], "Small Refrigerator", "internal", ids["shelf_2"])
 
 

@@ -1,5 +1,6 @@
 """The Odoo test double: an HTTP server on 127.0.0.1 speaking Odoo's wire protocols (JSON-RPC on /jsonrpc,
-XML-RPC on /xmlrpc/2/*, JSON-2 on /json/2/<model>/<method> for 19.0) over an in-memory Odoo database.
+XML-RPC on /xmlrpc/2/*, JSON-2 on /json/2/<model>/<method> for 19.0, and the web client's version routes
+GET /web/version and POST /web/webclient/version_info) over an in-memory Odoo database.
 
     double = OdooDouble("18.0").start()
     double.url, double.db, double.login, double.password, double.api_key, double.version, double.api
@@ -18,6 +19,7 @@ import threading
 import time
 import traceback
 import xmlrpc.client
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -61,9 +63,9 @@ class Call:
     """One request as the double saw it (`double.calls()`)."""
 
     seq: int
-    transport: str  # "jsonrpc" | "json2" | "xmlrpc"
-    service: str  # "object" | "common" | "db"
-    method: str | None  # ORM method (object) or service method (common)
+    transport: str  # "jsonrpc" | "json2" | "xmlrpc" | "http" (the web routes)
+    service: str  # "object" | "common" | "db" | "web"
+    method: str | None  # ORM method (object), service method (common, db) or web route ("version", "version_info")
     model: str | None = None
     args: list = field(default_factory=list)
     kwargs: dict = field(default_factory=dict)
@@ -429,6 +431,116 @@ class OdooDouble:
                 ctx["picking_ids_not_to_backorder"] = [picking_id]
             self.env["stock.picking"].rpc_button_validate([picking_id], ctx)
 
+    # ================================================================== someone else working in Odoo
+    def user_id(self, user: str | int = "demo") -> int:
+        """The uid of a login ("admin", "demo" for Marc Demo) or of a uid given as is."""
+        with self._lock:
+            if isinstance(user, int) and not isinstance(user, bool):
+                self.env["res.users"].browse_checked([user])
+                return user
+            found = [rid for rid, rec in self.env["res.users"].table.items() if rec.get("login") == user]
+            if not found:
+                raise ValueError(f"no res.users with login {user!r} in the double")
+            return found[0]
+
+    @contextmanager
+    def acting_as(self, user: str | int = "demo"):
+        """Everything done in the block is done by `user` in Odoo: records made or changed carry its
+        create_uid/write_uid, and 19's default adjustment reference names it. Nothing is kept if the
+        block raises (one transaction, as one click in Odoo)."""
+        with self._lock:
+            uid = self.user_id(user)
+            previous, snapshot = self.env.uid, self.env.snapshot()
+            self.env.uid = uid
+            try:
+                yield uid
+            except BaseException:
+                self.env.restore(snapshot)
+                raise
+            finally:
+                self.env.uid = previous
+
+    def adjust(self, product_id: int, location_id: int, quantity: float, *, lot=None, package=None, user="demo") -> int:
+        """An inventory adjustment made in Odoo's Physical Inventory screen by `user` (Marc Demo by default):
+        the counted `quantity` is set on the quant (the one of that product, bin, lot and package; a new line
+        when there is none) and applied without an `inventory_name`, so the move's reference is Odoo's own
+        default. `lot`/`package` take ids or names (made when missing). Returns the quant id."""
+        with self.acting_as(user):
+            env = self.env
+            quants = env["stock.quant"]
+            if isinstance(lot, str):
+                lot = env["stock.lot"].find_or_create(lot, product_id)
+            if isinstance(package, str):
+                packages = env[env.package_model]
+                found = [rid for rid, r in packages.table.items() if r.get("name") == package]
+                package = found[0] if found else packages.create_records([{"name": package}], {})[0]
+            ctx = {"inventory_mode": True}
+            rid = quants.find(product_id, location_id, lot or False, package or False)
+            if rid is None:  # a new line in the list: stock.quant.create in inventory mode
+                rid = quants.rpc_create(
+                    ctx,
+                    {
+                        "product_id": product_id,
+                        "location_id": location_id,
+                        "lot_id": lot or False,
+                        "package_id": package or False,
+                        "inventory_quantity": quantity,
+                    },
+                )
+            else:  # the counted quantity typed on an existing line
+                quants.write_records([rid], {"inventory_quantity": quantity}, ctx)
+            answer = quants.rpc_action_apply_inventory([rid], ctx)
+            if answer is not None:
+                raise RuntimeError(f"the adjustment was not applied: Odoo answered {answer!r}")
+            return rid
+
+    def receive(self, picking_id: int, quantities: dict | None = None, *, backorder: bool = True, user="demo"):
+        """A receipt (or any picking) validated in Odoo's screen by `user`: the done quantities are
+        `quantities` ({product_id: qty}, spread over the product's moves in order, the last one taking any
+        extra; products left out are not done), or all of the demand when None; the backorder wizard is
+        answered with Create Backorder (`backorder=True`) or No Backorder. Returns the backorder's id, if
+        one was made."""
+        with self.acting_as(user):
+            env = self.env
+            pickings, moves = env["stock.picking"], env["stock.move"]
+            pickings.browse_checked([picking_id])
+            if pickings.compute_state(pickings.table[picking_id]) == "draft":
+                pickings.confirm_pickings([picking_id])
+            todo = [m for m in pickings.moves(picking_id) if moves.table[m].get("state") not in ("done", "cancel")]
+            for mid in todo:
+                if quantities is None:
+                    moves.set_quantity(mid, moves.table[mid].get("product_uom_qty", 0.0))
+            if quantities is not None:
+                for mid in todo:
+                    moves.set_quantity(mid, 0.0)
+                for product_id, qty in quantities.items():
+                    mine = [m for m in todo if moves.table[m].get("product_id") == product_id]
+                    if not mine:
+                        raise ValueError(f"picking {picking_id} has no open move of product {product_id}")
+                    left = float(qty)
+                    for i, mid in enumerate(mine):
+                        take = left if i == len(mine) - 1 else min(left, moves.table[mid].get("product_uom_qty", 0.0))
+                        moves.set_quantity(mid, take)
+                        left -= take
+            for mid in todo:
+                moves.set_picked(mid, moves.compute_quantity(moves.table[mid]) > 1e-6)
+            before = set(pickings.table)
+            ctx = {"skip_sms": True}
+            answer = pickings.rpc_button_validate([picking_id], ctx)
+            if isinstance(answer, dict) and answer.get("res_model") == "stock.backorder.confirmation":
+                wizards = env["stock.backorder.confirmation"]
+                wid = wizards.rpc_create(answer["context"], {})
+                method = wizards.rpc_process if backorder else wizards.rpc_process_cancel_backorder
+                answer = method([wid], answer["context"])
+            if answer is not True:
+                raise RuntimeError(f"the picking was not validated: Odoo answered {answer!r}")
+            made = [
+                pid
+                for pid in pickings.table
+                if pid not in before and pickings.table[pid].get("backorder_id") == picking_id
+            ]
+            return made[0] if made else None
+
     # ================================================================== dispatch
     def _log(self, call: Call) -> Call:
         with self._log_lock:
@@ -696,6 +808,66 @@ class OdooDouble:
             return
         handler.send_json(status, out)
 
+    def handle_web(self, handler, route: str, body: bytes | None):
+        """The web client's version routes, which answer without a session (transcript_stock_truth flow 5):
+        GET /web/version is JSON on 19 and a 404 page before; POST /web/webclient/version_info is a
+        JSON-RPC envelope on 17, 18 and 19, whatever the JSON body ({} too)."""
+        started = time.monotonic()
+        call = self._log(Call(0, "http", "web", route))
+        payload = None
+        if body is not None:
+            try:
+                payload = json.loads(body or b"{}")
+            except ValueError:
+                payload = None
+            if isinstance(payload, dict) and isinstance(payload.get("params"), dict):
+                call.kwargs = dict(payload["params"])
+        try:
+            fault = self._apply_faults(call, handler)
+        except _Aborted:
+            call.outcome = "aborted"
+            handler.drop()
+            return
+        req_id = payload.get("id") if isinstance(payload, dict) else None
+        if fault is not None and (
+            fault.kind in ("http_error", "drop") or (fault.kind == "timeout" and not fault.commit)
+        ):
+            self._answer_fault(fault, call, handler, {}, "http")
+            return
+        if fault is not None and fault.kind in ("serialization_failure", "access_denied", "error"):
+            if route == "version_info":
+                self._answer_fault(fault, call, handler, {"jsonrpc": "2.0", "id": req_id}, "jsonrpc")
+            else:
+                call.outcome = fault.kind
+                handler.send_html(500)
+            return
+        info = dict(self.env.vs.version_info)
+        if route == "version":
+            if self.version < "19.0":
+                call.outcome, call.error = "error", NotFound.name
+                handler.send_html(404)
+                return
+            status, out = 200, {"version_info": info["server_version_info"], "version": info["server_serie"]}
+        elif body is not None and payload is None and body.strip():
+            status = 200
+            out = {"jsonrpc": "2.0", "id": None, "error": self._jsonrpc_error(BadRequest("Invalid JSON data"))}
+        else:
+            status = 200
+            out = {
+                "jsonrpc": "2.0",
+                "id": req_id,
+                "result": {
+                    k: info[k] for k in ("server_version", "server_version_info", "server_serie", "protocol_version")
+                },
+            }
+        call.outcome = "ok" if "error" not in out else "error"
+        call.elapsed_ms = (time.monotonic() - started) * 1000
+        if fault is not None and fault.kind == "commit_then_drop":
+            call.outcome = fault.kind
+            handler.drop()
+            return
+        handler.send_json(status, out)
+
     def handle_xmlrpc(self, handler, path: str, body: bytes):
         started = time.monotonic()
         service = path.rstrip("/").split("/")[-1]
@@ -799,6 +971,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.double.handle_jsonrpc(self, body)
             elif path.startswith("/json/2/") and self.double.version >= "19.0":
                 self.double.handle_json2(self, path, body)
+            elif path == "/web/webclient/version_info":
+                self.double.handle_web(self, "version_info", body)
             elif path in (
                 "/xmlrpc/2/common",
                 "/xmlrpc/2/object",
@@ -814,10 +988,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def do_GET(self):  # noqa: N802 - http.server API
-        if self.path.split("?")[0] == "/web/health":
-            self.send_json(200, {"status": "pass"})
-        else:
-            self.send_html(404)
+        path = self.path.split("?")[0]
+        try:
+            if path == "/web/health":
+                self.send_json(200, {"status": "pass"})
+            elif path == "/web/version":
+                self.double.handle_web(self, "version", None)
+            elif path.startswith("/json/2/") and self.double.version >= "19.0":
+                # JSON-2 is POST only (transcript_stock_truth 19.0 flow 5).
+                exc = NotFound("Did you mean POST /json/2/<model>/<method>?")
+                self.send_json(exc.http_status, exc.json2_body())
+            else:
+                self.send_html(404)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
     def send_json(self, status: int, payload):
         data = json.dumps(payload).encode()

@@ -12,6 +12,7 @@ from .errors import PyValueError, UserError, ValidationError
 from .orm import Model, Recordset, rpc
 
 EPS = 1e-6
+SUPERUSER_ID = 1  # odoo.SUPERUSER_ID (OdooBot); admin is uid 2
 ACTIVE_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
 BYPASS_USAGES = ("supplier", "customer", "inventory", "production", "view")
 
@@ -597,6 +598,9 @@ class StockQuant(Model):
                 rest = {k: v for k, v in vals.items() if k not in ("product_id", "location_id", "lot_id", "package_id")}
                 if rest:
                     self.write_records([rid], rest, ctx)
+                if "inventory_quantity" in vals:
+                    # stock.quant.create in inventory mode: the counting user is the quant's user_id (17-19).
+                    self.table[rid]["user_id"] = self.convert("user_id", vals.get("user_id", self.env.uid), "create")
                 ids.append(rid)
             else:
                 ids.extend(self.create_records([vals], ctx, apply_context_defaults=True))
@@ -642,8 +646,14 @@ class StockQuant(Model):
         inv_loc = env.double_ids["inventory_loss"]
         src, dst = (inv_loc, rec["location_id"]) if diff > 0 else (rec["location_id"], inv_loc)
         moves = env["stock.move"]
+        users = env["res.users"]
         given = (ctx or {}).get("inventory_name")
         name = given or ("Product Quantity Updated" if abs(diff) > EPS else "Product Quantity Confirmed")
+        counter = rec.get("user_id")
+        if env.version < "19.0" and counter and counter != SUPERUSER_ID:
+            # 17/18 _get_inventory_move_values: the quant's user (the one who counted, when Odoo set it)
+            # is appended to the name, the inventory_name too.
+            name = f"{name} ({users.display_name_of(counter)})"
         vals = {
             "product_id": rec["product_id"],
             "product_uom_qty": abs(diff),
@@ -659,11 +669,12 @@ class StockQuant(Model):
         }
         if "name" in moves.schema.fields:
             vals["name"] = name
-        if "inventory_name" in moves.schema.fields:
+        if "inventory_name" in moves.schema.fields and given:  # 19: only the context's inventory_name
             vals["inventory_name"] = name
         mid = moves.new(vals)
-        if env.version >= "19.0" and not given:
-            name = f"{name} ({env['res.users'].display_name_of(env.uid)})"
+        if env.version >= "19.0" and not given and env.uid != SUPERUSER_ID:
+            # 19 stock.move._compute_reference: the move's creator is appended (Odoo's user doing it).
+            name = f"{name} ({users.display_name_of(moves.table[mid]['create_uid'])})"
         moves.table[mid]["reference"] = name
         env["stock.move.line"].new(
             {
@@ -687,23 +698,16 @@ class StockQuant(Model):
         if keep_count:
             self.update(rid, {"quantity": _q(counted)})
             return
-        self.update(
-            rid,
-            {
-                "quantity": _q(counted),
-                "inventory_quantity": 0.0,
-                "inventory_diff_quantity": 0.0,
-                "inventory_quantity_set": False,
-                "last_count_date": env.now().strftime("%Y-%m-%d"),
-            }
-            if "last_count_date" in self.schema.fields
-            else {
-                "quantity": _q(counted),
-                "inventory_quantity": 0.0,
-                "inventory_diff_quantity": 0.0,
-                "inventory_quantity_set": False,
-            },
-        )
+        done = {
+            "quantity": _q(counted),
+            "inventory_quantity": 0.0,
+            "inventory_diff_quantity": 0.0,
+            "inventory_quantity_set": False,
+            "user_id": False,  # _apply_inventory clears the count's user (17-19)
+        }
+        if "last_count_date" in self.schema.fields:
+            done["last_count_date"] = env.now().strftime("%Y-%m-%d")
+        self.update(rid, done)
 
     @rpc()
     def rpc_action_apply_inventory(self, ids, ctx):
@@ -729,7 +733,13 @@ class StockQuant(Model):
     def rpc_action_clear_inventory_quantity(self, ids, ctx):
         for rid in self.browse_checked(ids):
             self.update(
-                rid, {"inventory_quantity": 0.0, "inventory_diff_quantity": 0.0, "inventory_quantity_set": False}
+                rid,
+                {
+                    "inventory_quantity": 0.0,
+                    "inventory_diff_quantity": 0.0,
+                    "inventory_quantity_set": False,
+                    "user_id": False,
+                },
             )
         return None
 
@@ -738,6 +748,7 @@ class StockQuant(Model):
         for rid in self.browse_checked(ids):
             rec = self.table[rid]
             self.write_records([rid], {"inventory_quantity": rec.get("quantity", 0.0)}, ctx)
+            rec["user_id"] = self.env.uid  # the user who pressed Set counts it (17-19 source)
         return None
 
 
@@ -816,6 +827,12 @@ class StockMove(Model):
         ptype = self.env["stock.picking.type"].table.get(rec.get("picking_type_id"))
         return ptype.get("code") if ptype else False
 
+    def compute_location_usage(self, rec):  # related location_id.usage
+        return self.env["stock.location"].usage(rec.get("location_id")) or False
+
+    def compute_location_dest_usage(self, rec):  # related location_dest_id.usage
+        return self.env["stock.location"].usage(rec.get("location_dest_id")) or False
+
     def compute_is_storable(self, rec):
         return self.env["product.product"].is_storable(rec.get("product_id"))
 
@@ -839,7 +856,8 @@ class StockMove(Model):
             vals.setdefault("location_dest_id", picking.get("location_dest_id"))
             vals.setdefault("picking_type_id", picking.get("picking_type_id"))
             vals.setdefault("partner_id", picking.get("partner_id") or False)
-            vals.setdefault("origin", picking.get("origin") or False)
+            # stock.move.origin is not taken from the picking: it stayed False on every recorded move, also
+            # when the picking had an origin (facts.json stock_truth.move_origin).
         prod = env["product.product"].table.get(vals.get("product_id")) or {}
         if prod:
             vals.setdefault("product_uom", prod.get("uom_id", 1))
@@ -1080,9 +1098,9 @@ class StockMoveLine(Model):
         move = self.env["stock.move"].table.get(rec.get("move_id"))
         return bool(move and move.get("is_inventory"))
 
-    def compute_origin(self, rec):
-        picking = self.env["stock.picking"].table.get(rec.get("picking_id"))
-        return picking.get("origin") if picking else False
+    def compute_origin(self, rec):  # related move_id.origin
+        move = self.env["stock.move"].table.get(rec.get("move_id"))
+        return (move.get("origin") or False) if move else False
 
     def compute_location_usage(self, rec):
         return self.env["stock.location"].usage(rec.get("location_id")) or False
@@ -1214,6 +1232,17 @@ class StockPicking(Model):
             return "cancel"
         if all(s in ("cancel", "done") for s in states):
             return "done"
+        # stock.picking._compute_state (17-19): from a location that bypasses reservation, with every move
+        # make_to_stock, the picking is ready whatever its moves' states.
+        locations = self.env["stock.location"]
+        src = locations.table.get(rec.get("location_id")) or {}
+        bypass = src.get("usage") in ("supplier", "customer", "inventory", "production") or bool(
+            src.get("scrap_location") or (src.get("usage") == "transit" and not src.get("company_id"))
+        )
+        if bypass and all(
+            moves[mid].get("procure_method", "make_to_stock") == "make_to_stock" for mid in self.moves(rec["id"])
+        ):
+            return "assigned"
         todo = [s for s in states if s not in ("cancel", "done")]
         if rec.get("move_type") == "one":
             if all(s == "assigned" for s in todo):
@@ -1268,7 +1297,17 @@ class StockPicking(Model):
         vals.setdefault("date", env.now_str())
         vals.setdefault("state", "draft")
         vals.setdefault("user_id", env.uid)
+        self.check_name_unique(vals.get("name"), vals.get("company_id"))
         return vals
+
+    def check_name_unique(self, name, company_id, own=()):
+        """The SQL constraint name_uniq, unique(name, company_id), of stock.picking on 17, 18 and 19 (as
+        Odoo reports it: transcript_stock_truth flow 4 c_retry). NULLs never collide, as in SQL."""
+        if not name or not company_id:
+            return
+        for rid, rec in self.table.items():
+            if rid not in own and rec.get("name") == name and rec.get("company_id") == company_id:
+                raise ValidationError(UNIQUE_NAME_MSG)
 
     def next_name(self, ptype: dict) -> str:
         wh = self.env["stock.warehouse"].table.get(ptype.get("warehouse_id")) or {}
@@ -1277,6 +1316,15 @@ class StockPicking(Model):
         return f"{prefix}{ptype.get('sequence_code')}/{seq:05d}"
 
     def before_write(self, ids, vals, ctx):
+        if "name" in vals or "company_id" in vals:
+            seen = set()
+            for pid in ids:
+                rec = self.table[pid]
+                key = (vals.get("name", rec.get("name")), vals.get("company_id", rec.get("company_id")))
+                if key[0] and key[1] and key in seen:
+                    raise ValidationError(UNIQUE_NAME_MSG)
+                seen.add(key)
+                self.check_name_unique(*key, own=set(ids))
         return vals
 
     def after_write(self, ids, vals, old, ctx):
@@ -1611,6 +1659,7 @@ class StockPicking(Model):
         self.update(pid, {"date_done": now})
 
 
+UNIQUE_NAME_MSG = "The operation cannot be completed: Reference must be unique per company!"
 DONE_CANCEL_MSG = (
     "You cannot cancel a stock move that has been set to 'Done'. Create a return in order to reverse "
     "the moves which took place."
@@ -1732,52 +1781,72 @@ class ReturnPicking(Model):
             line_model.new(lvals)
 
     def returnable(self, mid) -> float:
+        """17's default line quantity and 18/19's action_create_returns_all: the move's quantity less the
+        quantity (reserved or done) of the moves returning it; an open return whose reservation a later
+        return took away counts for nothing."""
         moves = self.env["stock.move"]
         m = moves.table[mid]
-        returned = sum(
-            moves.table[r].get("product_uom_qty", 0.0)
-            for r in moves.value(m, "returned_move_ids")
-            if moves.table[r].get("state") != "cancel"
-        )
-        return _q(max(moves.compute_quantity(m) - returned, 0.0))
+        returned = sum(moves.compute_quantity(moves.table[r]) for r in moves.value(m, "returned_move_ids"))
+        return _q(moves.compute_quantity(m) - returned)
 
     def compute_picking_type_code(self, rec):
         picking = self.env["stock.picking"].table.get(rec.get("picking_id")) or {}
         return self.env["stock.picking"].compute_picking_type_code(picking) if picking else False
 
     def _create_return(self, wid, ctx):
+        """stock.return.picking._create_returns (17) / _create_return (18/19): the original picking is
+        copied, so the context's `default_name` names the return (no sequence number is taken) and the
+        name_uniq constraint applies; `default_origin` is not used (origin is 'Return of <name>'); the
+        return moves are copies of the returned moves (their origin too, False as recorded); 18/19 clear
+        the return's responsible user and 18 names the moves after the return picking."""
         env = self.env
         pickings, moves, lines = env["stock.picking"], env["stock.move"], env["stock.return.picking.line"]
         wiz = self.table[wid]
         original = pickings.table[wiz["picking_id"]]
+        # Open returns of the same moves lose their reservation first (_do_unreserve on move_dest_ids).
+        earlier = [
+            r
+            for lid in self.value(wiz, "product_return_moves")
+            for r in moves.value(moves.table[lines.table[lid]["move_id"]], "returned_move_ids")
+            if lines.table[lid].get("move_id") in moves.table
+            and moves.table[r].get("state") not in ("done", "cancel")
+            and not moves.table[r].get("picked")
+        ]
+        moves.unreserve(earlier)
         todo = [
             lines.table[lid]
             for lid in self.value(wiz, "product_return_moves")
             if lines.table[lid].get("quantity", 0.0) > EPS
         ]
-        if not todo:
-            raise UserError("Please specify at least one non-zero quantity.")
         ptype = env["stock.picking.type"].table[original["picking_type_id"]]
         rtype_id = ptype.get("return_picking_type_id") or ptype["id"]
         rtype = env["stock.picking.type"].table[rtype_id]
         dest = wiz.get("location_id") if env.version < "18.0" and wiz.get("location_id") else original["location_id"]
+        company = original.get("company_id", 1)
+        name = ctx.get("default_name")
+        if name:
+            pickings.check_name_unique(name, company)
+        else:
+            name = pickings.next_name(rtype)
         new_pid = pickings.new(
             {
-                "name": pickings.next_name(rtype),
+                "name": name,
                 "picking_type_id": rtype_id,
                 "location_id": original["location_dest_id"],
                 "location_dest_id": dest,
                 "partner_id": original.get("partner_id") or False,
                 "origin": f"Return of {original['name']}",
                 "return_id": original["id"],
-                "company_id": original.get("company_id", 1),
+                "company_id": company,
                 "move_type": "direct",
                 "scheduled_date": env.now_str(),
                 "priority": "0",
-                "user_id": env.uid,
+                "user_id": env.uid if env.version < "18.0" else False,
                 "state": "draft",
             }
         )
+        if not todo:
+            raise UserError("Please specify at least one non-zero quantity.")
         for line in todo:
             orig_move = moves.table[line["move_id"]]
             mvals = {
@@ -1790,15 +1859,19 @@ class ReturnPicking(Model):
                 "origin_returned_move_id": orig_move["id"],
                 "state": "draft",
                 "picking_type_id": rtype_id,
-                "partner_id": original.get("partner_id") or False,
+                "partner_id": orig_move.get("partner_id") or original.get("partner_id") or False,
                 "company_id": 1,
                 "date": env.now_str(),
                 "procure_method": "make_to_stock",
                 "sequence": 10,
-                "origin": f"Return of {original['name']}",
+                "origin": orig_move.get("origin") or False,
             }
             if "name" in moves.schema.fields:
-                mvals["name"] = orig_move.get("name") or env["product.product"].table[line["product_id"]]["name"]
+                mvals["name"] = (
+                    name
+                    if env.version >= "18.0"
+                    else orig_move.get("name") or env["product.product"].table[line["product_id"]]["name"]
+                )
             moves.new(mvals)
         pickings.confirm_pickings([new_pid])
         moves.assign(pickings.moves(new_pid))
@@ -1870,13 +1943,25 @@ class StockScrap(Model):
         vals.setdefault("company_id", 1)
         vals.setdefault("scrap_qty", 1.0)
         vals.setdefault("location_id", env.double_ids["stock"])
-        vals.setdefault("scrap_location_id", env.double_ids["scrap"])
+        if not vals.get("scrap_location_id"):
+            vals["scrap_location_id"] = self.default_scrap_location(vals["company_id"])
         prod = env["product.product"].table.get(vals.get("product_id")) or {}
         vals.setdefault("product_uom_id", prod.get("uom_id", 1))
         return vals
 
     def compute_tracking(self, rec):
         return (self.env["product.product"].table.get(rec.get("product_id")) or {}).get("tracking", "none")
+
+    def default_scrap_location(self, company_id) -> int | bool:
+        """stock.scrap._compute_scrap_location_id: the company's lowest location id with scrap_location set
+        (17/18), or with usage 'inventory' (19, which has no scrap_location field); archived ones excluded."""
+        locations = self.env["stock.location"]
+        if "scrap_location" in locations.schema.fields:
+            domain = [("company_id", "=", company_id), ("scrap_location", "=", True)]
+        else:
+            domain = [("company_id", "=", company_id), ("usage", "=", "inventory")]
+        found = locations.search_ids(domain, order="id")
+        return found[0] if found else False
 
     def do_scrap(self, sid):
         env = self.env

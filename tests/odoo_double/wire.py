@@ -25,6 +25,35 @@ def post(url: str, path: str, body: bytes, headers: dict | None = None, timeout:
         conn.close()
 
 
+def request(
+    url: str, verb: str, path: str, body: bytes | None = None, headers: dict | None = None, timeout: float = 5.0
+):
+    """Any request (GET /web/version, ...); returns (status, headers, body bytes)."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.request(verb, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+def web_version(url: str, timeout: float = 5.0):
+    """GET /web/version: (status, parsed JSON or the page's text)."""
+    status, headers, body = request(url, "GET", "/web/version", timeout=timeout)
+    return status, (json.loads(body) if "json" in headers.get("Content-Type", "") else body.decode())
+
+
+def version_info(url: str, body=None, timeout: float = 5.0) -> tuple[int, dict]:
+    """POST /web/webclient/version_info with a JSON-RPC body (default {"jsonrpc": "2.0", "method": "call",
+    "params": {}, "id": <n>}): (status, the whole envelope)."""
+    if body is None:
+        body = {"jsonrpc": "2.0", "method": "call", "params": {}, "id": next(_ids)}
+    status, _headers, data = post(url, "/web/webclient/version_info", json.dumps(body).encode(), timeout=timeout)
+    return status, json.loads(data)
+
+
 def jsonrpc(url: str, service: str, method: str, *args, timeout: float = 5.0) -> dict:
     """The whole JSON-RPC response envelope (so tests can see a missing 'result')."""
     payload = {
