@@ -252,19 +252,14 @@ def likely_cause(location: Location, product_id: int, ours: Decimal, theirs: Dec
     odoo_lines = OdooMoveLine.objects.filter(product_id=product_id).filter(
         Q(from_location=location) | Q(to_location=location)
     )
+    # Odoo's moves Floor did not post here: held (the floor was on the document), refused, outside.
     unposted = odoo_lines.exclude(state__in=[OdooMoveLine.State.POSTED, OdooMoveLine.State.COVERED])
     line = unposted.order_by("-done_at", "-pk").first()
     if line is not None:
         return (
             _("Odoo's %(document)s was not posted on the floor: %(why)s")
-            % {
-                "document": line.reference or _("move"),
-                "why": line.note or line.get_state_display(),
-            }
+            % {"document": line.reference or _("move"), "why": line.note or line.get_state_display()}
         )[:300]
-    held = OdooMoveLine.objects.filter(product_id=product_id, state=OdooMoveLine.State.HELD).order_by("-pk").first()
-    if held is not None:
-        return (_("Odoo's %(document)s was held: %(why)s") % {"document": held.reference, "why": held.note})[:300]
     balance = OpeningBalance.objects.filter(warehouse_id=location.warehouse_id).first()
     if balance is not None and not balance.taken:
         return _("Floor held stock of its own when Odoo was connected, and took no opening balance.")
@@ -281,19 +276,22 @@ def likely_cause(location: Location, product_id: int, ours: Decimal, theirs: Dec
         who = last.actor.get_full_name() or last.actor.get_username()
     else:
         who = _("Odoo") if last.device == "odoo" else _("the floor")
-    more = _("more") if ours > theirs else _("less")
-    return (
-        _(
-            "Floor holds %(more)s than Odoo; nothing Floor saw explains it. Last moved here: %(document)s "
-            "by %(who)s, %(when)s."
+    words = {
+        "document": last.reference or _("a move"),
+        "who": who,
+        "when": timezone.localtime(last.created_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    if ours > theirs:
+        said = _(
+            "Floor holds more than Odoo; nothing Floor saw explains it. Last moved here: %(document)s by "
+            "%(who)s, %(when)s."
         )
-        % {
-            "more": more,
-            "document": last.reference or _("a move"),
-            "who": who,
-            "when": timezone.localtime(last.created_at).strftime("%Y-%m-%d %H:%M"),
-        }
-    )[:300]
+    else:
+        said = _(
+            "Floor holds less than Odoo; nothing Floor saw explains it. Last moved here: %(document)s by "
+            "%(who)s, %(when)s."
+        )
+    return (said % words)[:300]
 
 
 # --- what a supervisor does about a difference (each recorded with who and why)

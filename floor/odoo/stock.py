@@ -425,30 +425,25 @@ class StockTruth:
             product = products.get(_id(row["product_id"]))
             if product is None:
                 continue
-            document = in_work.get(_id(row["picking_id"]))
+            source = self._place(row, "location_id", "location_usage", locations, balances, covered)
+            destination = self._place(row, "location_dest_id", "location_dest_usage", locations, balances, covered)
             judged = {
                 "fingerprint": self._fingerprint(row),
                 "reference": _text(row["reference"], 64),
                 "product": product,
                 "quantity": _qty(row["quantity_product_uom"]),
                 "done_at": values.moment(row["date"]),
+                "from_location": source,
+                "to_location": destination,
+                "warehouse_id": next(
+                    (end.warehouse_id for end in (source, destination) if end is not None and end.warehouse_id), None
+                ),
             }
+            document = in_work.get(_id(row["picking_id"]))
             if document is not None:
-                self._record(
-                    row,
-                    line,
-                    state=OdooMoveLine.State.HELD,
-                    note=_("%(document)s was being worked on the floor when Odoo validated it")
-                    % {"document": document},
-                    **judged,
-                )
+                note = _("%(document)s was being worked on the floor when Odoo validated it") % {"document": document}
+                self._record(row, line, state=OdooMoveLine.State.HELD, note=note, **judged)
                 continue
-            source = self._place(row, "location_id", "location_usage", locations, balances, covered)
-            destination = self._place(row, "location_dest_id", "location_dest_usage", locations, balances, covered)
-            warehouse_id = next(
-                (end.warehouse_id for end in (source, destination) if end is not None and end.warehouse_id), None
-            )
-            judged.update(from_location=source, to_location=destination, warehouse_id=warehouse_id)
             if source is None or destination is None:
                 self._outside(row, product, source, destination, line, judged)
                 continue
@@ -662,14 +657,20 @@ class StockTruth:
                 reference=judged["reference"],
                 warehouse_id=bin_.warehouse_id,
                 once=("work", judged["reference"], bin_.pk, move.product_id),
-                message=_(
-                    "Odoo moved %(qty)s %(item)s %(direction)s %(bin)s (%(document)s) while the floor has work "
-                    "there: %(work)s. Floor's stock follows Odoo's; check the bin."
+                message=(
+                    _(
+                        "Odoo moved %(qty)s %(item)s out of %(bin)s (%(document)s) while the floor has work there: "
+                        "%(work)s. Floor's stock follows Odoo's; check the bin."
+                    )
+                    if bin_ == move.from_location
+                    else _(
+                        "Odoo moved %(qty)s %(item)s into %(bin)s (%(document)s) while the floor has work there: "
+                        "%(work)s. Floor's stock follows Odoo's; check the bin."
+                    )
                 )
                 % {
                     "qty": values.shown(move.quantity),
                     "item": move.product,
-                    "direction": _("out of") if bin_ == move.from_location else _("into"),
                     "bin": bin_.name,
                     "document": judged["reference"],
                     "work": ", ".join(work),

@@ -299,3 +299,38 @@ def test_healthz_and_the_command_say_how_many_differences_are_open(client, floor
     assert "1 new differences" in out and "Floor 57, Odoo 60" in out
     detail = client.get("/healthz").json()["stock_vs_odoo"]
     assert detail["open_differences"] == 1 and detail["last_reconciled"]
+
+
+def test_a_receipt_odoo_validated_under_the_floors_hands_is_named_as_the_cause(odoo, floor):
+    from floor.receiving.models import Receipt
+
+    receipt = odoo.seed_receipt(lines=[(odoo.ids["product"], 10)], origin="PO-4")
+    pull_now()
+    Receipt.objects.filter(odoo_id=receipt).update(state=Receipt.State.RECEIVING)
+    odoo.receive(receipt)  # validated in Odoo while a receiver counts it on the floor
+    reconcile_now()
+    difference = StockDifference.objects.get()
+    assert difference.location.odoo_id == odoo.ids["stock"]
+    assert (difference.floor_quantity, difference.odoo_quantity) == (Decimal(0), Decimal(10))
+    reference = Receipt.objects.get(odoo_id=receipt).reference
+    assert f"Odoo's {reference} was not posted" in difference.cause and "worked on the floor" in difference.cause
+
+
+def test_the_nightly_run_waits_for_a_running_pull_instead_of_skipping_the_night(floor, monkeypatch):
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+
+    from floor.odoo import tasks
+    from floor.odoo.pull import LOCK_KEY
+
+    # As in production: tasks go to a worker, not run in the process that sends them.
+    monkeypatch.setattr(tasks, "current_app", SimpleNamespace(conf=SimpleNamespace(task_always_eager=False)))
+    later = []
+    monkeypatch.setattr(tasks.reconcile_with_odoo, "apply_async", lambda **options: later.append(options))
+    scrap_on_floor(floor, 3)
+    cache.add(LOCK_KEY, "a pull", 60)
+    assert tasks.reconcile_with_odoo() is None
+    assert later == [{"countdown": tasks.BUSY_RETRY_SECONDS}]
+    cache.delete(LOCK_KEY)
+    assert tasks.reconcile_with_odoo() == {"compared": 2, "differences": 1, "uncertain": 0}

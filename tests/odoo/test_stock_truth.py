@@ -440,3 +440,25 @@ def test_an_odoo_move_and_a_floor_scan_racing_for_one_bin_leave_the_ledger_exact
     assert [line.state == "posted", *scanned].count(True) == 1  # one of the two got the 6
     assert Quant.objects.get(location=floor_bin, product=widget).quantity == 2
     assert ledger_differences() == []
+
+
+def test_odoo_moving_stock_out_of_a_bin_with_a_pick_to_do_there_is_reported(odoo):
+    from floor.picking.models import Order, OrderLine, Pick, PickTask, Wave
+
+    bin_a, _bin_b = stocked(odoo)
+    pull_now()
+    floor_bin, widget = Location.objects.get(odoo_id=bin_a), Product.objects.get(odoo_id=odoo.ids["product"])
+    wh = floor_bin.warehouse
+    order = Order.objects.create(warehouse=wh, reference="SO-5", state=Order.State.IN_WAVE)
+    line = OrderLine.objects.create(order=order, product=widget, ordered=5)
+    task = PickTask.objects.create(
+        wave=Wave.objects.create(warehouse=wh, reference="W-5", state=Wave.State.RELEASED),
+        warehouse=wh,
+        reference="W-5-1",
+    )
+    Pick.objects.create(task=task, order_line=line, product=widget, location=floor_bin, quantity=5)
+    odoo.validate(odoo.seed_internal([(odoo.ids["product"], 8)], src=bin_a, dst=odoo.ids["shelf_2"]))
+    pull_now()
+    assert Quant.objects.get(location=floor_bin, product=widget).quantity == 52  # Floor follows Odoo
+    [warning] = SyncException.objects.filter(kind="stock", message__contains="while the floor has work there")
+    assert "out of" in warning.message and "W-5-1" in warning.message and floor_bin.name in warning.message
