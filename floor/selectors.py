@@ -89,6 +89,13 @@ def work_for(user, warehouse) -> dict:
                     "url": reverse("odoo:exceptions"),
                 }
             )
+            actions.append(
+                {
+                    "title": _("Locked sign-ins"),
+                    "hint": _("Unlock someone after wrong PINs"),
+                    "url": reverse("accounts:locked"),
+                }
+            )
     actions.append(
         {"title": _("Labels"), "hint": _("Print bins, items, totes, badges"), "url": reverse("warehouse:labels")}
     )

@@ -11,21 +11,27 @@ and the kernel spreads new connections over them by their addresses.
 
 A worker that exits stops the rest and the server exits with its code, for the process manager
 (honcho, systemd) to restart the whole; SIGTERM and SIGINT are passed on to the workers, which
-finish the requests in hand.
+finish the requests in hand. A supervisor killed outright (SIGKILL, the OOM killer) can pass nothing
+on: each worker then stops by itself, as on SIGTERM, so that no worker of an old server goes on
+answering beside a new one.
 """
 
 import argparse
+import ctypes
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 
 APPLICATION = "floor.asgi:application"
 STOP_SECONDS = 30
 # What Floor asks of uvicorn: websockets by the sans-I/O implementation, no lifespan events (the
 # application has none), no access log (a line per scan is noise; errors are logged).
 UVICORN = {"ws": "websockets-sansio", "lifespan": "off", "access_log": False}
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
@@ -36,6 +42,30 @@ def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
     sock.bind((host, port))
     sock.listen(backlog)
     return sock
+
+
+def die_with(supervisor: int) -> None:
+    """Have this worker sent SIGTERM when its supervisor dies, however it dies.
+
+    Its listening socket shares the port (SO_REUSEPORT): an orphan would go on taking connections
+    beside the workers of the next server. On Linux the kernel sends the signal (the parent-death
+    signal, which outlives exec); elsewhere a thread watches the parent.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGTERM)) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
+    except (AttributeError, OSError):  # not Linux (no prctl), or refused
+        threading.Thread(target=watch, args=(supervisor,), name="watch-supervisor", daemon=True).start()
+    # The supervisor may have died before the signal was asked for, and then none will come.
+    if os.getppid() != supervisor:
+        raise SystemExit("floor.serve: the supervisor is gone; this worker does not start")
+
+
+def watch(supervisor: int) -> None:
+    while os.getppid() == supervisor:  # an orphan is handed to another parent
+        time.sleep(1)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def work(fd: int, backlog: int) -> None:
@@ -54,6 +84,7 @@ def supervise(host: str, port: int, workers: int, backlog: int) -> int:
     children = []
     for sock in sockets:
         command = [sys.executable, "-m", "floor.serve", "--worker-fd", str(sock.fileno()), "--backlog", str(backlog)]
+        command += ["--supervisor", str(os.getpid())]
         children.append(subprocess.Popen(command, pass_fds=[sock.fileno()]))  # noqa: S603 — our own module
         # Only the worker holds it now: were the worker gone, no connection would wait on it.
         sock.close()
@@ -93,8 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--backlog", type=int, default=2048)
     parser.add_argument("--worker-fd", type=int, help=argparse.SUPPRESS)  # how a worker is started
+    parser.add_argument("--supervisor", type=int, help=argparse.SUPPRESS)  # the pid it dies with
     args = parser.parse_args(argv)
     if args.worker_fd is not None:
+        if args.supervisor is not None:
+            die_with(args.supervisor)
         work(args.worker_fd, args.backlog)
         return 0
     if args.workers < 1:

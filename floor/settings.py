@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, which answers static files itself: the policies go on what Django answers.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +159,52 @@ SESSION_COOKIE_AGE = 60 * 60 * 12  # one long shift
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# --- Security headers. Every script is a file of ours (scanner.js, htmx, the service worker): no
+# inline script or handler, no eval (htmx's is off in base.html), nothing from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # floor.css draws the keyboard and camera icons as data: SVGs
+        # htmx's requests and the websocket (/ws/floor/): 'self' covers ws: and wss: of this origin.
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The camera reads barcodes (scanner.js); nothing else that a page could ask the person for. Only
+# names Chromium knows: an unknown one is a console warning on every page.
+PERMISSIONS_POLICY = {
+    "camera": ["self"],
+    "accelerometer": [],
+    "browsing-topics": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+# No script reads the CSRF cookie: the token travels in hx-headers (base.html) and in the forms.
+CSRF_COOKIE_HTTPONLY = True
+# Browsers keep to HTTPS once told, so only where the site is served over TLS (SECURE_COOKIES).
+# request.is_secure() behind a proxy: uvicorn reads X-Forwarded-Proto from FORWARDED_ALLOW_IPS.
+if SESSION_COOKIE_SECURE:
+    SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
 # --- Accounts
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -172,6 +222,12 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
+# A try during a lock (the right PIN too) must not restart the cool-off, or one try per badge
+# every few minutes keeps the whole floor locked out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# One scanner or address that fails with this many different badges within the cool-off is
+# refused every badge until it ends (floor/accounts/services.py: device_throttled).
+LOGIN_DEVICE_BADGE_LIMIT = env.int("LOGIN_DEVICE_BADGE_LIMIT", default=10)
 AXES_LOCKOUT_CALLABLE = "floor.accounts.views.locked_out"
 AXES_VERBOSE = False
 # Badge PINs: salted PBKDF2, lighter than passwords (see floor/accounts/hashers.py).

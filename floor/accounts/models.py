@@ -30,3 +30,15 @@ class Profile(models.Model):
         user = self.user
         parts = [p for p in (user.first_name, user.last_name) if p]
         return "".join(p[0] for p in parts).upper() or user.get_username()[:2].upper()
+
+
+class Unlock(models.Model):
+    """A supervisor lifted a person's lock (too many wrong PINs) before the cool-off ran out."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    failures = models.PositiveIntegerField()  # the wrong tries it cleared
+
+    class Meta:
+        ordering = ["-at"]

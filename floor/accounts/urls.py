@@ -8,4 +8,6 @@ urlpatterns = [
     path("login/password/", views.PasswordLoginView.as_view(), name="login_password"),
     path("logout/", views.logout_view, name="logout"),
     path("language/", views.language, name="language"),
+    path("locked/", views.locked, name="locked"),
+    path("locked/<int:person_id>/unlock/", views.unlock, name="unlock"),
 ]

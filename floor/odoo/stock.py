@@ -328,9 +328,10 @@ class StockTruth:
 
     # --- Odoo's own moves
 
-    def _read_lines(self, since: str, views: list[int]) -> list[dict]:
+    def _lines_domain(self, since: str, views: list[int]) -> list:
+        """Done lines of storable items written since `since` that touch these warehouses."""
         field_name, value = self.pull.storable
-        domain = [
+        return [
             ("state", "=", "done"),
             ("write_date", ">=", since),
             (f"product_id.{field_name}", "=", value),
@@ -338,23 +339,16 @@ class StockTruth:
             ("location_id", "child_of", views),
             ("location_dest_id", "child_of", views),
         ]
-        return self.pull._read(MOVES_CURSOR, domain, LINE_FIELDS, page=PAGE)
+
+    def _read_lines(self, since: str, views: list[int]) -> list[dict]:
+        return self.pull._read(MOVES_CURSOR, self._lines_domain(since, views), LINE_FIELDS, page=PAGE)
 
     def follow_odoo_moves(self) -> None:
         cursor = PullCursor.objects.filter(model=MOVES_CURSOR).first()
         views = sorted(wh.view_id for wh in self.pull.warehouses.values() if wh.view_id)
         if cursor is None or cursor.last_write_date is None or not views:
             return  # no opening balance yet: it takes Odoo's stock as it stands
-        since = values.odoo_datetime(cursor.last_write_date - self.overlap)
-        field_name, value = self.pull.storable
-        domain = [
-            ("state", "=", "done"),
-            ("write_date", ">=", since),
-            (f"product_id.{field_name}", "=", value),
-            "|",
-            ("location_id", "child_of", views),
-            ("location_dest_id", "child_of", views),
-        ]
+        domain = self._lines_domain(values.odoo_datetime(cursor.last_write_date - self.overlap), views)
         newest, last = None, 0
         while True:
             page = self.client.search_read(

@@ -19,8 +19,6 @@ No station yet: the station.
 """
 
 import functools
-import hashlib
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +34,7 @@ from floor.accounts import services as accounts
 from floor.accounts.models import Profile
 from floor.accounts.roles import Role, has_role
 from floor.ledger import services as ledger
+from floor.ledger.keys import scan_key
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
@@ -155,15 +154,6 @@ def _begin(*, actor, warehouse, key: str, raw: str) -> tuple[Packing, Outcome | 
 
 def _said(scan: Scan) -> dict:
     return {"code": readable(scan.code)}
-
-
-def _ledger_key(prefix: str, key: str) -> str:
-    """A device key too long for Move.key is hashed; a missing one gets one of its own."""
-    if not key:
-        key = uuid.uuid4().hex
-    elif len(key) > 64:
-        key = hashlib.sha256(key.encode()).hexdigest()
-    return f"{prefix}:{key}"
 
 
 def own_code(*, actor, warehouse, raw: str) -> Scan | None:
@@ -1014,7 +1004,7 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
                 )
             )
     if moves:
-        ledger.post(moves, key=_ledger_key("pack", key))
+        ledger.post(moves, key=scan_key("pack", key))
     if order.odoo_id:
         told = delivery.packed_lines(order, [(c.package_id, product, lot, q) for c, product, lot, q in packed])
         sent: dict[int, Decimal] = defaultdict(Decimal)

@@ -78,7 +78,9 @@ def close_carton(request):
 @require_POST
 @role_required(Role.PACKER)
 def weight(request):
-    return flows.typed(request, _screen, services.record_weight, as_name="weight", **flows.keys(request))
+    return flows.typed(
+        request, _screen, services.record_weight, as_name="weight", below=services.MAX_WEIGHT_KG, **flows.keys(request)
+    )
 
 
 @require_POST

@@ -16,8 +16,6 @@ Waiting states (Picking.waiting) and what the next scan must be:
 - SHORT: the order's tote, for the `quantity` found at a short stop; the rest is then short.
 """
 
-import hashlib
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -32,6 +30,7 @@ from django.utils.translation import ngettext
 from floor import events
 from floor.counting.models import CountTask
 from floor.ledger import services as ledger
+from floor.ledger.keys import scan_key, undo_key
 from floor.ledger.models import Move, Quant
 from floor.picking import allocation, delivery, rows
 from floor.picking.models import Order, OrderLine, Pick, Picking, PickRecord, PickTask, TaskTote, Wave
@@ -473,8 +472,6 @@ def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
         return outcome
     if picking.waiting != Waiting.PUT:
         raise ScanRejected(_("Scan the item first"))
-    if quantity != quantity.quantize(Decimal("0.001")) or quantity >= 10**9:
-        raise ScanRejected(_("Type a number"))
     if picking.pick.product.tracking == Product.Tracking.SERIAL and quantity != 1:
         raise ScanRejected(_("One serial at a time — scan the tote"))
     _check_quantity(picking.pick, quantity)
@@ -509,16 +506,6 @@ def _put(picking: Picking, task: PickTask, scan: Scan, *, key: str, device: str)
     return _record(picking, task, binding, key=key, device=device)
 
 
-def _ledger_key(prefix: str, key: str) -> str:
-    """A device key too long for Move.key is hashed; a missing one cannot be replayed anyway, so it
-    gets one of its own rather than share ''."""
-    if not key:
-        key = uuid.uuid4().hex
-    elif len(key) > 64:
-        key = hashlib.sha256(key.encode()).hexdigest()
-    return f"{prefix}:{key}"
-
-
 def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, device: str) -> Outcome:
     # The stop's row locked and its counts read again; its item, bin and lot never change.
     pick = picking.pick
@@ -540,7 +527,7 @@ def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, de
                 reference=binding.order.reference[:64],
             )
         ],
-        key=_ledger_key("pick", key),
+        key=scan_key("pick", key),
     )
     pick.picked += quantity
     if pick.picked == pick.quantity:
@@ -640,8 +627,6 @@ def short(*, actor, warehouse, reason: str, found: Decimal, key: str, device: st
         .get(pk=picking.pick_id)
     )
     remaining = pick.quantity - pick.picked
-    if found < 0 or found != found.quantize(Decimal("0.001")):
-        raise ScanRejected(_("Type a number"))
     if found >= remaining:
         raise ScanRejected(_("Only %(n)s to pick — found all of it? Scan the item") % {"n": qty(remaining)})
     if found == 0:
@@ -823,7 +808,7 @@ def _undo(picking: Picking, task: PickTask, *, device: str) -> Outcome:
                 reverses=original,
             )
         ],
-        key=f"undo:{last.key}"[:100],
+        key=undo_key(last.key),
     )
     pick.picked -= last.quantity
     pick.state = Pick.State.OPEN

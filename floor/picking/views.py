@@ -1,4 +1,3 @@
-from decimal import Decimal
 from functools import cache, partial
 
 from django.shortcuts import render
@@ -76,7 +75,7 @@ def quantity(request):
 @role_required(Role.PICKER)
 def short(request):
     try:
-        found = flows.typed_quantity(request) if request.POST.get("quantity", "").strip() else Decimal(0)
+        found = flows.typed_quantity(request, zero_allowed=True)  # 0: nothing found
     except ScanRejected as rejected:
         return _screen(request, error=rejected)
     return flows.run(

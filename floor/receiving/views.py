@@ -89,8 +89,7 @@ def approve(request):
         _screen,
         services.approve,
         pin=request.POST.get("pin", ""),
-        key=request.POST.get("key", ""),
-        device=request.POST.get("device", ""),
+        **flows.keys(request),
     )
 
 
@@ -103,9 +102,7 @@ def undo(request):
 @require_POST
 @role_required(Role.RECEIVER)
 def close(request):
-    return flows.run(
-        request, _screen, services.close, key=request.POST.get("key", ""), device=request.POST.get("device", "")
-    )
+    return flows.run(request, _screen, services.close, **flows.keys(request))
 
 
 @require_GET

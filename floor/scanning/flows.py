@@ -1,13 +1,17 @@
 """What every scanner flow's views share: call the flow's service for the person's warehouse,
 and show a rejection on the screen instead of raising it."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from itertools import islice
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import parse
+from floor.warehouse.quantities import MOST_TYPED, read_quantity
+
+DEVICE_NAME = 64  # Move.device and the other records' device columns
 
 
 def no_warehouse() -> ScanRejected:
@@ -50,28 +54,31 @@ def scan(request, screen, handle_scan, *, fallback=None):
     return run(request, screen, handle_scan, scan=parsed, **keys(request))
 
 
-def typed(request, screen, action, *, as_name: str = "quantity", **kwargs):
-    """A number typed on the screen (a quantity, a weight), handed to the flow's `action` as
-    `as_name` with the device's key; a number that is not one comes back on the screen."""
+def typed(request, screen, action, *, as_name: str = "quantity", below: Decimal = MOST_TYPED, **kwargs):
+    """A number typed on the screen (a quantity, a weight under `below`), handed to the flow's
+    `action` as `as_name` with the device's key; a number that is not one comes back on the screen."""
     try:
-        value = typed_quantity(request)
+        value = typed_quantity(request, below=below)
     except ScanRejected as rejected:
         return screen(request, error=rejected)
     kwargs.setdefault("key", request.POST.get("key", ""))
     return run(request, screen, action, **{as_name: value}, **kwargs)
 
 
-def typed_quantity(request) -> Decimal:
-    """The number typed in a quantity form; ScanRejected when it is not one."""
-    try:
-        value = Decimal(request.POST.get("quantity", "").strip())
-    except InvalidOperation:
-        raise ScanRejected(_("Type a number")) from None
-    if not value.is_finite():
-        raise ScanRejected(_("Type a number"))
-    return value
+def typed_quantity(request, *, zero_allowed: bool = False, below: Decimal = MOST_TYPED) -> Decimal:
+    """The number typed in a quantity form (floor.warehouse.quantities.read_quantity); ScanRejected
+    when it is not one."""
+    return read_quantity(request.POST.get("quantity", ""), zero_allowed=zero_allowed, below=below)
 
 
 def keys(request) -> dict:
     """The device-made key and the device name every scanner POST carries."""
-    return {"key": request.POST.get("key", ""), "device": request.POST.get("device", "")}
+    return {"key": request.POST.get("key", ""), "device": device_name(request)}
+
+
+def device_name(request) -> str:
+    """The scanner's name as Floor keeps it beside what the scan recorded (64 characters): what a
+    person can read of what the device sent. A NUL, which PostgreSQL refuses in text, or another
+    invisible character is no part of a name."""
+    sent = request.POST.get("device", "")
+    return "".join(islice((char for char in sent if char.isprintable()), DEVICE_NAME))

@@ -28,6 +28,7 @@ from floor.returns.models import Return
 from floor.scanning.errors import ScanRejected
 from floor.warehouse.gtin import valid as valid_check_digit
 from floor.warehouse.models import Location, Package, ProductBarcode, Tote
+from floor.warehouse.quantities import MOST_TYPED, qty
 
 
 class Kind(StrEnum):
@@ -377,7 +378,7 @@ class _Found:
             if key in rows:
                 product_id, _id, _code, _state, per_scan = rows[key]
                 per_scan = per_scan if isinstance(per_scan, Decimal) else Decimal(str(per_scan))
-                quantity = count * per_scan if count is not None else per_scan
+                quantity = _counted(count * per_scan if count is not None else per_scan, base["code"])
                 return Scan(**base, kind=kind, product_id=product_id, gtin=gtin, quantity=quantity, **fields)
         return None
 
@@ -399,7 +400,19 @@ class _Found:
         scan = self.product(keys, base, kind=Kind.GS1, count=gs1.count, **fields)
         if scan is not None:
             return scan
-        return Scan(**base, kind=Kind.GS1, gtin=gs1.gtin, quantity=gs1.count or Decimal(1), **fields)
+        quantity = _counted(gs1.count or Decimal(1), base["code"])
+        return Scan(**base, kind=Kind.GS1, gtin=gs1.gtin, quantity=quantity, **fields)
+
+
+def _counted(quantity: Decimal, code: str) -> Decimal:
+    """What one scan stands for, held to what a person may type: a GS1 count of 99,999,999 on a
+    case of 12 is more than a quantity column holds, and no one scan's worth."""
+    if quantity >= MOST_TYPED:
+        raise ScanRejected(
+            _("The label counts %(qty)s — too many for one scan (scanned %(code)s)")
+            % {"qty": qty(quantity), "code": readable(code)}
+        )
+    return quantity
 
 
 def _document(base, model, row) -> Scan:

@@ -9,8 +9,9 @@ from floor.ledger.models import Quant
 from floor.picking.models import Order
 from floor.receiving.models import Receipt
 from floor.returns.models import Return
-from floor.scanning.parser import Kind, Scan
-from floor.warehouse.models import Location, Package, Product, Tote
+from floor.scanning.errors import ScanRejected
+from floor.scanning.parser import Kind, Scan, readable
+from floor.warehouse.models import Location, Package, Product, Tote, Warehouse
 
 _DOCUMENTS = {
     "receipt": (Receipt, gettext_lazy("Receipt")),
@@ -28,23 +29,38 @@ def _on_hand(**filters):
     )
 
 
-def describe(scan: Scan, warehouse) -> dict:
-    """The title, feedback and stock lines the page shows for one scan."""
+def _elsewhere(scan: Scan) -> ScanRejected:
+    return ScanRejected(_("%(code)s belongs to another warehouse") % {"code": readable(scan.code)})
+
+
+def describe(*, scan: Scan, warehouse: Warehouse) -> dict:
+    """The title, feedback and stock lines the page shows for one scan. Everything is read within
+    the person's warehouse: the parser knows every warehouse's codes, so one of another warehouse
+    is refused here, never described."""
     if scan.kind == Kind.COMMAND:
         return {"ok": _("Command barcode: %(command)s") % {"command": scan.command}}
     if scan.kind in (Kind.LOCATION, Kind.TOTE):
         if scan.kind == Kind.TOTE:
-            tote = Tote.objects.select_related("location").get(pk=scan.tote_id)
+            tote = Tote.objects.select_related("location").filter(pk=scan.tote_id, warehouse=warehouse).first()
+            if tote is None:
+                raise _elsewhere(scan)
             location, title = tote.location, _("Tote %(code)s") % {"code": tote.barcode}
         else:
-            location = Location.objects.get(pk=scan.location_id)
+            location = Location.objects.filter(pk=scan.location_id, warehouse=warehouse).first()
+            if location is None:
+                raise _elsewhere(scan)
             title = _("%(kind)s %(name)s") % {"kind": location.get_kind_display(), "name": location.name}
         return {"ok": title, "quants": _on_hand(location=location), "with_product": True}
     if scan.kind == Kind.PACKAGE or (scan.kind == Kind.GS1 and scan.package_id and not scan.product_id):
         package = Package.objects.get(pk=scan.package_id)
+        # A package belongs to no warehouse: it is where its stock is. An empty one is anybody's.
+        stock = list(_on_hand(package=package))
+        here = [q for q in stock if q.location.warehouse_id == warehouse.pk]
+        if stock and not here:
+            raise _elsewhere(scan)
         return {
             "ok": _("Package %(code)s") % {"code": package.barcode},
-            "quants": _on_hand(package=package),
+            "quants": here,
             "with_product": True,
             "with_location": True,
         }
@@ -52,10 +68,7 @@ def describe(scan: Scan, warehouse) -> dict:
         if scan.product_id is None:
             return {"warning": _("Unknown item — GTIN %(gtin)s") % {"gtin": scan.gtin or "—"}}
         product = Product.objects.get(pk=scan.product_id)
-        places = _on_hand(product=product)
-        if warehouse is not None:
-            places = places.filter(location__warehouse=warehouse)
-        places = list(places)
+        places = list(_on_hand(product=product, location__warehouse=warehouse))
         return {
             "ok": str(product),
             "product": product,
@@ -65,12 +78,19 @@ def describe(scan: Scan, warehouse) -> dict:
         }
     if scan.kind == Kind.DOCUMENT:
         model, label = _DOCUMENTS[scan.document.model]
-        document = model.objects.annotate(line_count=Count("lines")).get(pk=scan.document.id)
+        document = (
+            model.objects.filter(pk=scan.document.id, warehouse=warehouse).annotate(line_count=Count("lines")).first()
+        )
+        if document is None:
+            raise _elsewhere(scan)
         return {
             "ok": _("%(document)s %(reference)s") % {"document": label, "reference": document.reference},
             "document": document,
         }
     if scan.kind == Kind.BADGE:
-        user = Profile.objects.select_related("user").get(badge=scan.badge).user
+        profile = Profile.objects.select_related("user").filter(badge=scan.badge, warehouse=warehouse).first()
+        if profile is None:
+            raise _elsewhere(scan)
+        user = profile.user
         return {"ok": user.get_full_name() or user.get_username()}
     raise AssertionError(f"lookup does not describe {scan.kind}")

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from floor.scanning.errors import ScanRejected
+from floor.scanning.flows import no_warehouse
 from floor.scanning.parser import parse, readable
 from floor.scanning.selectors import describe
 
@@ -12,11 +13,14 @@ def lookup(request):
     context = {}
     if "code" in request.GET:
         try:
+            if request.warehouse is None:  # nothing of any warehouse to show
+                raise no_warehouse()
             scan = parse(request.GET["code"])
+            context.update(
+                scan=scan, shown_code=readable(scan.code, 40), **describe(scan=scan, warehouse=request.warehouse)
+            )
         except ScanRejected as rejected:
             context.update(error=rejected.message, sound=rejected.sound)
-        else:
-            context.update(scan=scan, shown_code=readable(scan.code, 40), **describe(scan, request.warehouse))
     # A rejection is an answer too: 200, so the page and its scan box render as usual.
     return render(request, "scanning/lookup.html", context)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from floor.ledger import services as ledger
+from floor.ledger.keys import scan_key, undo_key
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
@@ -180,7 +181,7 @@ def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> 
         if scan.command == "CANCEL":
             return cancel(transfer=transfer)
         if scan.command == "UNDO":
-            return undo(actor=actor, warehouse=warehouse, key=key, device=device, transfer=transfer)
+            return _undo(actor=actor, device=device, transfer=transfer)
         raise ScanRejected(_("%(command)s does nothing here") % {"command": scan.command})
     if transfer.step == "source":
         return _take_source(transfer, scan, scanned)
@@ -282,7 +283,7 @@ def _put(transfer: Transfer, scan: Scan, scanned: _Scanned, *, warehouse, key: s
         device=device[:64],
         reference=f"MOVE-{transfer.pk}",
     )
-    [move] = ledger.post([move], key=f"move:{key}")
+    [move] = ledger.post([move], key=scan_key("move", key))
     outbox.enqueue(
         kind=Operation.Kind.INTERNAL,
         warehouse=transfer.warehouse,
@@ -334,11 +335,16 @@ def cancel(*, transfer: Transfer) -> Outcome:
 
 
 @transaction.atomic
-def undo(*, actor, warehouse, key: str, device: str, transfer: Transfer | None = None) -> Outcome:
+def undo(*, actor, warehouse, key: str, device: str = "") -> Outcome:
+    transfer = open_transfer(actor=actor, warehouse=warehouse, lock=True)
+    if not first_time(key=key, actor=actor, flow="move", raw="undo"):
+        return Outcome(transfer, _("Already counted — that scan was sent twice"), "warning")
+    return _undo(actor=actor, device=device, transfer=transfer)
+
+
+def _undo(*, actor, device: str, transfer: Transfer) -> Outcome:
     """Undo the last step: an item scan not yet moved, else the last move, by a reverse move.
-    `transfer`: the person's open transfer, when the caller has it locked already."""
-    if transfer is None:
-        transfer = open_transfer(actor=actor, warehouse=warehouse, lock=True)
+    `transfer`: the person's open transfer, locked."""
     if transfer.product_id is not None:
         transfer.product, transfer.lot, transfer.quantity = None, None, Decimal(0)
         _write(transfer, "product", "lot", "quantity")
@@ -362,7 +368,7 @@ def undo(*, actor, warehouse, key: str, device: str, transfer: Transfer | None =
         reference=original.reference,
         reverses=original,
     )
-    [reverse] = ledger.post([reverse], key=f"undo:{original.key}")
+    [reverse] = ledger.post([reverse], key=undo_key(original.key))
     outbox.enqueue(
         kind=Operation.Kind.INTERNAL,
         warehouse=done.warehouse,

@@ -74,8 +74,9 @@ def barcode_svg(symbology: str, code: str) -> SafeString:
     svg = svg[svg.index("<svg") :]  # drop the XML declaration
     svg = re.sub(r"<!--.*?-->", "", svg).replace(' id="barcode_group"', "")  # ids would repeat on the page
     # Coordinates in plain numbers (mm) under a viewBox, so CSS can scale the drawing as a whole;
-    # bars are black by default, which halves the size.
-    svg = svg.replace('mm"', '"').replace(' style="fill:black;"', "")
+    # bars are black by default, which halves the size. The white ground is an attribute, not a
+    # style="": the Content-Security-Policy allows no inline style, and the ground would go black.
+    svg = svg.replace('mm"', '"').replace(' style="fill:black;"', "").replace(' style="fill:white"', ' fill="white"')
     svg = _ROOT.sub(
         r'<svg xmlns="http://www.w3.org/2000/svg" width="\1mm" height="\2mm" viewBox="0 0 \1 \2" '
         r'class="barcode" aria-hidden="true" focusable="false">',

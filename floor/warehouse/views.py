@@ -6,7 +6,6 @@ from django.shortcuts import render
 
 from floor.accounts.roles import Role, has_role
 from floor.warehouse.labels import SHEETS
-from floor.warehouse.models import Warehouse
 
 
 @login_required
@@ -18,8 +17,9 @@ def labels(request):
     is_supervisor = has_role(request.user, Role.SUPERVISOR)
     if sheet.supervisor_only and not is_supervisor:
         raise PermissionDenied
-    # Someone with no warehouse of their own (an admin) gets the first one, which is the demo's.
-    warehouse = request.warehouse or Warehouse.objects.order_by("pk").first()
+    warehouse = request.warehouse
+    if warehouse is None:  # every sheet is some warehouse's: someone with none of their own gets none
+        return render(request, "warehouse/no_warehouse.html")
     page = Paginator(sheet.items(warehouse), sheet.per_page).get_page(request.GET.get("page"))
     return render(
         request,

@@ -65,6 +65,15 @@
       openCamera((btn.form && btn.form.querySelector('[data-scan-input]')) || scanInput());
       return;
     }
+    // The pages' own behaviour lives here, not in onclick="": the Content-Security-Policy runs no
+    // inline script. − / + beside a quantity, sent at once where the flow takes it so.
+    if ((btn = t.closest('[data-step]'))) {
+      var qty = btn.form && btn.form.elements.namedItem('quantity');
+      if (qty) {
+        if (btn.getAttribute('data-step') === 'up') qty.stepUp(); else qty.stepDown();
+        if (btn.hasAttribute('data-step-submit')) btn.form.requestSubmit();
+      }
+    } else if (t.closest('[data-print]')) window.print();
     if (isField(t) || t.closest('label')) return;
     // After a tap on a button too: a focused button would take the next scan's Enter as a press.
     setTimeout(refocus, 0);
@@ -77,6 +86,11 @@
     if (!route || route.verb === 'get') return;
     if (tapped.el === el && e.timeStamp - tapped.at < 300) { e.preventDefault(); e.stopImmediatePropagation(); return; }
     tapped.el = el; tapped.at = e.timeStamp;
+  }, true);
+  // A <details> that loads its lines when opened listens for `floor:opened` (hx-trigger): htmx's
+  // own filter, toggle[this.open], is code that htmx evals, and the policy allows no eval.
+  document.addEventListener('toggle', function (e) {
+    if (e.target.tagName === 'DETAILS' && e.target.open) e.target.dispatchEvent(new CustomEvent('floor:opened'));
   }, true);
   document.addEventListener('visibilitychange', function () {
     if (document.visibilityState === 'visible') { refocus(); retryNow(); }

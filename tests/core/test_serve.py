@@ -129,3 +129,54 @@ def test_a_worker_that_dies_takes_the_server_down_for_the_process_manager_to_res
     os.kill(first, signal.SIGKILL)
     assert server.wait(timeout=40) != 0
     assert not alive(second)
+
+
+def test_workers_die_with_a_supervisor_killed_outright(server):
+    # SIGKILL (the OOM killer, a process manager's last resort) leaves the supervisor no time to
+    # pass anything on: each worker must see to it itself, or it goes on serving, and a restarted
+    # server binds beside it (SO_REUSEPORT) with two generations answering at once.
+    pids = workers(server)
+    assert len(pids) == 2
+    try:
+        server.kill()
+        server.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in pids if alive(pid)], "workers outlived their supervisor"
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", server.port), timeout=2)
+        # A server started now has the port to itself: no socket listens there any more.
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("127.0.0.1", server.port))
+            sock.listen()
+    finally:
+        for pid in pids:  # on failure, not left behind to serve the next test's port
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_where_the_kernel_sends_no_signal_a_worker_watches_its_supervisor():
+    # The fallback for systems without prctl's parent-death signal, tried here on Linux: a child
+    # that only watches its parent, whose parent is then killed outright.
+    child = "import sys; from floor.serve import watch; print('watching', flush=True); watch(int(sys.argv[1]))"
+    parent = (
+        "import os, subprocess, sys;"
+        "child = subprocess.Popen([sys.executable, '-c', sys.argv[1], str(os.getpid())]);"
+        "print(child.pid, flush=True);"
+        "child.wait()"
+    )
+    process = subprocess.Popen([sys.executable, "-c", parent, child], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    pid = int(process.stdout.readline())
+    try:
+        assert process.stdout.readline() == "watching\n"
+        process.kill()
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(pid)
+    finally:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)

@@ -85,6 +85,13 @@ def test_a_picker_picks_a_task_and_odoo_gets_the_delivery(page, live_server, odo
     expect(page.locator(".prompt-what")).to_contain_text("3 × BOLT")
     no_horizontal_scroll(page)
 
+    # All stops, fetched as they open (by scanner.js's floor:opened: no htmx filter under the CSP).
+    page.get_by_text("All stops").click()
+    expect(page.locator("#lines .lines li")).to_have_count(3)
+    expect(page.locator("#lines .lines li.current")).to_contain_text(f"{shelf.name} · BOLT")
+    page.get_by_text("All stops").click()
+    expect(page.locator("[data-scan-input]")).to_be_focused()
+
     scan(page, other.barcode)  # the wrong bin: words, the error sound, nothing changes
     expect(page.locator("#feedback.feedback-error")).to_contain_text(
         f"Wrong bin — expected {shelf.name} (scanned {other.barcode})"

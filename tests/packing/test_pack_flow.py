@@ -424,7 +424,7 @@ def test_a_weight_over_the_cartons_maximum_is_refused(floor):
     assert "5.2 kg is over Small box's maximum of 5 kg" in html.unescape(page)
     assert Carton.objects.get().state == "open" and packing(floor).waiting == "weight"
     assert "Type a number" in post(floor.client, "/pack/weight", quantity="heavy")
-    assert "Type the weight in kg" in post(floor.client, "/pack/weight", quantity="0")
+    assert "Type more than zero" in post(floor.client, "/pack/weight", quantity="0")
 
 
 def test_weighing_can_be_cancelled_to_pack_more(floor):

@@ -1,6 +1,10 @@
 """The supervisor's station pages (stations, carton types, print jobs) and the label preview."""
 
+from pathlib import Path
+
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.test import Client
 from django.utils import translation
 
@@ -235,7 +239,9 @@ def test_the_preview_draws_the_sscc_as_gs1_128_with_ai_00(wh, packer):
     assert f"(00) {carton.sscc}" in page
     assert "Acme &lt;Retail&gt; &amp; Co" in page and "UPS" in page and "OUT/7" in page
     assert "2 of 2" in page and "4.500 kg" in page
-    assert "size: 4in 6in" in page
+    # Printed at 4 × 6 in: the stylesheet it links says so (no <style> in the page under the CSP).
+    assert static("css/shipping-label.css") in page
+    assert "size: 4in 6in" in Path(finders.find("css/shipping-label.css")).read_text()
 
 
 def test_the_preview_of_another_warehouses_carton_is_not_found(packer):

@@ -8,8 +8,8 @@ import pytest
 from floor.ledger.checks import ledger_differences
 from floor.ledger.models import Quant
 from floor.odoo.models import Operation
-from floor.receiving.models import Receipt, ReceiptLine, ReceiptScan
-from floor.warehouse.models import Location, Lot, Package
+from floor.receiving.models import Receipt, ReceiptLine, ReceiptScan, Receiving
+from floor.warehouse.models import Location, Lot, Package, ProductBarcode
 from floor.warehouse.services import location_of_kind
 from tests import factories
 
@@ -97,6 +97,16 @@ def test_a_gs1_count_counts_that_many(dock):
     scan(dock.client, "WH/IN/00042")
     scan(dock.client, f"01{WIDGET.zfill(14)}\x1d374")
     assert received(dock.widget_line) == 4
+
+
+def test_a_gs1_count_of_more_than_one_scan_stands_for_is_refused_and_changes_nothing(dock):
+    # 99,999,999 cases of 12: more than the session's quantity column holds (a 500 on PostgreSQL).
+    ProductBarcode.objects.create(product=dock.widget, code="14006381333938", quantity=12)
+    scan(dock.client, "WH/IN/00042")
+    page = scan(dock.client, "0114006381333938\x1d3799999999")
+    assert "too many for one scan" in page and "feedback-error" in page
+    session = Receiving.objects.get(actor=dock.person)
+    assert (session.waiting, session.quantity, received(dock.widget_line)) == ("", 0, 0)
 
 
 def test_lot_and_expiry_on_one_gs1_label(dock):

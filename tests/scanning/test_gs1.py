@@ -73,6 +73,29 @@ def test_a_count_of_cases_is_a_count_of_units():
     assert scan.quantity == 60
 
 
+@pytest.mark.parametrize(
+    ("code", "counts"),
+    [
+        (f"]C10114006381333938{GS}3799999999", "1199999988"),  # 99,999,999 cases of 12
+        (f"]C101{GTIN}{GS}371000000", "1000000"),
+        (f"]C10100000000000017{GS}3099999999", "99999999"),  # an item Floor does not know
+    ],
+)
+def test_a_count_of_more_than_one_scan_stands_for_is_refused(code, counts):
+    # More than a person may type for one scan (quantities.MOST_TYPED): a count of 99,999,999 cases
+    # of 12 overflowed the receiving session's quantity column on PostgreSQL.
+    product = f.product(gtin=GTIN)
+    ProductBarcode.objects.create(product=product, code="14006381333938", is_gtin=True, quantity=Decimal(12))
+    with pytest.raises(ScanRejected) as rejected:
+        parse(code)
+    assert rejected.value.message.startswith(f"The label counts {counts} — too many for one scan")
+
+
+def test_a_count_just_under_the_limit_is_read():
+    f.product(gtin=GTIN)
+    assert parse(f"]C101{GTIN}{GS}37999999").quantity == 999999
+
+
 def test_a_gtin_without_a_count_is_one_scan_of_its_barcode():
     f.product(gtin=GTIN)
     assert parse(f"]C101{GTIN}10L1").quantity == 1

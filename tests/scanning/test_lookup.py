@@ -82,8 +82,8 @@ def test_a_document_shows_its_reference_state_and_lines(signed_in):
 
 
 def test_a_badge_shows_only_the_persons_name(signed_in):
-    client, _wh = signed_in
-    f.user(badge="B-0042", first_name="Grace", last_name="Hopper")
+    client, wh = signed_in
+    f.user(badge="B-0042", wh=wh, first_name="Grace", last_name="Hopper")
     assert "Grace Hopper" in lookup(client, "B-0042").content.decode()
 
 
