@@ -170,11 +170,13 @@
   function finish(inp, suffix) {
     var st = state(inp), code = inp.value, form = inp.form;
     var detail = { code: code, suffix: suffix, keys: st.keys, ms: st.start ? Math.round(st.end - st.start) : 0, duplicate: false };
+    var now = performance.now(), began = st.start || now;
     reset(st);
     if (!code || !form) return;
-    var now = Date.now();
-    detail.duplicate = code === last.code && now - last.at < 300;  // one trigger read twice
-    if (!detail.duplicate) { last.code = code; last.at = now; }
+    // One trigger read twice: the same code again, starting within 300 ms of the last one's end
+    // (from its start, not its end: a long code types slowly on a busy device).
+    detail.duplicate = code === last.code && began - last.at < 300;
+    last.code = code; last.at = now;
     inp.value = '';
     if (typing(inp)) setKeyboard(inp, false);
     // Listeners may take the scan (the self-test does): they cancel this event.
