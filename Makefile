@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)-$(sh
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint bench migrate demo messages clean
+.PHONY: run serve test lint bench migrate demo messages contract clean
 
 $(STAMP): requirements.txt
 	@base() { "$$1" -c 'import os, sys; print(os.path.realpath(getattr(sys, "_base_executable", sys.executable)))'; }; \
@@ -50,6 +50,18 @@ bench: $(STAMP)
 messages: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemessages -l es -e html,txt,py,jinja --ignore=.venv --ignore=staticfiles --ignore=bench
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# The Odoo recordings the test double loads (tests/odoo_double/README.md): take the newer ones from
+# where they are made, saying what changed. Data from real servers, copied byte for byte.
+CONTRACT_FROM ?= ../shared/odoo-contract
+CONTRACT := tests/odoo_double/contract
+contract:
+	@test -f $(CONTRACT_FROM)/facts.json || { echo "No recordings at $(CONTRACT_FROM) (make contract CONTRACT_FROM=...)"; exit 1; }
+	@if diff -rq $(CONTRACT) $(CONTRACT_FROM) >/dev/null 2>&1; then echo "$(CONTRACT) is already $(CONTRACT_FROM)"; else \
+	  diff -rq $(CONTRACT) $(CONTRACT_FROM) | sed -e 's|^Only in $(CONTRACT_FROM)|added: in $(CONTRACT_FROM)|' \
+	    -e 's|^Only in $(CONTRACT)|gone: in $(CONTRACT)|' -e 's|^Files \(.*\) and .* differ$$|changed: \1|'; \
+	  rm -rf $(CONTRACT) && cp -R $(CONTRACT_FROM) $(CONTRACT) && chmod -R u+w,go+rX $(CONTRACT) && \
+	  echo "$(CONTRACT) now holds $(CONTRACT_FROM): run make test, then commit it"; fi
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3*

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages gzipped, scan answers as they are (floor/compression.py).
+    "floor.compression.GZipPages",
     # Below WhiteNoise, which answers static files itself: the policies go on what Django answers.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -243,11 +245,16 @@ CELERY_TIMEZONE = TIME_ZONE  # beat's nightly runs are at the warehouse's hours
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# collectstatic names each file by its content's hash and writes gzip and brotli copies beside it;
+# WhiteNoise serves those to the browsers that take them, cached for a year. A deploy changes the
+# names, so no handheld keeps an old script. Without DEBUG the pages need its manifest: the
+# Procfile's web runs collectstatic first. With DEBUG (`make run`) the names stay plain and the
+# files come from static/ as they are, so an edit shows at once.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
@@ -288,11 +295,16 @@ STATION_TIMEOUT_SECONDS = env.float("STATION_TIMEOUT_SECONDS", default=3.0)
 # so a slow transaction can commit records older than the newest already read.
 ODOO_PULL_OVERLAP_SECONDS = env.int("ODOO_PULL_OVERLAP_SECONDS", default=30)
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own logging gives "django" a console handler of its own (active with DEBUG), and the
+    # logger hands each record on to the root's as well: every warning and traceback came out
+    # twice. One handler for all, the root's (Celery's worker puts its own there).
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
 }
 
 # axes.W006 asks to lock by IP as well; on a warehouse floor every scanner shares one address,

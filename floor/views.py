@@ -1,4 +1,7 @@
 import asyncio
+import hashlib
+import json
+import re
 import time
 
 from asgiref.sync import async_to_sync
@@ -10,6 +13,7 @@ from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -105,14 +109,32 @@ def manifest(request):
     return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"indent": 1})
 
 
+SHELL = re.compile(r"const SHELL = \[.*?\];", re.S)
+SHELL_NAME = re.compile(r"'/static/([^']+)'")
+VERSION = re.compile(r"const VERSION = '[^']*';")
+
+
+def _served_names(shell: re.Match) -> str:
+    return SHELL_NAME.sub(lambda name: json.dumps(static(name.group(1))), shell.group(0))
+
+
 @require_GET
 def service_worker(request):
-    # Served from the root so that its scope is the whole site.
+    # Served from the root so that its scope is the whole site, with the shell's names as the pages
+    # link them (hashed after collectstatic), and a cache named after the whole: a deploy that
+    # changes a file or the worker is a new worker, with a cache of its own.
     path = finders.find("js/sw.js")
     if path is None:
         raise Http404
-    with open(path, "rb") as script:
-        response = HttpResponse(script.read(), content_type="text/javascript")
+    with open(path, encoding="utf-8") as script:
+        source = SHELL.sub(_served_names, script.read(), count=1)
+    version = hashlib.sha256(source.encode()).hexdigest()[:12]
+    # The browser asks again at every navigation: unchanged, the answer is a 304.
+    response = get_conditional_response(request, etag=f'"{version}"')
+    if response is None:
+        source = VERSION.sub(f"const VERSION = 'floor-shell-{version}';", source, count=1)
+        response = HttpResponse(source, content_type="text/javascript")
+    response["ETag"] = f'"{version}"'
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response

@@ -1,5 +1,8 @@
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -21,6 +24,43 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_names(settings):
+    # Production's storage names static files after the manifest that collectstatic writes. The
+    # tests run without a collectstatic (live servers serve static/ itself): plain names here, and
+    # `collected_static` below for the tests of what production serves.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """The static files as production's collectstatic leaves them (hashed names, .gz and .br
+    copies, the manifest), in a folder of the session's: STATIC_ROOT for a server that runs
+    without DEBUG."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    env = {**os.environ, "DEBUG": "0", "STATIC_ROOT": str(root)}
+    env.setdefault("SECRET_KEY", "floor-test-collectstatic")
+    manage = Path(__file__).resolve().parents[1] / "manage.py"
+    subprocess.run([sys.executable, manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
+    return root
+
+
+@pytest.fixture
+def production_static(settings, collected_static) -> Path:
+    """Static names and files in this process as production has them (a test client's WhiteNoise
+    reads them at its first request)."""
+    from floor import settings as project
+
+    settings.STATIC_ROOT = collected_static
+    settings.STORAGES = project.STORAGES
+    settings.WHITENOISE_USE_FINDERS = False
+    settings.WHITENOISE_AUTOREFRESH = False
+    return collected_static
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # People are cached by id, and a new test database hands out the same ids again.
     from django.core.cache import cache
@@ -34,7 +74,8 @@ def postgres(db):
         cannot_run("needs PostgreSQL (set DATABASE_URL=postgres://...): row locks are a PostgreSQL matter")
 
 
-CHROMIUM = "/usr/bin/chromium"
+# CHROMIUM=/nowhere runs the suite as on a machine without a browser.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")

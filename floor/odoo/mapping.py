@@ -15,6 +15,7 @@ from floor.odoo.client import OdooClient
 from floor.odoo.errors import OdooProtocolError, OdooValidationError
 from floor.odoo.models import Operation
 from floor.warehouse.models import Location, Lot, Package, Product
+from floor.warehouse.services import virtual_location
 
 LINE_FIELDS = ["product_id", "move_id", "lot_id", "lot_name", "quantity", "picked", "location_id", "location_dest_id"]
 
@@ -150,16 +151,32 @@ _warehouses: dict[tuple[str, int], dict] = {}
 
 
 def _warehouse(client: OdooClient, warehouse_odoo_id: int) -> dict:
-    """The warehouse's internal transfer type and stock location, read once per process (from
-    the warehouse: Odoo archives the type while multi-step routes are off, and a search would
-    not see it)."""
+    """The warehouse's operation types (receipts, deliveries, internal transfers) and stock
+    location, read once per process (from the warehouse: Odoo archives the internal type while
+    multi-step routes are off, and a search would not see it)."""
     cache_key = (client.url, warehouse_odoo_id)
     if cache_key not in _warehouses:
-        [warehouse] = client.read("stock.warehouse", [warehouse_odoo_id], ["int_type_id", "lot_stock_id"]) or [None]
-        if not warehouse or not warehouse["int_type_id"]:
-            raise NotMapped(_("Odoo has no internal transfer type for this warehouse"))
-        _warehouses[cache_key] = {"type": warehouse["int_type_id"][0], "stock": warehouse["lot_stock_id"][0]}
+        fields = ["in_type_id", "out_type_id", "int_type_id", "lot_stock_id"]
+        [warehouse] = client.read("stock.warehouse", [warehouse_odoo_id], fields) or [None]
+        if not warehouse:
+            raise NotMapped(_("Warehouse not in Odoo yet: pull from Odoo, then retry"))
+        ids = {field: (warehouse[field] or [None])[0] for field in fields}
+        _warehouses[cache_key] = {
+            "incoming": ids["in_type_id"],
+            "outgoing": ids["out_type_id"],
+            "internal": ids["int_type_id"],
+            "stock": ids["lot_stock_id"],
+        }
     return _warehouses[cache_key]
+
+
+def _ends(locations, stock: int) -> dict[int, int]:
+    """Floor locations → Odoo's. A bin must be Odoo's own (its stock is counted there); a Floor
+    area Odoo does not model (a one-step warehouse's input) is the warehouse's stock location."""
+    locations = set(locations)
+    bins = set(Location.objects.filter(pk__in=locations, kind=Location.Kind.STORAGE).values_list("pk", flat=True))
+    linked = {**_linked(locations - bins), **(_odoo_ids(Location, bins, _("Locations")) if bins else {})}
+    return {pk: linked.get(pk, stock) for pk in locations}
 
 
 def push_internal(client: OdooClient, operation: Operation) -> dict:
@@ -175,11 +192,9 @@ def push_internal(client: OdooClient, operation: Operation) -> dict:
     if found and found[0]["state"] == "done":
         return {"picking": found[0]["id"]}  # an earlier try got through; its answer was lost
     warehouse = _warehouse(client, operation.warehouse.odoo_id)
-    all_ends = {end for line in operation.payload["lines"] for end in (line["from"], line["to"])}
-    # A bin must be Odoo's own (its stock is counted there); an area may stand for Odoo's stock.
-    bins = set(Location.objects.filter(pk__in=all_ends, kind=Location.Kind.STORAGE).values_list("pk", flat=True))
-    linked = {**_linked(all_ends - bins), **(_odoo_ids(Location, bins, _("Locations")) if bins else {})}
-    ends = {pk: linked.get(pk, warehouse["stock"]) for pk in all_ends}
+    if not warehouse["internal"]:
+        raise NotMapped(_("Odoo has no internal transfer type for this warehouse"))
+    ends = _ends({end for line in operation.payload["lines"] for end in (line["from"], line["to"])}, warehouse["stock"])
     lines = [line for line in operation.payload["lines"] if ends[line["from"]] != ends[line["to"]]]
     if not lines:
         return {"picking": None}
@@ -206,7 +221,7 @@ def push_internal(client: OdooClient, operation: Operation) -> dict:
             "stock.picking",
             [
                 {
-                    "picking_type_id": warehouse["type"],
+                    "picking_type_id": warehouse["internal"],
                     "location_id": ends[first["from"]],
                     "location_dest_id": ends[first["to"]],
                     "origin": operation.reference,
@@ -275,8 +290,11 @@ def push_receipt(client: OdooClient, operation: Operation) -> dict:
     """Payload: `picking` (Odoo id), `backorder` (bool; absent: the ODOO_RECEIPT_BACKORDER setting),
     `lines` with `move` (Odoo move id; none for an item the receipt did not expect), product,
     quantity, `to` (Floor location), a lot (Floor id) or `lot_name` (a new lot), and `package`
-    (the pallet's licence plate, Floor id)."""
+    (the pallet's licence plate, Floor id). `picking` None: Odoo never had this receipt, so the
+    push makes one (see `receive_without_picking`)."""
     picking_id, lines = operation.payload["picking"], operation.payload["lines"]
+    if not picking_id:
+        return receive_without_picking(client, operation)
     try:
         picking = _open_picking(client, picking_id, ["location_id", "location_dest_id"], what=_("receipt"))
     except AlreadyDone as done:
@@ -354,8 +372,12 @@ def _packages(client: OdooClient, lines) -> dict[int, int]:
 
 def push_delivery(client: OdooClient, operation: Operation) -> dict:
     """Payload: `picking` (Odoo id), `backorder` (bool), `lines` with `move` (Odoo move id),
-    product, quantity, `from` (the Floor bin it was picked from), lot and `package` (the carton)."""
+    product, quantity, `from` (the Floor bin it was picked from), lot and `package` (the carton).
+    `picking` None: Odoo never had this order, so the push makes its delivery (see
+    `deliver_without_picking`)."""
     picking_id, lines = operation.payload["picking"], operation.payload["lines"]
+    if not picking_id:
+        return deliver_without_picking(client, operation)
     try:
         picking = _open_picking(client, picking_id, ["location_dest_id"], what=_("delivery"))
     except AlreadyDone as done:
@@ -379,6 +401,159 @@ def push_delivery(client: OdooClient, operation: Operation) -> dict:
             values["result_package_id"] = packages[line["package"]]
         wanted.append(values)
     odoo_ids = _validate_filled(client, picking_id, wanted, backorder=operation.payload.get("backorder", True))
+    return {**odoo_ids, "packages": sorted(packages.values())}
+
+
+# --- Receipts and deliveries Odoo never had (the demo's, goods that came without a document):
+# the push makes the picking, found again by Floor's reference in `origin`, fills it and validates
+
+
+def _floor_picking(client: OdooClient, operation: Operation) -> dict | None:
+    """The picking an earlier try of this operation made, if any. A pull reads it for Floor's own
+    (its origin is an operation's reference), so it never comes back as work for the floor."""
+    found = client.search_read(
+        "stock.picking", [["origin", "=", operation.reference]], ["state", "backorder_ids"], limit=1
+    )
+    return found[0] if found else None
+
+
+def _floor_type(client: OdooClient, operation: Operation, code: str) -> dict:
+    """The warehouse in Odoo, with the type of picking to make (`incoming` or `outgoing`)."""
+    if not operation.warehouse.odoo_id:
+        raise NotMapped(_("Warehouse not in Odoo yet: pull from Odoo, then retry"))
+    warehouse = _warehouse(client, operation.warehouse.odoo_id)
+    if not warehouse[code]:
+        if code == "incoming":
+            raise NotMapped(_("Odoo has no receipt type for this warehouse"))
+        raise NotMapped(_("Odoo has no delivery type for this warehouse"))
+    return {**warehouse, "type": warehouse[code]}
+
+
+def _virtual(kind: str) -> int:
+    """Odoo's location that Floor's virtual one (vendors, customers) stands for, linked by a pull."""
+    location = virtual_location(kind).pk
+    return _odoo_ids(Location, [location], _("Locations"))[location]
+
+
+def _partner(client: OdooClient, name: str) -> int | None:
+    """The Odoo contact a document names (its vendor or customer), when Odoo has exactly one."""
+    if not name:
+        return None
+    found = client.search_read("res.partner", [["name", "=", name]], ["id"], limit=2)
+    return found[0]["id"] if len(found) == 1 else None
+
+
+def _made_picking(
+    client: OdooClient, operation: Operation, found: dict | None, *, kind: dict, source: int, destination: int, products
+) -> tuple[int, dict[int, int]]:
+    """The picking to fill (the one an earlier try made, or a new one of `kind`'s type from
+    `source` to `destination`, confirmed) and its move of each Odoo item. One move per item, for
+    all the floor did with it: each line of the floor's (a bin, a lot, a carton) is a move line."""
+    if found is None:
+        demand: dict[int, Decimal] = {}
+        for line in operation.payload["lines"]:
+            demand[line["product"]] = demand.get(line["product"], Decimal(0)) + Decimal(line["quantity"])
+        moves = []
+        for product, quantity in demand.items():
+            move = {
+                "product_id": products[product][0],
+                "product_uom": products[product][1],
+                "product_uom_qty": float(quantity),
+                "location_id": source,
+                "location_dest_id": destination,
+            }
+            if client.server_version < (19, 0):
+                move["name"] = operation.reference  # required up to 18, gone in 19
+            moves.append([0, 0, move])
+        values = {
+            "picking_type_id": kind["type"],
+            "location_id": source,
+            "location_dest_id": destination,
+            "origin": operation.reference,
+            "move_ids": moves,
+        }
+        partner = _partner(client, operation.payload.get("partner", ""))
+        if partner:
+            values["partner_id"] = partner
+        [picking_id] = client.create("stock.picking", [values])
+        client.call("stock.picking", "action_confirm", [picking_id])
+    else:
+        picking_id = found["id"]
+        if found["state"] == "cancel":
+            raise NotMapped(_("The picking Floor made for this was cancelled in Odoo"))
+        if found["state"] == "draft":  # made, and the answer lost before it was confirmed
+            client.call("stock.picking", "action_confirm", [picking_id])
+    moves = client.search_read("stock.move", [["picking_id", "=", picking_id]], ["product_id"], order="id")
+    move_of = {}
+    for move in moves:
+        move_of.setdefault(move["product_id"][0], move["id"])
+    missing = {odoo_product for odoo_product, _uom in products.values()} - set(move_of)
+    if missing:
+        raise OdooProtocolError(f"picking {picking_id} has no move for products {sorted(missing)}")
+    return picking_id, move_of
+
+
+def receive_without_picking(client: OdooClient, operation: Operation) -> dict:
+    """A receipt Odoo never had: a receipt of the warehouse's type, from Odoo's vendors location
+    into its stock, with the received quantities, lots and pallets in the bins the floor put them
+    in; then validated, with nothing left to expect. Payload as push_receipt's, `partner` the
+    vendor's name."""
+    lines = operation.payload["lines"]
+    if not lines:
+        return {"picking": None}  # nothing moved: nothing for Odoo to learn
+    found = _floor_picking(client, operation)
+    if found and found["state"] == "done":
+        return {"picking": found["id"], "backorders": found["backorder_ids"]}  # an earlier try got through
+    kind = _floor_type(client, operation, "incoming")
+    products = _products(lines)
+    vendors = _virtual(Location.Kind.VENDOR)
+    locations = _ends({line["to"] for line in lines}, kind["stock"])
+    packages = _packages(client, lines)
+    picking_id, move_of = _made_picking(
+        client, operation, found, kind=kind, source=vendors, destination=kind["stock"], products=products
+    )
+    picking = {"location_id": [vendors], "location_dest_id": [kind["stock"]]}
+    wanted = _incoming(picking, lines, products, locations, move_of=lambda line: move_of[products[line["product"]][0]])
+    for values, line in zip(wanted, lines, strict=True):
+        if line.get("package"):
+            values["result_package_id"] = packages[line["package"]]
+    return _validate_filled(client, picking_id, wanted, backorder=False)
+
+
+def deliver_without_picking(client: OdooClient, operation: Operation) -> dict:
+    """An order Odoo never had: a delivery of the warehouse's type, from its stock to Odoo's
+    customers location, with what was picked from which bins, in which lots and cartons; then
+    validated. Payload as push_delivery's, `partner` the customer's name."""
+    lines = operation.payload["lines"]
+    if not lines:
+        return {"picking": None}  # nothing moved: nothing for Odoo to learn
+    found = _floor_picking(client, operation)
+    if found and found["state"] == "done":
+        return {"picking": found["id"], "backorders": found["backorder_ids"]}  # an earlier try got through
+    kind = _floor_type(client, operation, "outgoing")
+    products = _products(lines)
+    customers = _virtual(Location.Kind.CUSTOMER)
+    sources = _ends({line["from"] for line in lines}, kind["stock"])
+    lots = _existing_lots(client, lines, products)
+    packages = _packages(client, lines)
+    picking_id, move_of = _made_picking(
+        client, operation, found, kind=kind, source=kind["stock"], destination=customers, products=products
+    )
+    wanted = []
+    for line in lines:
+        values = {
+            "move_id": move_of[products[line["product"]][0]],
+            "product_id": products[line["product"]][0],
+            "quantity": _number(line["quantity"]),
+            "location_id": sources[line["from"]],
+            "location_dest_id": customers,
+        }
+        if line.get("lot"):
+            values["lot_id"] = lots[line["lot"]]
+        if line.get("package"):
+            values["result_package_id"] = packages[line["package"]]
+        wanted.append(values)
+    odoo_ids = _validate_filled(client, picking_id, wanted, backorder=False)
     return {**odoo_ids, "packages": sorted(packages.values())}
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from floor.warehouse.models import Location, Lot, Package, Product, Warehouse
@@ -52,6 +53,15 @@ class Operation(models.Model):
 
     def __str__(self):
         return self.reference
+
+    @property
+    def label(self) -> str:
+        """What the sync page calls it: its document (an undo says so, or it would read as the
+        move it takes back), else Floor's reference."""
+        document = self.document or self.reference
+        if self.payload.get("undo"):
+            return gettext("Undo of %(document)s") % {"document": document}
+        return document
 
 
 class PullCursor(models.Model):

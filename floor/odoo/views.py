@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
@@ -14,15 +15,23 @@ from floor.odoo.pull import resolve_exception
 from floor.odoo.push import configured
 from floor.scanning.errors import ScanRejected
 
+# The tab the page opens on: the first of these that has rows.
+OPENS_ON = [Operation.State.FAILED, Operation.State.PENDING, Operation.State.SENDING, Operation.State.SENT]
+
 
 @require_GET
 @role_required(Role.SUPERVISOR)
 def operations(request):
-    """What the floor has told Odoo, and what waits: failed pushes first, each with a retry."""
-    state = request.GET.get("state", Operation.State.FAILED)
-    listed = Operation.objects.filter(warehouse=request.warehouse, state=state).select_related("waiting_for")
-    listed = listed.order_by("-created_at")[:100]
-    counts = dict(Operation.objects.filter(warehouse=request.warehouse).values_list("state").annotate(n=Count("pk")))
+    """What the floor has told Odoo, and what waits. It opens on the failed pushes, each with a
+    retry, if there are any; else on what waits; else on what was sent."""
+    mine = Operation.objects.filter(warehouse=request.warehouse)
+    counts = dict(mine.values_list("state").annotate(n=Count("pk")))
+    state = request.GET.get("state")
+    if state not in Operation.State.values:
+        state = next((s for s in OPENS_ON if counts.get(s)), Operation.State.FAILED)
+    listed = mine.filter(state=state).select_related("waiting_for").order_by("-created_at")[:100]
+    connected = configured()
+    unsent = counts.get(Operation.State.PENDING, 0)
     return render(
         request,
         "odoo/operations.html",
@@ -30,7 +39,16 @@ def operations(request):
             "operations": listed,
             "state": state,
             "states": [(s, label, counts.get(s, 0)) for s, label in Operation.State.choices],
-            "connected": configured(),
+            "connected": connected,
+            # Without an Odoo nothing is wrong: the operations wait, and go when one is connected.
+            "not_connected": ""
+            if connected
+            else ngettext(
+                "No Odoo connected: %(n)s operation will be sent when one is",
+                "No Odoo connected: %(n)s operations will be sent when one is",
+                unsent,
+            )
+            % {"n": unsent},
             "differences": StockDifference.objects.filter(
                 warehouse=request.warehouse, state=StockDifference.State.OPEN
             ).count(),

@@ -144,6 +144,8 @@ class Packing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     approval = models.CharField(max_length=200, blank=True)
+    # Units the next item scan packs (typed, or after QTY); None: the barcode says (1, or its count).
+    next_quantity = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
 

@@ -45,6 +45,7 @@ from floor.picking.models import Order, OrderLine, Pick, PickRecord, TaskTote
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Command, Document, Kind, Scan, readable
 from floor.scanning.replay import first_time
+from floor.scanning.selectors import scanned_name
 from floor.warehouse.models import Location, Lot, Package, Product, Tote
 from floor.warehouse.quantities import qty
 from floor.warehouse.services import location_of_kind
@@ -81,6 +82,7 @@ class Outcome:
     # ok | line | document | warning | supervisor | error | wrong_item
     sound: str = "ok"
     seen: Seen | None = None
+    asks_quantity: bool = False  # the quantity field opens: QTY was scanned
 
     @property
     def band(self) -> str:
@@ -139,7 +141,7 @@ def packing_for(*, actor, warehouse, lock: bool = False) -> Packing:
 def _clear(packing: Packing) -> None:
     """Back to "Scan a tote": the order is let go, what was packed stays packed."""
     packing.order, packing.carton, packing.set_aside = None, None, []
-    packing.approver, packing.approval = None, ""
+    packing.approver, packing.approval, packing.next_quantity = None, "", None
     packing.waiting = Waiting.TOTE if packing.station_id else ""
 
 
@@ -154,6 +156,11 @@ def _begin(*, actor, warehouse, key: str, raw: str) -> tuple[Packing, Outcome | 
 
 def _said(scan: Scan) -> dict:
     return {"code": readable(scan.code)}
+
+
+def _named(scan: Scan, warehouse) -> dict:
+    """What a rejection says was scanned: the item's SKU, a tote, a document… (asked only then)."""
+    return {"code": scanned_name(scan=scan, warehouse_id=warehouse.pk)}
 
 
 def own_code(*, actor, warehouse, raw: str) -> Scan | None:
@@ -202,18 +209,20 @@ def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> 
     if scan.kind == Kind.LOCATION:
         return _station(packing, warehouse, scan)
     if packing.station_id is None:
-        raise ScanRejected(_("Scan your station first (scanned %(code)s)") % _said(scan))
+        raise ScanRejected(_("Scan your station first (scanned %(code)s)") % _named(scan, warehouse))
     if scan.kind == Kind.TOTE or (scan.kind == Kind.DOCUMENT and scan.document.model == "order"):
         return _tote(packing, scan)
     if scan.kind == Kind.DOCUMENT and scan.document.model == CARTON_TYPE:
         return _choose(packing, scan.document.id)
     if packing.order_id is None:
-        raise ScanRejected(_("Scan a tote (scanned %(code)s)") % _said(scan))
+        raise ScanRejected(_("Scan a tote (scanned %(code)s)") % _named(scan, warehouse))
     if scan.kind in (Kind.PRODUCT, Kind.GS1):
         if packing.waiting == Waiting.WEIGHT:
             raise ScanRejected(_("Weigh the carton first — or scan CANCEL to go on packing it"))
         return _item(packing, scan, device=device)
-    raise ScanRejected(_("Scan an item of %(order)s (scanned %(code)s)") % {"order": packing.order, **_said(scan)})
+    raise ScanRejected(
+        _("Scan an item of %(order)s (scanned %(code)s)") % {"order": packing.order, **_named(scan, warehouse)}
+    )
 
 
 def _command(packing: Packing, scan: Scan, *, key: str, device: str) -> Outcome:
@@ -227,6 +236,8 @@ def _command(packing: Packing, scan: Scan, *, key: str, device: str) -> Outcome:
         return _finish(packing, key=key, device=device, problem=scan.command == Command.PROBLEM)
     if scan.command == Command.QTY and packing.waiting == Waiting.WEIGHT:
         return Outcome(packing, _("Type the weight"), "warning")
+    if scan.command == Command.QTY and packing.order_id is not None and packing.waiting == Waiting.ITEM:
+        return Outcome(packing, _("Type how many, then scan the item"), "warning", asks_quantity=True)
     raise ScanRejected(_("%(command)s does nothing here") % {"command": scan.command})
 
 
@@ -594,16 +605,16 @@ def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
         if item == product.pk:
             packed[lot] += units
     serial = product.tracking == Product.Tracking.SERIAL
+    quantity = packing.next_quantity or scan.quantity  # several identical units, typed once
     if product.tracking == Product.Tracking.NONE:
-        lot_id, quantity = None, scan.quantity
+        lot_id = None
     else:
         name = scan.serial if serial else scan.lot
         if not name:
             what = _("serial number") if serial else _("lot")
             return Outcome(packing, _("Scan the %(what)s label of %(sku)s") % {"what": what, **said}, "warning")
-        if serial and scan.quantity != 1:
+        if serial and quantity != 1:
             raise ScanRejected(_("One scan per serial-numbered unit — scan each unit's serial"))
-        quantity = scan.quantity
         lot_id = next((lot for lot, (lot_name, _q) in picked.items() if lot_name == name), None)
         if lot_id is None:
             wanted = ", ".join(sorted(lot_name for lot_name, _q in picked.values() if lot_name)[:3])
@@ -617,6 +628,10 @@ def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
     left = picked.get(lot_id, (None, ZERO))[1] - packed.get(lot_id, ZERO)
     if left <= 0:
         return _set_aside(packing, scan, product, _("One %(sku)s more than was picked") % said)
+    if quantity > left and packing.next_quantity:
+        raise ScanRejected(
+            _("Only %(n)s more × %(sku)s to pack (typed %(typed)s)") % {"n": qty(left), "typed": qty(quantity), **said}
+        )
     if quantity > left:
         raise ScanRejected(_("Only %(n)s more × %(sku)s to pack — scan them one by one") % {"n": qty(left), **said})
     _check_room(carton, product, quantity, _contents_of(in_cartons, carton))
@@ -628,10 +643,10 @@ def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
         actor_id=packing.actor_id,
         device=device[:64],
     )
-    moved = packing.carton_id != carton.pk or packing.waiting != Waiting.ITEM
-    packing.carton, packing.waiting = carton, Waiting.ITEM
+    moved = packing.carton_id != carton.pk or packing.waiting != Waiting.ITEM or packing.next_quantity is not None
+    packing.carton, packing.waiting, packing.next_quantity = carton, Waiting.ITEM, None
     if moved:  # most scans leave the place as it was: nothing to write
-        packing.save(update_fields=["carton", "waiting", "updated_at"])
+        packing.save(update_fields=["carton", "waiting", "next_quantity", "updated_at"])
     events.changed("order", order.pk, by=packing.actor_id)
     line_packed = sum(packed.values(), ZERO) + quantity
     line_picked = sum((q for _name, q in picked.values()), ZERO)
@@ -692,6 +707,24 @@ def _check_room(carton: Carton, product: Product, quantity: Decimal, contents: d
             _("Carton %(n)s is full — close it (Carton) and take another") % {"n": carton.number},
             sound="warning",
         )
+
+
+@transaction.atomic
+@_stops
+def set_next_quantity(*, actor, warehouse, quantity: Decimal, key: str, device: str = "") -> Outcome:
+    """How many identical units the next item scan packs: what was picked of its lot still bounds it."""
+    packing, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=f"qty {quantity}")
+    if replayed:
+        return replayed
+    if packing.order_id is None:
+        raise ScanRejected(_("Scan a tote first"))
+    if packing.waiting == Waiting.WEIGHT:
+        raise ScanRejected(_("Weigh the carton first — or scan CANCEL to go on packing it"))
+    if packing.waiting == Waiting.APPROVAL:
+        raise ScanRejected(_("A supervisor must scan their badge (or scan CANCEL)"), sound="supervisor")
+    packing.next_quantity = quantity
+    packing.save(update_fields=["next_quantity", "updated_at"])
+    return Outcome(packing, _("Next scan packs %(qty)s — scan the item") % {"qty": qty(quantity)})
 
 
 # --- Undo and cancel
@@ -790,6 +823,10 @@ def _cancel(packing: Packing) -> Outcome:
         packing.waiting, packing.approver, packing.approval = Waiting.ITEM, None, ""
         packing.save()
         return Outcome(packing, _("Cancelled — the order stays open"), "warning")
+    if packing.next_quantity is not None:
+        packing.next_quantity = None
+        packing.save(update_fields=["next_quantity", "updated_at"])
+        return Outcome(packing, _("Cancelled — the next scan packs one"), "warning")
     return Outcome(packing, _("Nothing to cancel"), "warning")
 
 
@@ -1005,27 +1042,28 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
             )
     if moves:
         ledger.post(moves, key=scan_key("pack", key))
-    if order.odoo_id:
-        told = delivery.packed_lines(order, [(c.package_id, product, lot, q) for c, product, lot, q in packed])
-        sent: dict[int, Decimal] = defaultdict(Decimal)
-        for line_id, line in told:
-            sent[line_id] += Decimal(line["quantity"])
-        payload = {
-            "picking": order.odoo_id,
-            # Anything not packed stays expected in Odoo, as a backorder.
-            "backorder": any(sent[line.pk] < line.ordered for line in order.lines.all()),
-            "lines": [line for _line_id, line in told],
-        }
-        if approval:
-            payload["short_approved_by"] = approval
-        outbox.enqueue(
-            kind=Operation.Kind.DELIVERY,
-            warehouse=order.warehouse,
-            reference=f"FLOOR-OUT-{order.pk}",
-            payload=payload,
-            document=order.reference,
-            actor=actor,
-        )
+    told = delivery.packed_lines(order, [(c.package_id, product, lot, q) for c, product, lot, q in packed])
+    sent: dict[int, Decimal] = defaultdict(Decimal)
+    for line_id, line in told:
+        sent[line_id] += Decimal(line["quantity"])
+    payload = {
+        "picking": order.odoo_id,
+        # Anything not packed stays expected in Odoo, as a backorder.
+        "backorder": any(sent[line.pk] < line.ordered for line in order.lines.all()),
+        "lines": [line for _line_id, line in told],
+    }
+    if not order.odoo_id:  # Odoo never had it: the push makes its delivery
+        payload["partner"] = order.customer
+    if approval:
+        payload["short_approved_by"] = approval
+    outbox.enqueue(
+        kind=Operation.Kind.DELIVERY,
+        warehouse=order.warehouse,
+        reference=f"FLOOR-OUT-{order.pk}",
+        payload=payload,
+        document=order.reference,
+        actor=actor,
+    )
     TaskTote.objects.filter(pk__in=[b.pk for b in bindings]).update(freed_at=timezone.now())
     order.state = Order.State.PACKED
     if approval:  # kept with the order, Odoo or not

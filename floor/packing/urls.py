@@ -11,6 +11,7 @@ urlpatterns = [
     path("carton", views.carton, name="carton"),
     path("close-carton", views.close_carton, name="close_carton"),
     path("weight", views.weight, name="weight"),
+    path("quantity", views.quantity, name="quantity"),
     path("scale", views.read_scale, name="scale"),
     path("approve", views.approve, name="approve"),
     path("undo", views.undo, name="undo"),

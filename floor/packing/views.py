@@ -29,6 +29,7 @@ def _screen(request, outcome=None, *, error=None):
         context.update(error=error.message, sound=error.sound)
     elif outcome is not None and outcome.message:
         context.update({outcome.band: outcome.message, "sound": outcome.sound})
+    context["asks_quantity"] = outcome is not None and outcome.asks_quantity
     context["urls"] = _urls(get_script_prefix())
     if "waiting_orders" in context:
         n = context["waiting_orders"]
@@ -39,7 +40,19 @@ def _screen(request, outcome=None, *, error=None):
 @cache
 def _urls(prefix: str) -> dict:
     """The screen's buttons' URLs, reversed once (per script prefix), not on every scan."""
-    names = ("scan", "carton", "close_carton", "weight", "scale", "approve", "undo", "done", "leave", "lines")
+    names = (
+        "scan",
+        "carton",
+        "close_carton",
+        "weight",
+        "scale",
+        "approve",
+        "undo",
+        "done",
+        "leave",
+        "lines",
+        "quantity",
+    )
     return {name: reverse(f"packing:{name}") for name in names}
 
 
@@ -81,6 +94,12 @@ def weight(request):
     return flows.typed(
         request, _screen, services.record_weight, as_name="weight", below=services.MAX_WEIGHT_KG, **flows.keys(request)
     )
+
+
+@require_POST
+@role_required(Role.PACKER)
+def quantity(request):
+    return flows.typed(request, _screen, services.set_next_quantity, device=flows.device_name(request))
 
 
 @require_POST

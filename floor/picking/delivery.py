@@ -97,10 +97,10 @@ def packed_lines(order: Order, packed: list[tuple[int, int, int | None, Decimal]
 
 @transaction.atomic
 def deliver_order(*, order: Order, actor, device: str = "") -> Order:
-    """Ship the order: every unit in its totes moves tote → customer, the totes are freed, and,
-    for an order that came from Odoo (`odoo_id` set), one DELIVERY operation goes to the outbox,
-    with a backorder when less was picked than ordered. An order made on the floor only has no
-    Odoo picking to validate, so it gets no operation. Shipping twice ships once."""
+    """Ship the order: every unit in its totes moves tote → customer, the totes are freed, and
+    one DELIVERY operation goes to the outbox: for an order that came from Odoo (`odoo_id` set)
+    with a backorder when less was picked than ordered; for one Odoo never had, its push makes
+    the delivery in Odoo. Shipping twice ships once."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.state == Order.State.SHIPPED:
         return order
@@ -125,21 +125,23 @@ def deliver_order(*, order: Order, actor, device: str = "") -> Order:
     ]
     if moves:
         ledger.post(moves, key=f"deliver:{order.pk}")
-    if order.odoo_id:
-        lines = list(order.lines.all())
-        outbox.enqueue(
-            kind=Operation.Kind.DELIVERY,
-            warehouse=order.warehouse,
-            reference=f"FLOOR-OUT-{order.pk}",
-            payload={
-                "picking": order.odoo_id,
-                # Anything not picked stays expected in Odoo, as a backorder.
-                "backorder": any(line.picked < line.ordered for line in lines),
-                "lines": delivery_lines(order),
-            },
-            document=order.reference,
-            actor=actor,
-        )
+    lines = list(order.lines.all())
+    payload = {
+        "picking": order.odoo_id,
+        # Anything not picked stays expected in Odoo, as a backorder.
+        "backorder": any(line.picked < line.ordered for line in lines),
+        "lines": delivery_lines(order),
+    }
+    if not order.odoo_id:  # Odoo never had it: the push makes its delivery
+        payload["partner"] = order.customer
+    outbox.enqueue(
+        kind=Operation.Kind.DELIVERY,
+        warehouse=order.warehouse,
+        reference=f"FLOOR-OUT-{order.pk}",
+        payload=payload,
+        document=order.reference,
+        actor=actor,
+    )
     now = timezone.now()
     TaskTote.objects.filter(pk__in=[b.pk for b in bindings]).update(freed_at=now)
     order.state = Order.State.SHIPPED

@@ -38,6 +38,7 @@ from floor.picking.path import walk_order
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Command, Kind, Scan, readable
 from floor.scanning.replay import first_time
+from floor.scanning.selectors import scanned_name
 from floor.warehouse.models import Lot, Product, Tote
 from floor.warehouse.quantities import qty
 
@@ -260,7 +261,7 @@ def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> 
     if picking.task_id is None:
         if scan.kind == Kind.COMMAND and scan.command == Command.DONE:
             return get_work(actor=actor, warehouse=warehouse)
-        raise ScanRejected(_("Get work first — tap Get work or scan DONE (scanned %(code)s)") % _said(scan))
+        raise ScanRejected(_("Get work first — tap Get work or scan DONE (scanned %(code)s)") % _said(picking, scan))
     task = _hold(picking)
     if isinstance(task, Outcome):
         return task
@@ -279,8 +280,9 @@ def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> 
     return _resume(picking, task, message=task.reference)
 
 
-def _said(scan: Scan) -> dict:
-    return {"code": readable(scan.code)}
+def _said(picking: Picking, scan: Scan) -> dict:
+    """What a rejection says was scanned: the item's SKU, the bin's name… (asked only then)."""
+    return {"code": scanned_name(scan=scan, warehouse_id=picking.warehouse_id)}
 
 
 def _command(picking: Picking, task: PickTask, scan: Scan, *, device: str) -> Outcome:
@@ -318,7 +320,7 @@ def _bind(picking: Picking, task: PickTask, scan: Scan) -> Outcome:
         return _resume(picking, task, message="")
     order = binding.order.reference
     if scan.kind != Kind.TOTE:
-        raise ScanRejected(_("Scan a tote for %(order)s (scanned %(code)s)") % {"order": order, **_said(scan)})
+        raise ScanRejected(_("Scan a tote for %(order)s (scanned %(code)s)") % {"order": order, **_said(picking, scan)})
     tote = scan.code
     if not Tote.objects.filter(pk=scan.tote_id, warehouse=task.warehouse_id).exists():
         raise ScanRejected(_("Tote %(tote)s is of another warehouse — take another") % {"tote": tote})
@@ -353,11 +355,12 @@ def _bin(picking: Picking, scan: Scan) -> Outcome:
         return Outcome(picking, _("Bin %(bin)s") % {"bin": pick.location.name})
     if scan.kind == Kind.LOCATION:
         raise ScanRejected(
-            _("Wrong bin — expected %(bin)s (scanned %(code)s)") % {"bin": pick.location.name, **_said(scan)},
+            _("Wrong bin — expected %(bin)s (scanned %(code)s)") % {"bin": pick.location.name, **_said(picking, scan)},
             sound="wrong_bin",
         )
     raise ScanRejected(
-        _("Scan the bin first — expected %(bin)s (scanned %(code)s)") % {"bin": pick.location.name, **_said(scan)}
+        _("Scan the bin first — expected %(bin)s (scanned %(code)s)")
+        % {"bin": pick.location.name, **_said(picking, scan)}
     )
 
 
@@ -368,16 +371,16 @@ def _item(picking: Picking, scan: Scan) -> Outcome:
         if scan.location_id == pick.location_id:
             return Outcome(picking, _("Bin %(bin)s") % {"bin": pick.location.name})
         raise ScanRejected(
-            _("Wrong bin — expected %(bin)s (scanned %(code)s)") % {"bin": pick.location.name, **_said(scan)},
+            _("Wrong bin — expected %(bin)s (scanned %(code)s)") % {"bin": pick.location.name, **_said(picking, scan)},
             sound="wrong_bin",
         )
     if scan.kind not in (Kind.PRODUCT, Kind.GS1):
         raise ScanRejected(
-            _("Scan the item — expected %(sku)s (scanned %(code)s)") % {"sku": product.sku, **_said(scan)}
+            _("Scan the item — expected %(sku)s (scanned %(code)s)") % {"sku": product.sku, **_said(picking, scan)}
         )
     if scan.product_id != pick.product_id:
         raise ScanRejected(
-            _("Wrong item — expected %(sku)s (scanned %(code)s)") % {"sku": product.sku, **_said(scan)},
+            _("Wrong item — expected %(sku)s (scanned %(code)s)") % {"sku": product.sku, **_said(picking, scan)},
             sound="wrong_item",
         )
     remaining = pick.quantity - pick.picked
@@ -415,7 +418,7 @@ def _label(picking: Picking, scan: Scan) -> Outcome:
         what = _("serial number") if serial else _("lot")
         raise ScanRejected(
             _("Scan the %(what)s label of %(sku)s (scanned %(code)s)")
-            % {"what": what, "sku": pick.product.sku, **_said(scan)}
+            % {"what": what, "sku": pick.product.sku, **_said(picking, scan)}
         )
     return _ready(picking, picking.quantity, _check_lot(pick, name, picking.quantity))
 
@@ -496,12 +499,14 @@ def binding_of(task: PickTask, pick: Pick) -> TaskTote:
 
 def _put(picking: Picking, task: PickTask, scan: Scan, *, key: str, device: str) -> Outcome:
     binding = binding_of(task, picking.pick)
-    said = {"tote": binding.tote.barcode, "order": binding.order.reference, **_said(scan)}
+    said = {"tote": binding.tote.barcode, "order": binding.order.reference}
     if scan.kind != Kind.TOTE:
-        raise ScanRejected(_("Scan tote %(tote)s for %(order)s (scanned %(code)s)") % said)
-    if scan.tote_id != binding.tote_id:
+        raise ScanRejected(_("Scan tote %(tote)s for %(order)s (scanned %(code)s)") % {**said, **_said(picking, scan)})
+    if scan.tote_id != binding.tote_id:  # a tote's code is its name
         raise ScanRejected(
-            _("Wrong tote — expected %(tote)s for %(order)s (scanned %(code)s)") % said, sound="wrong_tote"
+            _("Wrong tote — expected %(tote)s for %(order)s (scanned %(code)s)")
+            % {**said, "code": readable(scan.code)},
+            sound="wrong_tote",
         )
     return _record(picking, task, binding, key=key, device=device)
 

@@ -21,6 +21,7 @@ from floor.putaway.selectors import ASK, open_putaway_of, product_at_input, sugg
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Kind, Scan, readable
 from floor.scanning.replay import first_time
+from floor.scanning.selectors import scanned_name
 from floor.warehouse.models import Location, Lot, Package, Product
 from floor.warehouse.quantities import qty
 
@@ -112,15 +113,18 @@ def _take(putaway: Putaway, scan: Scan) -> Outcome:
             return outcome
     if is_item:
         return _take_item(putaway, scan)
-    raise ScanRejected(_("Scan an item or licence plate at input (scanned %(code)s)") % {"code": readable(scan.code)})
+    raise ScanRejected(_("Scan an item or licence plate at input (scanned %(code)s)") % _said(putaway, scan))
+
+
+def _said(putaway: Putaway, scan: Scan) -> dict:
+    """What a rejection says was scanned: the bin's name, the item's SKU… (asked only then)."""
+    return {"code": scanned_name(scan=scan, warehouse_id=putaway.warehouse_id)}
 
 
 def _take_input(putaway: Putaway, scan: Scan) -> Outcome:
     location = Location.objects.filter(pk=scan.location_id).first()
     if location is None or location.warehouse_id != putaway.warehouse_id or location.kind != Location.Kind.INPUT:
-        raise ScanRejected(
-            _("Scan an item at input, or the input location (scanned %(code)s)") % {"code": readable(scan.code)}
-        )
+        raise ScanRejected(_("Scan an item at input, or the input location (scanned %(code)s)") % _said(putaway, scan))
     putaway.source, putaway.source_scanned = location, True
     _save(putaway, "source", "source_scanned")
     return Outcome(putaway, _("From %(input)s") % {"input": location.name})
@@ -250,7 +254,7 @@ def _put(putaway: Putaway, scan: Scan, *, key: str, device: str) -> Outcome:
 
     def wrong(message: str) -> ScanRejected:
         expected = putaway.suggested.name if putaway.suggested_id else _("a storage bin")
-        return ScanRejected(message % {"expected": expected, "code": readable(scan.code)})
+        return ScanRejected(message % {"expected": expected, **_said(putaway, scan)})
 
     if location is None:
         raise wrong(_("Scan a bin — expected %(expected)s (scanned %(code)s)"))
@@ -434,7 +438,7 @@ def _undo(putaway: Putaway, *, actor, device: str) -> Outcome:
         kind=Operation.Kind.INTERNAL,
         warehouse=done.warehouse,
         reference=f"FLOOR-PUTAWAY-{reverses[0].pk}",
-        payload={"lines": outbox.lines_of(reverses)},
+        payload={"lines": outbox.lines_of(reverses), "undo": True},
         document=done.document,
         actor=actor,
     )

@@ -85,14 +85,15 @@ class ReceiptScan(models.Model):
 
 class Receiving(models.Model):
     """One receiver's place in the work: the receipt open on their scanner, where goods go now,
-    and a scan that waits for one more thing (where it goes, its lot or serial, a supervisor, a
-    damage reason)."""
+    a scan that waits for one more thing (where it goes, its lot or serial, its lot's expiry, a
+    supervisor, a damage reason), and the lot the item's next units get."""
 
     class Waiting(models.TextChoices):
         NOTHING = "", _("Nothing")
         WHERE = "where", _("Where it goes")
         LOT = "lot", _("Lot")
         SERIAL = "serial", _("Serial number")
+        EXPIRY = "expiry", _("Expiry date")
         APPROVAL = "approval", _("A supervisor")
 
     actor = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -116,6 +117,11 @@ class Receiving(models.Model):
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The lot a lot-tracked item's next units get without a label of their own: the last one given
+    # for it (and its expiry), until another lot of an item is given or the receiver changes it.
+    kept_product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kept_lot = models.CharField(max_length=64, blank=True)
+    kept_expiry = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
@@ -124,3 +130,6 @@ class Receiving(models.Model):
     def forget_item(self):
         self.waiting, self.product, self.line, self.lot_name, self.expiry = "", None, None, "", None
         self.quantity, self.approval, self.approver = Decimal(0), "", None
+
+    def forget_kept_lot(self):
+        self.kept_product, self.kept_lot, self.kept_expiry = None, "", None

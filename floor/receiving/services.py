@@ -1,15 +1,21 @@
 """Receiving at the dock: open a receipt, scan items in (lot and expiry may come on a second
-label), scan where they go (the input area or a pallet's licence plate), close.
+label; a lot once given is kept for the item's next units), scan where they go (the input area or
+a pallet's licence plate), close.
 
 Scans are tallied on the receipt's lines under a row lock, so receivers working one receipt
 together never overshoot it; the stock moves (vendor → where it was put) and the one receipt
 operation for Odoo are posted when the receipt is closed.
 """
 
+import re
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+import biip
+from biip.gs1_messages import GS1Message
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, Sum
@@ -28,8 +34,9 @@ from floor.odoo.models import Operation
 from floor.receiving import rows
 from floor.receiving.models import Receipt, ReceiptLine, ReceiptScan, Receiving
 from floor.scanning.errors import ScanRejected
-from floor.scanning.parser import Command, Kind, Scan
+from floor.scanning.parser import Command, Kind, Scan, readable
 from floor.scanning.replay import first_time
+from floor.scanning.selectors import scanned_name
 from floor.warehouse.models import Location, Lot, Package, Product
 from floor.warehouse.quantities import plain, qty
 from floor.warehouse.services import location_of_kind, virtual_location
@@ -46,6 +53,8 @@ DAMAGE_REASONS = {
     "other": _("Other damage"),
 }
 MAX_PIN_TRIES = 3
+# An expiry typed outside these is a slip of the finger (GS1 labels date within this century).
+FIRST_EXPIRY, LAST_EXPIRY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 @dataclass
@@ -71,6 +80,7 @@ def session_for(*, actor, warehouse, lock: bool = False) -> Receiving:
     if session.warehouse_id != warehouse.pk:  # moved to another warehouse: start afresh there
         session.warehouse, session.receipt, session.destination, session.package = warehouse, None, None, None
         session.forget_item()
+        session.forget_kept_lot()
         session.save()
     return session
 
@@ -133,7 +143,10 @@ def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> 
     if scan.kind == Kind.DOCUMENT:
         return _open(session, scan)
     if session.receipt_id is None:
-        raise ScanRejected(_("Scan a receipt first (scanned %(code)s)") % {"code": scan.code})
+        raise ScanRejected(
+            _("Scan a receipt first (scanned %(code)s)")
+            % {"code": scanned_name(scan=scan, warehouse_id=session.warehouse_id)}
+        )
     if session.closing:
         session.closing = False
         session.save(update_fields=["closing", "updated_at"])
@@ -141,18 +154,25 @@ def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> 
         return _approver(session, scan)
     if session.waiting in (Waiting.LOT, Waiting.SERIAL):
         return _second_label(session, scan, device=device)
+    if session.waiting == Waiting.EXPIRY:
+        return _expiry_label(session, scan, device=device)
     if _is_destination(scan):
         return _destination(session, scan, device=device)
     if scan.product_id is not None:
         if session.waiting == Waiting.WHERE:
             raise ScanRejected(
                 _("Scan where %(sku)s goes first — the input area or a pallet (scanned %(code)s)")
-                % {"sku": session.product.sku, "code": scan.code}
+                % {"sku": session.product.sku, "code": scanned_name(scan=scan, warehouse_id=session.warehouse_id)}
             )
         return _item(session, scan, device=device)
+    if scan.kind == Kind.GS1 and scan.lot and not scan.serial and session.kept_product_id and not session.waiting:
+        return _change_lot(session, scan, device=device)  # a lot label alone: the kept lot's item, another lot
     if scan.kind == Kind.GS1 and (scan.lot or scan.serial or scan.expiry):
         raise ScanRejected(_("Scan the item first, then its lot label"))
-    raise ScanRejected(_("Scan an item of %(ref)s (scanned %(code)s)") % {"ref": session.receipt, "code": scan.code})
+    raise ScanRejected(
+        _("Scan an item of %(ref)s (scanned %(code)s)")
+        % {"ref": session.receipt, "code": scanned_name(scan=scan, warehouse_id=session.warehouse_id)}
+    )
 
 
 def _command(session: Receiving, scan: Scan, *, key: str, device: str) -> Outcome:
@@ -160,6 +180,8 @@ def _command(session: Receiving, scan: Scan, *, key: str, device: str) -> Outcom
         return _undo(session)
     if scan.command == Command.CANCEL:
         return _cancel(session)
+    if scan.command == Command.SKIP and session.waiting == Waiting.EXPIRY:
+        return _given_expiry(session, None, device=device)
     if scan.command == Command.DONE:
         if session.receipt_id is None:
             raise ScanRejected(_("Scan a receipt first"))
@@ -190,6 +212,7 @@ def _start(session: Receiving, receipt: Receipt) -> Outcome:
     if session.receipt_id != receipt.pk:
         session.receipt, session.package, session.next_quantity, session.damage = receipt, None, None, ""
         session.destination = location_of_kind(session.warehouse, Location.Kind.INPUT)
+        session.forget_kept_lot()  # another receipt's goods come with lots of their own
     session.forget_item()
     session.closing = False
     session.save()
@@ -218,6 +241,7 @@ def leave(*, actor, warehouse) -> Outcome:
         False,
     )
     session.forget_item()
+    session.forget_kept_lot()
     session.save()
     return Outcome(session)
 
@@ -230,11 +254,27 @@ def _item(session: Receiving, scan: Scan, *, device: str) -> Outcome:
     quantity = session.next_quantity or scan.quantity
     if quantity <= 0:
         raise ScanRejected(_("Quantity must be more than zero"))
-    line = _line_for(receipt, scan.product_id, scan.lot)
-    product = line.product if line is not None else Product.objects.get(pk=scan.product_id)
+    # A label with no lot of the item whose lot is kept: the next unit of that lot.
+    kept = scan.product_id == session.kept_product_id and not scan.lot and not scan.serial
+    lot_name = scan.lot or (session.kept_lot if kept else None)
+    expiry = scan.expiry or (session.kept_expiry if kept else None)
+    return _take(
+        session, receipt, scan.product_id, quantity, lot_name=lot_name, serial=scan.serial, expiry=expiry, device=device
+    )
+
+
+def _take(
+    session: Receiving, receipt: Receipt, product_id: int, quantity: Decimal, *, lot_name, serial, expiry, device: str
+) -> Outcome:
+    """Units of an item on their way in (scanned, or typed for the kept lot): what they still
+    lack is asked for, else they are counted."""
+    line = _line_for(receipt, product_id, lot_name)
+    product = line.product if line is not None else Product.objects.get(pk=product_id)
+    if product.pk == session.kept_product_id:
+        session.kept_product = product  # the screen names it: not read again
     session.forget_item()
-    session.product, session.line, session.quantity, session.expiry = product, line, quantity, scan.expiry
-    session.lot_name = (scan.serial if product.tracking == Product.Tracking.SERIAL else scan.lot) or ""
+    session.product, session.line, session.quantity, session.expiry = product, line, quantity, expiry
+    session.lot_name = (serial if product.tracking == Product.Tracking.SERIAL else lot_name) or ""
     if line is None:
         if not settings.RECEIVING_ALLOW_UNEXPECTED:
             raise ScanRejected(
@@ -274,6 +314,8 @@ def _next_step(session: Receiving, receipt: Receipt, *, device: str, line_fresh:
         session.save()
         what = _("serial number") if serial else _("lot")
         return Outcome(session, _("Scan the %(what)s label of %(sku)s") % {"what": what, "sku": product.sku}, "warning")
+    if session.quantity == 0:  # a lot given with no unit (Change lot): nothing to count
+        return _keep_lot(session)
     if product.tracking == Product.Tracking.SERIAL:
         _check_serial(receipt, product, session.lot_name)
     if session.approver_id is None:
@@ -323,8 +365,12 @@ def as_label(*, actor, raw: str) -> Scan | None:
     print them as plain barcodes too. None when nothing waits for one."""
     code = raw.strip()
     waiting = Receiving.objects.filter(actor=actor).values_list("waiting", flat=True).first()
-    if waiting not in (Waiting.LOT, Waiting.SERIAL) or not code or len(code) > 64 or not code.isprintable():
+    if waiting not in (Waiting.LOT, Waiting.SERIAL, Waiting.EXPIRY) or not code or len(code) > 64:
         return None
+    if not code.isprintable():
+        return None
+    if waiting == Waiting.EXPIRY:  # read by _expiry_label, which says what it wanted if it is none
+        return Scan(raw=raw, code=code, kind=Kind.GS1, expiry=_expiry_in(code))
     label = {"serial": code} if waiting == Waiting.SERIAL else {"lot": code}
     return Scan(raw=raw, code=code, kind=Kind.GS1, **label)
 
@@ -339,14 +385,153 @@ def _second_label(session: Receiving, scan: Scan, *, device: str) -> Outcome:
         what = _("serial number") if session.waiting == Waiting.SERIAL else _("lot")
         raise ScanRejected(
             _("Scan the %(what)s label of %(sku)s (scanned %(code)s)")
-            % {"what": what, "sku": product.sku, "code": scan.code}
+            % {"what": what, "sku": product.sku, "code": scanned_name(scan=scan, warehouse_id=session.warehouse_id)}
         )
     receipt = _lock_receipt(session)
+    asked_lot = session.waiting == Waiting.LOT
     session.lot_name, session.waiting = name, ""
     session.expiry = scan.expiry or session.expiry
     if session.line_id is not None:  # the lot may point at another line of the item
         session.line = _line_for(receipt, product.pk, name)
+    if asked_lot and session.expiry is None and not _has_expiry(receipt, product, name):
+        # A lot label with no date (a plain barcode, most often): its expiry is asked for once, so
+        # that first-expiry-first-out has one to go by; the next units of the lot keep it.
+        session.waiting = Waiting.EXPIRY
+        session.save()
+        return Outcome(session, _("Expiry of lot %(lot)s? Type it or scan its label") % {"lot": name}, "warning")
     return _next_step(session, receipt, device=device)
+
+
+def _has_expiry(receipt: Receipt, product: Product, name: str) -> bool:
+    lot = getattr(receipt, "lot_named", None)  # read with the line, when it was
+    if lot is not None and lot.product_id == product.pk and lot.name == name:
+        return lot.expiry_date is not None
+    return Lot.objects.filter(product=product, name=name, expiry_date__isnull=False).exists()
+
+
+# --- The kept lot and its expiry
+
+
+_EXPIRY_LABEL = re.compile(r"(?:\(17\)|17)([0-9]{6})", re.ASCII)
+_TYPED_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def _expiry_in(code: str) -> date | None:
+    """The date of an expiry label that came as plain text, (17)YYMMDD or 17YYMMDD: without a
+    GS1 symbology identifier, the scanner's text is read as a code of another kind."""
+    found = _EXPIRY_LABEL.fullmatch(code)
+    if found is None:
+        return None
+    try:
+        return GS1Message.parse("17" + found.group(1)).element_strings[0].date
+    except biip.ParseError:
+        return None
+
+
+def read_expiry(typed: str) -> date:
+    """An expiry date typed in the screen's date field (which sends YYYY-MM-DD in any language)."""
+    text = typed.strip()
+    if not text:
+        raise ScanRejected(_("Type the date on the label"))
+    if _TYPED_DATE.fullmatch(text):
+        with suppress(ValueError):
+            value = date.fromisoformat(text)
+            if FIRST_EXPIRY <= value <= LAST_EXPIRY:
+                return value
+    raise ScanRejected(_("Type the date on the label (typed %(typed)s)") % {"typed": readable(text, 12)})
+
+
+def _expiry_label(session: Receiving, scan: Scan, *, device: str) -> Outcome:
+    """The expiry asked for, from a GS1 label of the item or lot waiting (or its (17) alone)."""
+    expiry = None
+    if scan.kind == Kind.GS1 and scan.product_id in (None, session.product_id) and scan.lot in (None, session.lot_name):
+        expiry = scan.expiry
+    expiry = expiry or _expiry_in(scan.code)
+    if expiry is None:
+        raise ScanRejected(
+            _("Type the expiry of lot %(lot)s, or scan its label (scanned %(code)s)")
+            % {"lot": session.lot_name, "code": scanned_name(scan=scan, warehouse_id=session.warehouse_id)}
+        )
+    return _given_expiry(session, expiry, device=device)
+
+
+def _given_expiry(session: Receiving, expiry: date | None, *, device: str) -> Outcome:
+    """The expiry of the lot waiting, or None: the label has none (SKIP, or "No expiry date")."""
+    receipt = _lock_receipt(session)
+    session.expiry, session.waiting = expiry, ""
+    return _next_step(session, receipt, device=device)
+
+
+@transaction.atomic
+def set_expiry(*, actor, warehouse, expiry: date | None, key: str, device: str = "") -> Outcome:
+    session = session_for(actor=actor, warehouse=warehouse, lock=True)
+    if not first_time(key=key, actor=actor, flow="receive", raw=f"expiry {expiry or '-'}"):
+        return Outcome(session, _("Already counted — that scan was sent twice"), "warning")
+    if session.receipt_id is None:
+        raise ScanRejected(_("Scan a receipt first"))
+    if session.waiting != Waiting.EXPIRY:
+        raise ScanRejected(_("No lot waits for an expiry date"))
+    return _given_expiry(session, expiry, device=device)
+
+
+def _keep_lot(session: Receiving) -> Outcome:
+    """The lot given after Change lot (or on a lot label alone): kept for the item's next units."""
+    product, name = session.product, session.lot_name
+    expiry = session.expiry
+    if expiry is None:
+        expiry = Lot.objects.filter(product=product, name=name).values_list("expiry_date", flat=True).first()
+    session.kept_product, session.kept_lot, session.kept_expiry = product, name, expiry
+    session.forget_item()
+    session.save()
+    return Outcome(session, _("Next %(sku)s get lot %(lot)s") % {"sku": product.sku, "lot": name})
+
+
+def _change_lot(session: Receiving, scan: Scan, *, device: str) -> Outcome:
+    """A lot label alone, while a lot is kept: another lot for the kept item, nothing counted."""
+    product = session.kept_product
+    session.forget_item()
+    session.product, session.waiting = product, Waiting.LOT  # quantity 0: a lot, not a unit
+    return _second_label(session, scan, device=device)
+
+
+@transaction.atomic
+def change_lot(*, actor, warehouse, key: str) -> Outcome:
+    """The receiver has boxes of another lot in hand: the next label scanned is the kept item's lot."""
+    session = session_for(actor=actor, warehouse=warehouse, lock=True)
+    if not first_time(key=key, actor=actor, flow="receive", raw="change lot"):
+        return Outcome(session, _("Already counted — that scan was sent twice"), "warning")
+    if session.receipt_id is None:
+        raise ScanRejected(_("Scan a receipt first"))
+    if session.waiting:
+        raise ScanRejected(_("Finish the scan under way first — or scan CANCEL"))
+    if session.kept_product_id is None:
+        raise ScanRejected(_("No lot is kept — scan an item and its lot"))
+    product = session.kept_product
+    session.forget_item()
+    session.product, session.waiting = product, Waiting.LOT
+    session.save()
+    return Outcome(session, _("Scan the new lot label of %(sku)s") % {"sku": product.sku}, "warning")
+
+
+@transaction.atomic
+def receive_units(*, actor, warehouse, quantity: Decimal, key: str, device: str = "") -> Outcome:
+    """So many more units of the kept lot's item, typed: one action, not a scan each."""
+    session = session_for(actor=actor, warehouse=warehouse, lock=True)
+    if not first_time(key=key, actor=actor, flow="receive", raw=f"units {quantity}"):
+        return Outcome(session, _("Already counted — that scan was sent twice"), "warning")
+    if session.receipt_id is None:
+        raise ScanRejected(_("Scan a receipt first"))
+    if session.waiting:
+        raise ScanRejected(_("Finish the scan under way first — or scan CANCEL"))
+    if session.kept_product_id is None:
+        raise ScanRejected(_("No lot is kept — scan an item and its lot"))
+    if quantity <= 0:
+        raise ScanRejected(_("Quantity must be more than zero"))
+    session.closing = False  # as a scan does: counting goes on
+    receipt = _lock_receipt(session)
+    lot_name, expiry = session.kept_lot, session.kept_expiry
+    product_id = session.kept_product_id
+    return _take(session, receipt, product_id, quantity, lot_name=lot_name, serial=None, expiry=expiry, device=device)
 
 
 # --- Where it goes
@@ -431,6 +616,8 @@ def _record(session: Receiving, receipt: Receipt, *, device: str) -> Outcome:
         receipt.state = Receipt.State.RECEIVING
         receipt.save(update_fields=["state"])
     damaged = session.damage
+    if product.tracking == Product.Tracking.LOT:  # its next units get this lot, until another is given
+        session.kept_product, session.kept_lot, session.kept_expiry = product, lot.name, lot.expiry_date
     session.forget_item()
     session.next_quantity, session.damage = None, ""
     _save(session)
@@ -685,28 +872,30 @@ def _close(session: Receiving, *, device: str) -> Outcome:
         for (_line, product, lot, destination, package), quantity in grouped.items()
     ]
     moves = ledger.post(moves, key=f"receipt:{receipt.pk}")
-    if receipt.odoo_id:
-        outbox.enqueue(
-            kind=Operation.Kind.RECEIPT,
-            warehouse=receipt.warehouse,
-            reference=f"FLOOR-RCPT-{receipt.pk}",
-            payload={
-                "picking": receipt.odoo_id,
-                "lines": [
-                    {
-                        "move": lines[line_id].odoo_move_id,
-                        "product": product,
-                        "lot": lot,
-                        "package": package,
-                        "quantity": plain(quantity),
-                        "to": destination,
-                    }
-                    for (line_id, product, lot, destination, package), quantity in grouped.items()
-                ],
-            },
-            document=receipt.reference,
-            actor=session.actor,
-        )
+    payload = {
+        "picking": receipt.odoo_id,
+        "lines": [
+            {
+                "move": lines[line_id].odoo_move_id,
+                "product": product,
+                "lot": lot,
+                "package": package,
+                "quantity": plain(quantity),
+                "to": destination,
+            }
+            for (line_id, product, lot, destination, package), quantity in grouped.items()
+        ],
+    }
+    if not receipt.odoo_id:  # Odoo never had it (the demo's, goods that came without one): the push makes it
+        payload["partner"] = receipt.vendor
+    outbox.enqueue(
+        kind=Operation.Kind.RECEIPT,
+        warehouse=receipt.warehouse,
+        reference=f"FLOOR-RCPT-{receipt.pk}",
+        payload=payload,
+        document=receipt.reference,
+        actor=session.actor,
+    )
     receipt.state, receipt.closed_by_id, receipt.closed_at = Receipt.State.DONE, session.actor_id, timezone.now()
     receipt.save(update_fields=["state", "closed_by", "closed_at"])
     Receiving.objects.filter(receipt=receipt).update(receipt=None, closing=False, waiting="", product=None, line=None)

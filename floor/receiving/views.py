@@ -9,6 +9,7 @@ from floor.accounts.roles import Role
 from floor.receiving import services
 from floor.receiving.models import Receiving
 from floor.scanning import flows
+from floor.scanning.errors import ScanRejected
 
 
 def _screen(request, outcome=None, *, error=None, status=200):
@@ -71,6 +72,30 @@ def leave(request):
 @role_required(Role.RECEIVER)
 def quantity(request):
     return flows.typed(request, _screen, services.set_next_quantity)
+
+
+@require_POST
+@role_required(Role.RECEIVER)
+def units(request):
+    return flows.typed(request, _screen, services.receive_units, device=flows.device_name(request))
+
+
+@require_POST
+@role_required(Role.RECEIVER)
+def change_lot(request):
+    return flows.run(request, _screen, services.change_lot, key=request.POST.get("key", ""))
+
+
+@require_POST
+@role_required(Role.RECEIVER)
+def expiry(request):
+    expiry = None  # "No expiry date": the label has none
+    if not request.POST.get("skip"):
+        try:
+            expiry = services.read_expiry(request.POST.get("expiry", ""))
+        except ScanRejected as rejected:
+            return _screen(request, error=rejected)
+    return flows.run(request, _screen, services.set_expiry, expiry=expiry, **flows.keys(request))
 
 
 @require_POST

@@ -13,13 +13,15 @@ the form `makemessages` reads in any template, so the msgids are the ones the Dj
 Plurals are worded in the views, with ngettext.
 """
 
+import re
 from functools import lru_cache, partial
 
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 from jinja2 import ChainableUndefined, Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from floor.warehouse import quantities
 
@@ -61,6 +63,25 @@ def truncatechars(value, length: int) -> str:
     return Truncator(value).chars(length)
 
 
+def short_date(value) -> str:
+    """A date in the person's locale's short form (30/06/2028 in Spanish)."""
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+# A bin, tote, SKU or document code: word characters joined by hyphens, slashes or dots.
+_CODE = re.compile(r"\w+(?:[-/.]\w+)+")
+
+
+def codes(message) -> Markup:
+    """The message, escaped, with each code in a `.code` span that does not wrap: a browser breaks
+    a line after a hyphen or a slash ("B-04-" over "02"). The characters stay the code's own (a
+    non-breaking hyphen would be copied and read out as another character)."""
+    if hasattr(message, "__html__"):  # already HTML: its codes are its own business
+        return Markup(message.__html__())  # noqa: S704
+    # Escaped first: an entity (&#39;) ends in ";", which no code holds, so none is split.
+    return Markup(_CODE.sub(r'<span class="code">\g<0></span>', str(escape(str(message)))))  # noqa: S704
+
+
 def environment(**options) -> Environment:
     # Forgiving as Django's templates are: a missing attribute, even of a missing one, is empty.
     options.update(undefined=ChainableUndefined, keep_trailing_newline=True)
@@ -71,5 +92,11 @@ def environment(**options) -> Environment:
         _=lambda message: _translate(get_language(), message),
         url=lambda name, *args: _url(get_script_prefix(), get_urlconf(), name, *args),
     )
-    env.filters.update(qty=quantities.qty, plain_qty=quantities.plain, truncatechars=truncatechars)
+    env.filters.update(
+        qty=quantities.qty,
+        plain_qty=quantities.plain,
+        truncatechars=truncatechars,
+        short_date=short_date,
+        codes=codes,
+    )
     return env

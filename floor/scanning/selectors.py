@@ -1,4 +1,5 @@
-"""Reads for the lookup page: what a scanned code is, and the stock on it or of it."""
+"""Reads for the lookup page: what a scanned code is, and the stock on it or of it; and the name a
+rejection gives what was scanned."""
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -18,6 +19,52 @@ _DOCUMENTS = {
     "order": (Order, gettext_lazy("Order")),
     "return": (Return, gettext_lazy("Return")),
 }
+
+
+# How a rejection names a document: "(scanned order OUT/00012)".
+_DOCUMENT_NAMES = {
+    "receipt": gettext_lazy("receipt %(reference)s"),
+    "order": gettext_lazy("order %(reference)s"),
+    "return": gettext_lazy("return %(reference)s"),
+}
+
+
+def scanned_name(*, scan: Scan, warehouse_id: int) -> str:
+    """What was scanned, as a rejection's "(scanned …)" says it: an item by its SKU, a location
+    by its name, a tote, licence plate or document by what it is, rather than a barcode's digits
+    the person cannot check against anything. The code as read when Floor knows it as none of
+    these, or knows it in another warehouse (whose names are not said). A badge is never echoed.
+    At most one query, asked only when a scan is refused."""
+    if scan.kind in (Kind.PRODUCT, Kind.GS1) and scan.product_id is not None:
+        # Items are the company's, not a warehouse's: any warehouse may say their SKU.
+        sku = Product.objects.filter(pk=scan.product_id).values_list("sku", flat=True).first()
+        if sku:
+            return readable(sku)
+    elif scan.kind == Kind.LOCATION:
+        name = (
+            Location.objects.filter(pk=scan.location_id, warehouse_id=warehouse_id)
+            .values_list("name", flat=True)
+            .first()
+        )
+        if name:
+            return readable(name)
+    elif scan.kind == Kind.TOTE:
+        return _("tote %(code)s") % {"code": readable(scan.code)}
+    elif scan.kind == Kind.PACKAGE:
+        return _("licence plate %(plate)s") % {"plate": readable(scan.code)}
+    elif scan.kind == Kind.DOCUMENT and scan.document.model in _DOCUMENTS:
+        model, _label = _DOCUMENTS[scan.document.model]
+        # Found by its vendor's reference, a receipt's own reference is another code: said only here.
+        reference = (
+            model.objects.filter(pk=scan.document.id, warehouse_id=warehouse_id)
+            .values_list("reference", flat=True)
+            .first()
+        )
+        if reference:
+            return _DOCUMENT_NAMES[scan.document.model] % {"reference": readable(reference)}
+    elif scan.kind == Kind.BADGE:
+        return _("a badge")
+    return readable(scan.code)
 
 
 def _on_hand(**filters):

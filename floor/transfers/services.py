@@ -19,6 +19,7 @@ from floor.rows import decimal
 from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Kind, Scan
 from floor.scanning.replay import first_time
+from floor.scanning.selectors import scanned_name
 from floor.transfers.models import Transfer
 from floor.warehouse.models import Location, Lot, Product
 from floor.warehouse.quantities import qty
@@ -192,10 +193,15 @@ def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> 
     return _take_item(transfer, scan, scanned)
 
 
+def _said(transfer: Transfer, scan: Scan) -> dict:
+    """What a rejection says was scanned: the item's SKU, a tote… (asked only then)."""
+    return {"code": scanned_name(scan=scan, warehouse_id=transfer.warehouse_id)}
+
+
 def _location(scan: Scan, transfer: Transfer, scanned: _Scanned, *, expected: str) -> Location:
     if scan.kind != Kind.LOCATION:
         raise ScanRejected(
-            _("Scan a bin — %(expected)s (scanned %(code)s)") % {"expected": expected, "code": scan.code}
+            _("Scan a bin — %(expected)s (scanned %(code)s)") % {"expected": expected, **_said(transfer, scan)}
         )
     location = scanned.location
     if location is None or location.warehouse_id != transfer.warehouse_id or location.kind not in PHYSICAL:
@@ -220,7 +226,7 @@ def _on_hand(transfer: Transfer, product: Product, lot: Lot | None) -> Decimal:
 def _take_item(transfer: Transfer, scan: Scan, scanned: _Scanned) -> Outcome:
     if scan.kind not in (Kind.PRODUCT, Kind.GS1) or scan.product_id is None:
         raise ScanRejected(
-            _("Scan an item in %(bin)s (scanned %(code)s)") % {"bin": transfer.source.name, "code": scan.code}
+            _("Scan an item in %(bin)s (scanned %(code)s)") % {"bin": transfer.source.name, **_said(transfer, scan)}
         )
     product = scanned.product or Product.objects.get(pk=scan.product_id)
     if transfer.product_id not in (None, product.pk):
@@ -373,7 +379,7 @@ def _undo(*, actor, device: str, transfer: Transfer) -> Outcome:
         kind=Operation.Kind.INTERNAL,
         warehouse=done.warehouse,
         reference=f"FLOOR-MOVE-{reverse.pk}",
-        payload={"lines": outbox.lines_of([reverse])},
+        payload={"lines": outbox.lines_of([reverse]), "undo": True},
         document=reverse.reference,
         actor=actor,
     )

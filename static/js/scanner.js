@@ -78,6 +78,57 @@
     // After a tap on a button too: a focused button would take the next scan's Enter as a press.
     setTimeout(refocus, 0);
   });
+  /* Destructive actions ask once: a red button (.btn-danger) or one that says what it will do
+     (data-confirm="Leave W-0042? …") does nothing on its first tap but turn amber, and a bar above
+     the action bar says what it will do. A second tap, on it or on the bar, does it; anything else
+     (another tap, a scan, 8 s) lets it go. The second tap must come 0.4 s after the first: a
+     gloved double tap is one tap. */
+  var armed = null, passing = null;
+  function disarm() {
+    if (!armed) return;
+    clearTimeout(armed.timer);
+    armed.btn.classList.remove('btn-armed');
+    armed.bar.remove();
+    armed = null;
+  }
+  function arm(btn, at) {
+    var bar = document.createElement('div'), yes = document.createElement('button');
+    var what = document.createElement('strong'), how = document.createElement('span');
+    var actions = document.querySelector('.actions');
+    bar.className = 'confirm' + (actions ? '' : ' confirm-alone');
+    bar.setAttribute('role', 'alert');
+    yes.type = 'button'; yes.className = 'btn confirm-yes'; yes.setAttribute('data-confirm-yes', '');
+    what.textContent = btn.getAttribute('data-confirm') || btn.textContent.trim();
+    how.textContent = msg('confirm');
+    yes.append(what, how);
+    bar.appendChild(yes);
+    (actions || body).appendChild(bar);
+    btn.classList.add('btn-armed');
+    armed = { btn: btn, bar: bar, at: at, timer: setTimeout(disarm, 8000) };
+  }
+  document.addEventListener('click', function (e) {
+    if (passing) return;
+    var t = e.target, btn = t.closest('button.btn-danger,button[data-confirm]');
+    if (armed && t.closest('[data-confirm-yes]')) btn = armed.btn;
+    else if (armed && btn !== armed.btn) disarm();
+    if (!btn || btn.disabled) return;
+    e.preventDefault(); e.stopImmediatePropagation();
+    if (armed) {
+      if (e.timeStamp - armed.at < 400) return;
+      disarm();
+      passing = btn;
+      try { btn.click(); } finally { passing = null; }
+      return;
+    }
+    if (btn.type === 'submit' && btn.form && !btn.form.checkValidity()) { btn.form.reportValidity(); return; }
+    arm(btn, e.timeStamp);
+    setTimeout(refocus, 0);
+  }, true);
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'Tab' || e.key === 'Shift') return;  // on the way to the bar, by keyboard
+    if (armed && e.target !== armed.btn && !(e.target.closest && e.target.closest('[data-confirm-yes]'))) disarm();
+  }, true);
+
   // A gloved double tap on Undo or Done is one tap, as a double read is one scan. Caught before
   // htmx sees the click: htmx would otherwise queue the second and send it after the first.
   var tapped = { el: null, at: 0 };
@@ -90,8 +141,42 @@
   // A <details> that loads its lines when opened listens for `floor:opened` (hx-trigger): htmx's
   // own filter, toggle[this.open], is code that htmx evals, and the policy allows no eval.
   document.addEventListener('toggle', function (e) {
-    if (e.target.tagName === 'DETAILS' && e.target.open) e.target.dispatchEvent(new CustomEvent('floor:opened'));
+    if (e.target.tagName !== 'DETAILS' || !e.target.open) return;
+    opened = e.target;
+    e.target.dispatchEvent(new CustomEvent('floor:opened'));
+    reveal(e.target);
   }, true);
+
+  /* ---------- In sight: the prompt, and whatever a tap opened, above the action bar ---------- */
+  var opened = null;
+  function edges() {
+    var head = document.querySelector('header.bar'), bar = document.querySelector('.actions');
+    var top = head && getComputedStyle(head).position !== 'static' ? Math.max(0, head.getBoundingClientRect().bottom) : 0;
+    var bottom = bar && getComputedStyle(bar).position === 'fixed' ? bar.getBoundingClientRect().top : window.innerHeight;
+    return { top: top, bottom: bottom - 8 };
+  }
+  // Its end above the action bar, unless that would take its start under the header.
+  function reveal(el) {
+    var r = el.getBoundingClientRect(), at = edges(), by = 0;
+    if (!r.height) return;
+    if (r.bottom > at.bottom) by = Math.min(r.bottom - at.bottom, r.top - at.top);
+    else if (r.top < at.top) by = r.top - at.top;
+    if (by) window.scrollBy(0, by);
+  }
+  // A new screen opens at its top, where its prompt is: the page would otherwise stay scrolled to
+  // where the tapped button was, the new prompt under the header. A panel the answer opened
+  // (Problem's reasons) comes into sight after it.
+  function shown(e) {
+    var screen = document.getElementById('screen'), target = e && e.detail && e.detail.target;
+    if (screen && !screen._shown) {
+      screen._shown = true;
+      if (e) window.scrollTo(0, 0);
+      var open = document.querySelector('details[open][data-reveal]');
+      if (open) reveal(open);
+    } else if (opened && opened.open && target && opened.contains(target)) {
+      reveal(opened);  // the lines it loaded when it opened
+    }
+  }
   document.addEventListener('visibilitychange', function () {
     if (document.visibilityState === 'visible') { refocus(); retryNow(); }
     else closeCamera();
@@ -121,6 +206,7 @@
 
   document.addEventListener('keydown', function (e) {
     var inp = e.target;
+    if (isNumber(inp)) { numberKey(inp, e); return; }
     if (!isScan(inp)) {
       // A scan that starts while focus is elsewhere still lands in the scan box.
       if (e.key && e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey && !isField(inp) && !camera) refocus();
@@ -152,6 +238,45 @@
     st.pending = null;
     stroke(st); schedule(inp);
   }, true);
+
+  /* A wedge types wherever the focus is; in a number box (a quantity, a weight) a scan would be
+     lost ("Please enter a number"). Its keys come a few ms apart, faster than any thumb: from the
+     second such key the scan, its first key too, goes to the scan box, and the number box keeps
+     what it held. A slower wedge is caught at its Enter: what it typed is no quantity (a letter,
+     or 8 characters and more), so it was a scan. */
+  var SCANNER_MS = 30, PAUSE_MS = 500;
+  function isNumber(el) { return !!(el && el.matches && el.matches('input[type=number]')) && !isScan(el); }
+  function numberKey(field, e) {
+    var b = field._burst, now = e.timeStamp, box = scanInput();
+    if (e.key === 'Enter') {
+      field._burst = null;
+      if (box && b && (/[^0-9.,+-]/.test(b.keys) || b.keys.length >= 8)) {
+        e.preventDefault();
+        route(field, b, box, '');
+        finish(box, 'Enter');
+      } else if (field.form && field.form.querySelectorAll('[type=submit]').length > 1) {
+        e.preventDefault();  // one of several buttons (a reason) is a choice to tap, not Enter's first
+      }
+      return;
+    }
+    if (!e.key || e.key.length !== 1 || e.ctrlKey || e.altKey || e.metaKey || e.isComposing) return;
+    if (!b || now - b.at > PAUSE_MS) b = field._burst = { before: field.value, keys: '', at: now };
+    if (box && b.keys && now - b.at < SCANNER_MS) {
+      e.preventDefault();
+      field._burst = null;
+      route(field, b, box, e.key);
+      return;
+    }
+    b.keys += e.key; b.at = now;
+  }
+  function route(field, b, box, key) {
+    field.value = b.before;
+    box.value += b.keys + key;
+    box.focus({ preventScroll: true });
+    var st = state(box), t = performance.now();
+    for (var i = 0; i < b.keys.length + key.length; i++) if (st.keys.length < 500) st.keys.push({ key: (b.keys + key)[i], code: '', t: t });
+    stroke(st); schedule(box);
+  }
 
   function schedule(inp) {
     var st = state(inp), ms = pauseMs();
@@ -297,6 +422,12 @@
       var d = e.detail, status = d.xhr ? d.xhr.status : 0;
       var key = d.requestConfig && d.requestConfig.formData && d.requestConfig.formData.get('key');
       if (busy && key && key === busy.key) { busy.status = status; return; }
+      // A quantity (or a weight) was taken: the next scan goes to the scan box, not into the new
+      // number box that htmx gave the focus back to. A field the answer asks for (autofocus) keeps it.
+      // (requestConfig.elt: d.elt is where the event was told, a parent when the form was swapped out.)
+      var src = d.requestConfig && d.requestConfig.elt, a = document.activeElement, inp = scanInput();
+      if (src && src.tagName === 'FORM' && !src.matches('[data-scan-form]') && src.querySelector('input[type=number]') &&
+          inp && a !== inp && !(a && a.hasAttribute('autofocus') && isField(a))) inp.focus({ preventScroll: true });
       if (status === 0) {
         httpDown = true;
         if (d.requestConfig && d.requestConfig.verb !== 'get') feedback('warning', msg('unsent'), 'warning');
@@ -314,8 +445,12 @@
     });
     document.addEventListener('htmx:afterSwap', afterSwap);
     document.addEventListener('htmx:afterSettle', afterSwap);
+    document.addEventListener('htmx:afterSettle', shown);
   }
-  function afterSwap() { playFeedback(); refocus(); }
+  function afterSwap() {
+    if (armed && !armed.btn.isConnected) disarm();
+    playFeedback(); refocus();
+  }
 
   /* ---------- Feedback: sound + vibration ---------- */
   var ctx = null;
@@ -523,6 +658,7 @@
   window.Floor = { sound: sound, pauseMs: pauseMs, device: device, uuid: uuid, refocus: refocus };
   showCameraButtons();
   showNet();
+  shown();
   refocus();
   playFeedback();
   connect();

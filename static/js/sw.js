@@ -1,17 +1,24 @@
-/* Floor service worker (served as /sw.js, scope /). The shell — CSS, scanner script, htmx, icons —
+/* Floor service worker (served as /sw.js, scope /). The shell — CSS, scanner script, htmx, icon —
    comes from the cache; pages come from the network, with a small offline page when there is none.
    Scans are never cached or replayed here: scanner.js keeps them, with their keys, until the
-   network is back. Bump VERSION when the list below changes. */
+   network is back. */
 'use strict';
-const VERSION = 'floor-shell-v1';
+// The shell by the names in static/. /sw.js (floor/views.py) writes in the names the pages link
+// (hashed after collectstatic) and a VERSION of its own: a deploy that changes a file is a new
+// worker, which caches the new names and drops the old cache. What the pages link, and only that:
+// the browser has the page's copies at hand, and the manifest's large icon is the browser's own
+// business when the app is installed (2 KB more on a first visit, of no use offline).
 const SHELL = [
   '/static/css/floor.css',
   '/static/js/scanner.js',
   '/static/django_htmx/htmx-2.min.js',  // what {% htmx_script %} renders
   '/static/img/icon-192.png',
-  '/static/img/icon-512.png',
 ];
+const VERSION = 'floor-shell';
+const STYLESHEET = SHELL[0];
 const OFFLINE = '/__floor-offline';
+// A name with its content's hash in it (floor.b402055e2733.css) never changes what it holds.
+const HASHED = /\.[0-9a-f]{12}\.\w+$/;
 
 function escape(text) {
   return String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
@@ -22,7 +29,7 @@ function escape(text) {
 function offlinePage(text, retry, lang, label) {
   const html = `<!doctype html><html lang="${escape(lang || 'en')}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Floor</title>
-<link rel="stylesheet" href="/static/css/floor.css"></head><body>
+<link rel="stylesheet" href="${escape(STYLESHEET)}"></head><body>
 <header class="bar"><span class="bar-title">Floor</span><span class="bar-net" data-state="offline">${escape(label || 'offline')}</span></header>
 <main class="offline"><div class="feedback feedback-warning"><span class="icon" aria-hidden="true">⚠</span> ${escape(text)}</div>
 <a class="btn btn-primary btn-block" href="">${escape(retry)}</a></main>
@@ -78,9 +85,10 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (url.pathname.startsWith('/static/')) {
-    // Cache first, so the shell loads at once and offline; refreshed behind the scenes, because
-    // static names are not hashed and a deploy must still reach the handhelds.
+    // Cache first, so the shell loads at once and offline. A plain name (DEBUG) is refreshed
+    // behind the scenes, so that an edit still reaches the handheld; a hashed one cannot change.
     event.respondWith(caches.open(VERSION).then((cache) => cache.match(request).then((hit) => {
+      if (hit && HASHED.test(url.pathname)) return hit;
       const fresh = fetch(request).then((response) => {
         if (response.ok) cache.put(request, response.clone());
         return response;

@@ -35,7 +35,21 @@ POLICY = {
     **{f"transfers:{name}": MOVERS for name in ("move", "scan", "quantity", "undo")},
     **{
         f"receiving:{name}": {R}
-        for name in ("receive", "scan", "open", "leave", "quantity", "damaged", "approve", "undo", "close", "lines")
+        for name in (
+            "receive",
+            "scan",
+            "open",
+            "leave",
+            "quantity",
+            "units",
+            "change_lot",
+            "expiry",
+            "damaged",
+            "approve",
+            "undo",
+            "close",
+            "lines",
+        )
     },
     **{f"putaway:{name}": {R} for name in ("putaway", "scan", "quantity", "reason", "undo")},
     **{
@@ -55,6 +69,7 @@ POLICY = {
             "carton",
             "close_carton",
             "weight",
+            "quantity",
             "scale",
             "approve",
             "undo",

@@ -350,6 +350,13 @@ def receive_screen(client) -> Screen:
         {
             "/receive/scan": scan_fields(known),
             "/receive/quantity": typed(),
+            "/receive/units": typed(),
+            "/receive/change-lot": keyed(),
+            "/receive/expiry": {
+                "expiry": free_text("2030-01-31", "2028-02-29") | numbers(),
+                "skip": st.none() | free_text("1"),
+                **keyed(),
+            },
             "/receive/damaged": {"reason": free_text("crushed", "wet", "other"), **keyed()},
             "/receive/undo": keyed(),
             "/receive/close": keyed(),
@@ -370,12 +377,21 @@ def receive_screen(client) -> Screen:
             "CMD-DONE",
         )
         + [("/receive/quantity", {"quantity": "3"}), ("/receive/damaged", {"reason": "wet"})]
+        + [
+            ("/receive/units", {"quantity": "2"}),
+            ("/receive/change-lot", {}),
+            ("/receive/expiry", {"expiry": "2030-01-31"}),
+        ]
+        + [("/receive/expiry", {"skip": "1"}), ("/receive/scan", {"code": "CMD-SKIP"})]
         + [("/receive/undo", {}), ("/receive/close", {})],
         positions=[
             start,
             start + [("/receive/scan", {"code": WIDGET})],
             start + [("/receive/scan", {"code": LOTTED})],
             start + [("/receive/quantity", {"quantity": "5"})],
+            # a lot kept for the item's next units; a plain lot label waiting for its expiry
+            start + [("/receive/scan", {"code": f"01{LOTTED.zfill(14)}10L1"})],
+            start + [("/receive/scan", {"code": LOTTED}), ("/receive/scan", {"code": "B-2291"})],
         ],
     )
 
@@ -468,6 +484,7 @@ def pack_screen(client) -> Screen:
             "/pack/carton": {"carton_type": st.sampled_from(carton_ids) | numbers(), **keyed()},
             "/pack/close-carton": keyed(),
             "/pack/weight": typed(),
+            "/pack/quantity": typed(),
             "/pack/undo": keyed(),
             "/pack/done": keyed(),
             "/pack/scale": keyed(),
@@ -475,7 +492,7 @@ def pack_screen(client) -> Screen:
         },
         flow=_scans("/pack/scan", WIDGET, CASE, f"01{LOTTED.zfill(14)}10L1", f"01{SERIAL.zfill(14)}21SN1", "CMD-DONE")
         + [("/pack/close-carton", {}), ("/pack/weight", {"quantity": "1.5"}), ("/pack/undo", {}), ("/pack/done", {})]
-        + [("/pack/carton", {"carton_type": carton_ids[0]})],
+        + [("/pack/carton", {"carton_type": carton_ids[0]}), ("/pack/quantity", {"quantity": "2"})],
         positions=[[], weighing, weighing + [("/pack/weight", {"quantity": "1.5"})]],
     )
 

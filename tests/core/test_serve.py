@@ -67,12 +67,13 @@ def alive(pid: int) -> bool:
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, collected_static):
     port = free_port()
     env = {
         **os.environ,
         "SECRET_KEY": "floor-serve-test",
         "DEBUG": "0",
+        "STATIC_ROOT": str(collected_static),  # the manifest's hashed names, as after a deploy
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
     }

@@ -20,7 +20,15 @@ from floor.picking.models import Order, OrderLine, TaskTote
 from floor.warehouse.models import Location, Warehouse
 from floor.warehouse.services import location_of_kind
 from tests import factories
-from tests.e2e.test_scanner_shell import PIN, RECORD_SOUNDS, live_socket, no_horizontal_scroll, scan, sign_in  # noqa: F401
+from tests.e2e.test_scanner_shell import (  # noqa: F401
+    PIN,
+    RECORD_SOUNDS,
+    in_view,
+    live_socket,
+    no_horizontal_scroll,
+    scan,
+    sign_in,
+)
 from tests.packing.devices import FakePrinter
 from tests.packing.pack_factories import carton_types, picked_order, station
 from tests.picking.task_factories import Stop
@@ -87,6 +95,7 @@ def test_a_packer_packs_an_order_and_odoo_gets_the_delivery_with_its_carton(page
     page.get_by_role("link", name="Pack").click()
     expect(page.locator(".prompt-do")).to_have_text("Scan station")
     expect(page.locator("[data-scan-input]")).to_be_focused()
+    in_view(page, page.locator(".prompt-do"))
 
     scan(page, "PACK-1")
     expect(page.locator(".prompt-do")).to_have_text("Scan a tote")
@@ -97,6 +106,7 @@ def test_a_packer_packs_an_order_and_odoo_gets_the_delivery_with_its_carton(page
     # Five items of 0.4 L and 0.2 kg: the small box, suggested and chosen.
     expect(page.locator(".prompt-do")).to_have_text("Choose a carton")
     expect(page.locator(".prompt-where")).to_have_text("Small box")
+    in_view(page, page.locator("form.choose .btn-primary"))
     no_horizontal_scroll(page)
     page.locator("form.choose .btn-primary").click()
     expect(page.locator("#feedback.feedback-ok")).to_contain_text("Carton 1: Small box")
@@ -106,6 +116,7 @@ def test_a_packer_packs_an_order_and_odoo_gets_the_delivery_with_its_carton(page
     expect(page.locator("#feedback.feedback-error")).to_contain_text("NUT was not picked for WH/OUT/00012")
     page.wait_for_function("window.sounds.includes('wrong_item')")
     expect(page.locator(".set-aside")).to_contain_text("Set aside: NUT")
+    in_view(page, page.locator("#feedback"))
     if os.environ.get("SCREENSHOTS"):
         page.screenshot(path=os.environ["SCREENSHOTS"] + "/pack-set-aside.png")
 
@@ -128,10 +139,22 @@ def test_a_packer_packs_an_order_and_odoo_gets_the_delivery_with_its_carton(page
     expect(page.locator("#bar-title")).to_have_text("Pack · WH/OUT/00012 · 5/5")
     expect(page.locator(".undo-preview")).to_contain_text("Undo: take 1 × VAX out of carton 1")
 
-    page.get_by_role("button", name="Carton").click()
+    page.get_by_role("button", name="Carton", exact=True).click()
     expect(page.locator(".prompt-do")).to_have_text("Weigh the carton")
-    page.locator("#weight").fill("1.25")
-    page.get_by_role("button", name="Close carton").click()
+    # The kg field takes the focus (the weight is typed at once), and Close carton's words are
+    # whole: not cut by the box they are in.
+    weight, close = page.locator("#weight"), page.get_by_role("button", name="Close carton")
+    expect(weight).to_be_focused()
+    in_view(page, weight)
+    in_view(page, close)
+    assert close.evaluate("el => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight")
+    lines = "el => { const w = document.createRange(); w.selectNodeContents(el); return w.getClientRects().length; }"
+    assert close.evaluate(lines) == 1  # on one line, whole
+    no_horizontal_scroll(page)
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.environ["SCREENSHOTS"] + "/pack-weigh.png")
+    page.keyboard.type("1.25", delay=120)  # as a person types it
+    page.keyboard.press("Enter")
     expect(page.locator("#feedback.feedback-ok")).to_contain_text("Carton 1 closed · 1.25 kg · SSCC")
     carton = Carton.objects.get()
     expect(page.locator(".cartons")).to_contain_text(carton.sscc)
@@ -140,6 +163,8 @@ def test_a_packer_packs_an_order_and_odoo_gets_the_delivery_with_its_carton(page
     expect(page.locator(".print-status")).to_contain_text("Label sent", timeout=10_000)
     assert carton.sscc.encode() in printer.received[0]
     expect(page.locator(".prompt-do")).to_have_text("All packed")
+    expect(page.locator("[data-scan-input]")).to_be_focused()  # the weight taken, scans go to the scan box
+    in_view(page, page.locator(".prompt-do"))
     no_horizontal_scroll(page)
     if os.environ.get("SCREENSHOTS"):
         page.screenshot(path=os.environ["SCREENSHOTS"] + "/pack-carton-closed.png")

@@ -61,10 +61,38 @@ def no_horizontal_scroll(page):
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
 
 
+IN_VIEW = """el => {
+  const box = el.getBoundingClientRect();
+  const head = document.querySelector('header.bar'), bar = document.querySelector('.actions');
+  const fixed = (it, how) => it && getComputedStyle(it).position === how;
+  const top = head && !fixed(head, 'static') ? Math.max(0, head.getBoundingClientRect().bottom) : 0;
+  // Above the action bar, unless it is in the bar (its buttons, and a question it asks over it).
+  const bottom = bar && !bar.contains(el) && fixed(bar, 'fixed') ? bar.getBoundingClientRect().top : innerHeight;
+  const inside = box.height > 0 && box.top >= top - 0.5 && box.bottom <= bottom + 0.5
+    && box.left >= -0.5 && box.right <= innerWidth + 0.5;
+  const at = [box.left, box.top, box.right, box.bottom].map(Math.round);
+  return {inside, at, top: Math.round(top), bottom: Math.round(bottom)};
+}"""
+
+
+def in_view(page, locator, timeout=2_000):
+    """What the person must see now is on the screen as it stands, without scrolling: inside the
+    viewport, below the header and above the action bar (shared/UX.md: a prompt, and whatever a
+    tap opened). Asked again for a moment, as a swap's scroll settles."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        seen = locator.evaluate(IN_VIEW)
+        if seen["inside"] or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(50)
+    assert seen["inside"], f"{locator} out of sight: at {seen['at']}, the screen shows {seen['top']}–{seen['bottom']}"
+
+
 def test_a_badge_and_pin_typed_like_a_scanner_sign_in_to_a_focused_scan_box(page, live_server, picker):
     sign_in(page, live_server)
 
     expect(page.locator("[data-scan-input]")).to_be_focused()
+    in_view(page, page.locator("[data-scan-input]"))
     expect(page.locator(".bar-user")).to_have_text(picker.profile.initials)
     expect(page.locator("#net")).to_have_attribute("data-state", "online")
 
@@ -219,10 +247,12 @@ def test_the_camera_button_stays_hidden_where_the_browser_cannot_read_barcodes(p
 def test_without_a_network_a_page_says_scans_wait(page, live_server, picker):
     sign_in(page, live_server)
     page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # The worker's cache is named after what it serves (floor/views.py service_worker).
     page.wait_for_function(
-        "caches.open('floor-shell-v1').then(c => Promise.all(["
+        "caches.keys().then(names => names.filter(n => n.startsWith('floor-shell-')))"
+        ".then(names => names.length === 1 && caches.open(names[0]).then(c => Promise.all(["
         "c.match('/__floor-offline'), c.match('/static/css/floor.css'), c.match('/static/django_htmx/htmx-2.min.js')"
-        "])).then(hits => hits.every(Boolean))"
+        "])).then(hits => hits.every(Boolean)))"
     )
 
     page.context.set_offline(True)
@@ -370,3 +400,125 @@ def test_a_double_tap_on_a_button_is_one_tap_and_carries_a_key(page, flow):
     assert len(flow) == 2
     assert flow[0]["key"] != flow[1]["key"]
     assert flow[0]["device"] == flow[1]["device"]
+
+
+# A flow's quantity box beside its scan box, as Move, Pick and Put away have one.
+QUANTITY_FORM = """
+const form = document.createElement('form');
+form.className = 'qty';
+form.setAttribute('hx-post', '/test-flow/quantity');
+form.setAttribute('hx-target', '#out');
+form.innerHTML = '<label for="qty">Quantity</label>'
+  + '<input id="qty" name="quantity" type="number" min="1" step="1" value="3">';
+document.querySelector('#main').prepend(form);
+htmx.process(form);
+document.querySelector('[data-scan-input]').focus();
+"""
+
+
+@without_service_worker
+def test_a_scan_after_a_typed_quantity_goes_to_the_scan_box(page, flow):
+    """Issue 22: after a quantity and Enter the focus stayed in the number box, and the next scan
+    typed into it ("Please enter a number"): it was lost."""
+    quantities = []
+
+    def take(route):
+        quantities.append(dict(parse_qsl(route.request.post_data))["quantity"])
+        body = f'<div id="feedback" class="feedback feedback-ok" data-sound="ok">quantity {quantities[-1]}</div>'
+        route.fulfill(status=200, content_type="text/html", body=body)
+
+    page.route("**/test-flow/quantity", take)
+    page.evaluate(QUANTITY_FORM)
+    box, qty = page.locator("[data-scan-input]"), page.locator("#qty")
+
+    # A person types a quantity (a thumb's pace) and Enter: it is taken, and the focus goes back.
+    qty.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("12", delay=150)
+    page.keyboard.press("Enter")
+    expect(page.locator("#out")).to_have_text("quantity 12")
+    expect(box).to_be_focused()
+    scan(page, "BIN-1")
+    expect(page.locator("#out")).to_have_text("got BIN-1")
+
+    # The number box has the focus (tapped) when a scan comes: the scan goes to the scan box, and
+    # the box keeps its quantity. A tote's code, then an item's digits (a number of sorts).
+    for code in ("T-0001", "4006381333931"):
+        page.wait_for_timeout(350)  # past the double-read window
+        qty.click()
+        scan(page, code)
+        expect(page.locator("#out")).to_have_text(f"got {code}")
+        expect(qty).to_have_value("12")
+        expect(box).to_be_focused()
+    assert [f["code"] for f in flow] == ["BIN-1", "T-0001", "4006381333931"]
+    assert quantities == ["12"]
+
+
+LEAVE_BUTTON = """
+const leave = document.createElement('button');
+leave.type = 'button'; leave.id = 'leave'; leave.className = 'btn'; leave.textContent = 'Leave';
+leave.dataset.confirm = 'Leave W-0042-01? What you picked stays picked.';
+leave.setAttribute('hx-post', '/test-flow/undo'); leave.setAttribute('hx-target', '#out');
+document.querySelector('.actions').append(leave);
+htmx.process(leave);
+"""
+
+
+@without_service_worker
+def test_a_destructive_button_asks_once_above_the_action_bar(page, flow):
+    page.evaluate(LEAVE_BUTTON)
+    leave, bar = page.locator("#leave"), page.locator(".confirm-yes")
+
+    leave.click()  # asks: says what it will do, above the action bar; nothing is sent
+    expect(bar).to_contain_text("Leave W-0042-01? What you picked stays picked.")
+    expect(bar).to_contain_text("Tap here to confirm")
+    expect(leave).to_have_class(re.compile("btn-armed"))
+    in_view(page, bar)
+    box, actions = bar.bounding_box(), page.locator(".actions").bounding_box()
+    assert box["height"] >= 48 and box["y"] + box["height"] <= actions["y"] + 1  # a thumb's target, over the bar
+    expect(page.locator("[data-scan-input]")).to_be_focused()  # a scan still goes where scans go
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.environ["SCREENSHOTS"] + "/shell-asks-once.png")
+    scan(page, "BIN-1")  # the next scan: the question lapses
+    expect(page.locator("#out")).to_have_text("got BIN-1")
+    expect(bar).to_have_count(0)
+
+    leave.dblclick()  # a gloved double tap is one tap: it asks, it does not answer itself
+    expect(bar).to_be_visible()
+    page.wait_for_timeout(500)
+    assert [f.get("code", "undo") for f in flow] == ["BIN-1"]
+
+    bar.click()  # the second tap
+    expect(page.locator("#out")).to_have_text("got undo")
+    expect(bar).to_have_count(0)
+    leave.click()
+    page.wait_for_timeout(500)
+    leave.click()  # or on the button itself
+    page.wait_for_timeout(500)
+    assert [f.get("code", "undo") for f in flow] == ["BIN-1", "undo", "undo"]
+
+
+def test_a_page_for_another_role_says_why_in_the_apps_layout_and_leads_home(page, live_server, picker):
+    sign_in(page, live_server)
+
+    answer = page.goto(f"{live_server.url}/waves/")
+    assert answer.status == 403
+    expect(page.locator("header.bar")).to_be_visible()
+    expect(page.locator(".prompt-do")).to_have_text("Not allowed")
+    band = page.locator(".feedback-error")
+    expect(band).to_contain_text("This page is for: Supervisor.")
+    in_view(page, band)
+    home = page.get_by_role("link", name="Work list")
+    in_view(page, home)
+    no_horizontal_scroll(page)
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.environ["SCREENSHOTS"] + "/shell-403.png")
+    home.click()
+    expect(page).to_have_url(f"{live_server.url}/")
+
+    answer = page.goto(f"{live_server.url}/no-such-page/")
+    assert answer.status == 404
+    expect(page.locator(".prompt-do")).to_have_text("Not found")
+    in_view(page, page.locator(".feedback-warning"))
+    page.get_by_role("link", name="Work list").click()
+    expect(page).to_have_url(f"{live_server.url}/")

@@ -12,7 +12,7 @@ from floor.ledger.models import Move, Quant
 from floor.odoo.models import StockDifference
 from floor.warehouse.models import Location, Product
 from floor.warehouse.services import virtual_location
-from tests.e2e.test_scanner_shell import BADGE, PIN, live_socket, no_horizontal_scroll, sign_in  # noqa: F401
+from tests.e2e.test_scanner_shell import BADGE, PIN, in_view, live_socket, no_horizontal_scroll, sign_in  # noqa: F401
 from tests.odoo.test_pull_support import connect, pull_now
 from tests.odoo.test_reconcile import reconcile_now
 
@@ -56,10 +56,10 @@ def test_a_supervisor_trusts_odoo_for_a_bin_that_differs(page, live_server, diff
     card.get_by_text("Act on it").click()
     trust = card.get_by_role("button", name="Trust Odoo")
     expect(trust).to_be_visible()
-    trust.scroll_into_view_if_needed()
-    # What the tap opened is in sight, above the action bar.
-    box, bar = trust.bounding_box(), page.locator(".actions").bounding_box()
-    assert box["y"] + box["height"] <= bar["y"]
+    # What the tap opened is in sight, above the action bar, without scrolling to it.
+    in_view(page, card.get_by_label("Why"))
+    for button in card.locator(".difference-actions button").all():
+        in_view(page, button)
     if os.environ.get("SCREENSHOTS"):
         page.screenshot(path=os.environ["SCREENSHOTS"] + "/differences-open.png")
 
@@ -68,6 +68,7 @@ def test_a_supervisor_trusts_odoo_for_a_bin_that_differs(page, live_server, diff
     card.get_by_label("Why").fill("Odoo was counted yesterday")
     card.get_by_role("button", name="Trust Odoo").click()
     expect(page.locator(".feedback-ok")).to_contain_text(f"{floor_bin.name}, {widget.sku}: Odoo trusted")
+    in_view(page, page.locator(".feedback-ok"))
     no_horizontal_scroll(page)
     if os.environ.get("SCREENSHOTS"):
         page.screenshot(path=os.environ["SCREENSHOTS"] + "/differences-settled.png")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from floor.accounts.models import Unlock
 from floor.accounts.services import enrol
 from floor.warehouse.services import create_warehouse
-from tests.e2e.test_scanner_shell import BADGE, PIN, live_socket, no_horizontal_scroll, sign_in  # noqa: F401
+from tests.e2e.test_scanner_shell import BADGE, PIN, in_view, live_socket, no_horizontal_scroll, sign_in  # noqa: F401
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.e2e
@@ -43,16 +43,25 @@ def test_a_supervisor_unlocks_a_locked_picker_from_the_home_screen(page, live_se
     expect(row).to_contain_text("Patricia Lee-Fernández")
     expect(row).to_contain_text("wrong PINs")
     unlock = row.get_by_role("button", name="Unlock Patricia Lee-Fernández")
-    unlock.scroll_into_view_if_needed()
-    box, bar = unlock.bounding_box(), page.locator(".actions").bounding_box()
-    assert box["height"] >= 48 and box["y"] + box["height"] <= bar["y"]  # a thumb's target, above the bar
+    in_view(page, unlock)
+    assert unlock.bounding_box()["height"] >= 48  # a thumb's target
     no_horizontal_scroll(page)
     if os.environ.get("SCREENSHOTS"):
         page.screenshot(path=os.environ["SCREENSHOTS"] + "/locked.png")
 
+    # Unlocking asks once, in words, above the action bar; the second tap unlocks.
     unlock.click()
+    confirm = page.locator(".confirm-yes")
+    expect(confirm).to_contain_text("Unlock Patricia Lee-Fernández? Only someone you have seen.")
+    in_view(page, confirm)
+    page.wait_for_timeout(450)
+    assert not Unlock.objects.exists()
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.environ["SCREENSHOTS"] + "/unlock-asks.png")
+    confirm.click()
 
     expect(page.locator(".feedback-ok")).to_contain_text("Patricia Lee-Fernández is unlocked and can sign in")
+    in_view(page, page.locator(".feedback-ok"))
     expect(page.locator(".locked")).to_have_count(0)
     expect(page.locator(".unlocks li").first).to_contain_text("Patricia Lee-Fernández by")
     no_horizontal_scroll(page)

@@ -1,4 +1,4 @@
-"""Replays recorded calls (shared/odoo-contract/<version>/transcript_<flow>.json) against the double over
+"""Replays recorded calls (contract/<version>/transcript_<flow>.json) against the double over
 the same transport, and compares each answer with the recorded one.
 
 Ids differ between the recorded database and the double, so the replayer learns a per-model map from

@@ -1,6 +1,6 @@
 """The recorded `fields_get` of each Odoo version, plus the few models the recordings did not dump.
 
-Recorded schemas come from `shared/odoo-contract/<version>/fields_<model>.json`. res.partner, res.users,
+Recorded schemas come from `contract/<version>/fields_<model>.json` (see `contract_dir()`). res.partner, res.users,
 res.config.settings and two small wizards were not dumped: their schemas here are written by hand
 (marked `handwritten`) and hold only the fields a warehouse client plausibly touches. res.company's field
 names and types come from the `fields_get(attributes=['type'])` call recorded in the delivery flow.
@@ -18,15 +18,12 @@ VERSIONS = ("17.0", "18.0", "19.0")
 
 
 def contract_dir() -> Path:
+    """The recordings: the project's copy (contract/ beside this file, README.md says whence), or
+    another folder of them named by ODOO_CONTRACT_DIR."""
     env = os.environ.get("ODOO_CONTRACT_DIR")
     if env:
         return Path(env)
-    # tests/odoo_double/schema.py -> <repo>; shared/ sits beside the repository (also in CI).
-    repo = Path(__file__).resolve().parents[2]
-    for candidate in (repo.parent / "shared" / "odoo-contract", repo / "shared" / "odoo-contract"):
-        if candidate.is_dir():
-            return candidate
-    return repo.parent / "shared" / "odoo-contract"
+    return Path(__file__).resolve().parent / "contract"
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Behaviour of the models a warehouse client uses: pickings, moves, move lines, quants, lots, packages,
 and the wizards Odoo answers with (backorder, SMS, return, scrap warning, inventory conflict).
 
-What each method does is taken from the recordings (shared/odoo-contract) and, where they are silent,
+What each method does is taken from the recordings (tests/odoo_double/contract) and, where they are silent,
 from Odoo's stock module as of 17.0-19.0. Stock is moved between quants exactly as Odoo does: every
 location (vendors and customers too) has quants; on-hand counts internal locations only.
 """

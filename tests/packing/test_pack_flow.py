@@ -25,6 +25,7 @@ from floor.warehouse.services import location_of_kind
 from tests import factories
 from tests.packing.devices import FakePrinter, FakeScale, closed_port
 from tests.packing.pack_factories import carton_types, picked_order, station
+from tests.pages import page_text
 from tests.picking.task_factories import Stop
 
 pytestmark = pytest.mark.django_db
@@ -70,15 +71,17 @@ def floor(client):
 
 
 def scan(client, code, key=None):
-    return client.post(
-        "/pack/scan", {"code": code, "key": key or str(uuid.uuid4()), "device": "test"}, HTTP_HX_REQUEST="true"
-    ).content.decode()
+    return page_text(
+        client.post(
+            "/pack/scan", {"code": code, "key": key or str(uuid.uuid4()), "device": "test"}, HTTP_HX_REQUEST="true"
+        )
+    )
 
 
 def post(client, url, **data):
     data.setdefault("key", str(uuid.uuid4()))
     data.setdefault("device", "test")
-    return client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
+    return page_text(client.post(url, data, HTTP_HX_REQUEST="true"))
 
 
 def packing(floor) -> Packing:
@@ -124,7 +127,7 @@ def test_the_station_is_scanned_once_and_remembered(floor):
 
     assert "Station PACK-1 — scan a tote" in page and "Scan a tote" in page
     assert packing(floor).station == floor.station and packing(floor).waiting == "tote"
-    page = floor.client.get("/pack/").content.decode()
+    page = page_text(floor.client.get("/pack/"))
     assert '<p class="prompt-do">Scan a tote</p>' in page and '<p class="prompt-where">PACK-1</p>' in page
 
 
@@ -153,7 +156,7 @@ def test_a_station_of_another_warehouse_is_refused(floor):
 
 def test_a_tote_before_the_station_asks_for_the_station(floor):
     order_of(floor, [Stop("OUT/1", floor.a1, floor.bolt, 3)])
-    assert "Scan your station first (scanned T-0001)" in scan(floor.client, "T-0001")
+    assert "Scan your station first (scanned tote T-0001)" in scan(floor.client, "T-0001")
 
 
 # --- Tote
@@ -485,7 +488,7 @@ def test_a_closed_cartons_label_goes_to_the_stations_printer(floor, django_captu
     job.refresh_from_db()
     assert job.carton == carton and job.station == floor.station
     assert job.state == "sent" and carton.sscc.encode() in sent
-    page = floor.client.get("/pack/").content.decode()
+    page = page_text(floor.client.get("/pack/"))
     assert carton.sscc in page and "Label sent" in page and "print its label" not in page
 
 
@@ -499,7 +502,7 @@ def test_a_label_that_failed_shows_it_with_a_retry(floor):
 
     printing.send_job(job.pk)
 
-    page = floor.client.get("/pack/").content.decode()
+    page = page_text(floor.client.get("/pack/"))
     assert "Label failed" in page and reverse("stations:retry", args=[job.pk]) in page
 
 
@@ -641,12 +644,29 @@ def test_done_moves_the_order_tote_to_output_in_its_cartons_and_tells_odoo_once(
     assert "Scan a tote first" in again and Operation.objects.count() == 1
 
 
-def test_an_order_made_on_the_floor_gets_no_odoo_operation(floor):
+def test_an_order_odoo_never_had_gets_its_delivery_too(floor):
     at_tote(floor, [Stop("OUT/1", floor.a1, floor.bolt, 1)])
+    Order.objects.update(customer="Hartley Builders")
     scan(floor.client, BOLT)
     close_carton(floor, "0.3")
     post(floor.client, "/pack/done")
-    assert Order.objects.get().state == "packed" and not Operation.objects.exists()
+    order = Order.objects.get()
+    assert order.state == "packed"
+    # No Odoo picking to fill: its push makes the delivery in Odoo, to this customer.
+    [op] = Operation.objects.all()
+    assert (op.kind, op.reference, op.document) == ("delivery", f"FLOOR-OUT-{order.pk}", "OUT/1")
+    assert op.payload["picking"] is None and op.payload["partner"] == "Hartley Builders"
+    [carton] = Carton.objects.all()
+    assert op.payload["lines"] == [
+        {
+            "move": None,
+            "product": floor.bolt.pk,
+            "quantity": "1",
+            "from": floor.a1.pk,
+            "lot": None,
+            "package": carton.package_id,
+        }
+    ]
 
 
 def test_an_empty_carton_left_open_is_dropped_at_done(floor):

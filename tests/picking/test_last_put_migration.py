@@ -9,6 +9,7 @@ from django.test import Client
 
 from floor.picking.models import Picking
 from tests import factories
+from tests.pages import page_text
 from tests.picking.task_factories import Stop, pick_task
 
 BOLT = "4006381333931"
@@ -50,5 +51,5 @@ def test_the_upgrade_points_each_picker_at_their_last_put_that_still_counts():
     last = Picking.objects.select_related("last_put__pick__product").get(actor=person).last_put
     assert (last.pick.product.sku, last.quantity, last.reverses) == ("BOLT", 2, None)
     assert Picking.objects.get(actor=idle).last_put is None
-    page = client.get("/pick/").content.decode()
+    page = page_text(client.get("/pick/"))
     assert "Undo: take 2 × BOLT out of T-0001" in page

@@ -20,6 +20,7 @@ from floor.picking.models import Order, OrderLine, Pick, Picking, PickRecord, Pi
 from floor.warehouse.models import Location
 from floor.warehouse.services import virtual_location
 from tests import factories
+from tests.pages import page_text
 from tests.picking.task_factories import Stop, bind, lease, pick_task
 
 pytestmark = pytest.mark.django_db
@@ -56,14 +57,16 @@ def floor(client):
 
 
 def scan(client, code, key=None):
-    return client.post(
-        "/pick/scan", {"code": code, "key": key or str(uuid.uuid4()), "device": "test"}, HTTP_HX_REQUEST="true"
-    ).content.decode()
+    return page_text(
+        client.post(
+            "/pick/scan", {"code": code, "key": key or str(uuid.uuid4()), "device": "test"}, HTTP_HX_REQUEST="true"
+        )
+    )
 
 
 def post(client, url, **data):
     data.setdefault("key", str(uuid.uuid4()))
-    return client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
+    return page_text(client.post(url, data, HTTP_HX_REQUEST="true"))
 
 
 def on_hand(location, product, lot=None):
@@ -238,7 +241,7 @@ def test_each_scan_renews_the_lease(floor, settings):
 
 def test_the_task_screen_shows_the_stop_and_the_header_how_far(floor):
     ready(floor, [Stop("OUT/1", floor.a1, floor.bolt, 3), Stop("OUT/1", floor.a2, floor.nut, 1)])
-    page = floor.client.get("/pick/").content.decode()
+    page = page_text(floor.client.get("/pick/"))
     assert '<p class="prompt-where">A-01-01</p>' in page and "0/2" in page and "Hex bolt M8" in page
 
 
@@ -274,8 +277,9 @@ def test_a_wrong_item_is_refused(floor):
     ready(floor, [Stop("OUT/1", floor.a1, floor.bolt, 3)])
     scan(floor.client, floor.a1.barcode)
     page = scan(floor.client, NUT)
-    assert f"Wrong item — expected BOLT (scanned {NUT})" in page and 'data-sound="wrong_item"' in page
-    assert "Scan the item — expected BOLT (scanned T-0001)" in scan(floor.client, "T-0001")
+    # What was scanned is named as the picker knows it: the item's SKU, not its barcode's digits.
+    assert "Wrong item — expected BOLT (scanned NUT)" in page and 'data-sound="wrong_item"' in page
+    assert "Scan the item — expected BOLT (scanned tote T-0001)" in scan(floor.client, "T-0001")
     assert nothing_recorded() and Picking.objects.get(actor=floor.person).waiting == "item"
 
 
@@ -368,7 +372,7 @@ def milk_task(floor):
 def test_the_lot_suggested_is_the_first_to_expire(lots):
     pick = milk_task(lots)
     assert pick.lot == lots.soon
-    assert "lot SOON" in lots.client.get("/pick/").content.decode()
+    assert "lot SOON" in page_text(lots.client.get("/pick/"))
 
 
 def test_the_lot_from_the_gs1_label_is_recorded(lots):
@@ -383,7 +387,7 @@ def test_a_plain_barcode_asks_for_the_lot_label_and_a_plain_label_is_the_lot(lot
     milk_task(lots)
     page = scan(lots.client, MILK)
     assert "Scan the lot label of MILK" in page and "feedback-warning" in page
-    assert "Scan the lot label of MILK (scanned T-0001)" in scan(lots.client, "T-0001")
+    assert "Scan the lot label of MILK (scanned tote T-0001)" in scan(lots.client, "T-0001")
     assert "Put in tote" in scan(lots.client, "SOON")  # an unknown code read as the lot name
     scan(lots.client, "T-0001")
     assert PickRecord.objects.get().lot == lots.soon
@@ -522,7 +526,7 @@ def test_nothing_found_makes_the_line_short_and_asks_for_a_count(floor):
     built = ready(floor, [Stop("OUT/1", floor.a1, floor.bolt, 4), Stop("OUT/1", floor.a2, floor.nut, 1)])
     scan(floor.client, floor.a1.barcode)
     page = scan(floor.client, "CMD-PROBLEM")
-    assert "What is wrong at A-01-01?" in page and '<details class="more" id="problem" open>' in page
+    assert "What is wrong at A-01-01?" in page and '<details class="more" id="problem" open data-reveal>' in page
 
     page = post(floor.client, "/pick/short", reason="empty", quantity="0")
 
@@ -608,7 +612,7 @@ def test_a_task_a_supervisor_hands_over_goes_on_with_the_new_pickers_totes(floor
     scan(floor.client, "T-0001")
     ana = factories.user(roles=["picker"], wh=floor.wh, first_name="Ana")
     waves.reassign_task(task=built.task, picker=ana, actor=factories.user(roles=["supervisor"], wh=floor.wh))
-    assert "was handed to Ana" in floor.client.get("/pick/").content.decode()
+    assert "was handed to Ana" in page_text(floor.client.get("/pick/"))
     other = Client()
     other.force_login(ana)
 
@@ -676,8 +680,14 @@ def test_without_a_pack_step_the_order_ships_and_odoo_gets_the_delivery(floor, s
     assert on_hand(floor.t1.location, floor.bolt) == 0 and on_hand(customers, floor.milk, soon) == 3
     assert {o.state for o in Order.objects.all()} == {"shipped"}
     assert all(b.freed_at is not None for b in TaskTote.objects.all())
-    [op] = Operation.objects.all()  # OUT/2 came from no Odoo picking: nothing to tell Odoo
+    op, made = Operation.objects.order_by("document")
     assert (op.kind, op.reference, op.document) == ("delivery", f"FLOOR-OUT-{built.orders['OUT/1'].pk}", "OUT/1")
+    # OUT/2 came from no Odoo picking: its push makes the delivery in Odoo.
+    assert (made.kind, made.reference, made.document) == ("delivery", f"FLOOR-OUT-{built.orders['OUT/2'].pk}", "OUT/2")
+    assert made.payload["picking"] is None and made.payload["partner"] == ""
+    assert made.payload["lines"] == [
+        {"move": None, "product": floor.bolt.pk, "quantity": "1", "from": floor.b1.pk, "lot": None, "package": None}
+    ]
     assert op.payload["picking"] == 501 and op.payload["backorder"] is True
     assert sorted(op.payload["lines"], key=lambda line: line["move"]) == [
         {"move": 61, "product": floor.bolt.pk, "quantity": "2", "from": floor.a1.pk, "lot": None, "package": None},

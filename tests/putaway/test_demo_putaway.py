@@ -12,6 +12,7 @@ from django.test import override_settings
 from floor.ledger.checks import ledger_differences
 from floor.ledger.models import Quant
 from floor.warehouse.models import Location, Product
+from tests.pages import page_text
 
 Kind = Location.Kind
 
@@ -33,7 +34,7 @@ def receiver(demo, db, client):
 
 def scan(client, code):
     answer = client.post("/putaway/scan", {"code": code, "key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
-    return answer.content.decode()
+    return page_text(answer)
 
 
 def test_an_item_with_a_fixed_bin_waits_at_input_and_goes_there(receiver):

@@ -13,6 +13,7 @@ from floor.putaway.models import Putaway
 from floor.warehouse.models import Location, Package
 from floor.warehouse.services import add_zone, location_of_kind
 from tests import factories
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def on_hand(location, product, package=None):
 
 
 def text(response) -> str:
-    return response.content.decode()
+    return page_text(response)
 
 
 # --- What Floor suggests, and why
@@ -225,9 +226,9 @@ def test_a_bin_of_another_warehouse_is_rejected_naming_both(floor):
 
 def test_a_location_that_is_not_a_storage_bin_is_rejected(floor):
     scan(floor.client, GTIN)
-    rejected(scan(floor.client, "WH-PACK"), "Not a storage bin", floor.a1.name, "WH-PACK")
-    rejected(scan(floor.client, floor.input.barcode), "where it comes from", floor.a1.name)
-    rejected(scan(floor.client, GTIN), "Scan a bin", floor.a1.name)
+    rejected(scan(floor.client, "WH-PACK"), "Not a storage bin", floor.a1.name, "(scanned WH/Pack)")
+    rejected(scan(floor.client, floor.input.barcode), "where it comes from", floor.a1.name, "(scanned WH/Input)")
+    rejected(scan(floor.client, GTIN), "Scan a bin", floor.a1.name, f"(scanned {floor.item.sku})")
     nothing_moved()
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from floor.receiving.models import Receipt, ReceiptLine
 from tests import factories as f
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_a_bin_shows_its_stock(signed_in):
     f.stock(location, product, 7, lot=f.lot(product, name="LOT-9"))
     response = lookup(client, location.barcode + "\r\n")
     assert response.status_code == 200
-    page = response.content.decode()
+    page = page_text(response)
     assert location.name in page and "SKU-BOLT" in page and "LOT-9" in page and ">7 " in page
     assert "data-scan-input" in page
 
@@ -52,7 +53,7 @@ def test_a_bin_shows_its_stock(signed_in):
 def test_an_empty_bin_says_so(signed_in):
     client, wh = signed_in
     response = lookup(client, f.storage_bin(wh).barcode)
-    assert "No stock on hand." in response.content.decode()
+    assert "No stock on hand." in page_text(response)
 
 
 def test_an_item_shows_where_it_is_and_the_total(signed_in):
@@ -61,7 +62,7 @@ def test_an_item_shows_where_it_is_and_the_total(signed_in):
     first, second = f.storage_bin(wh), f.storage_bin(wh)
     f.stock(first, product, 3)
     f.stock(second, product, Decimal("4.5"))
-    page = lookup(client, "4006381333931").content.decode()
+    page = page_text(lookup(client, "4006381333931"))
     assert first.name in page and second.name in page
     assert "7.500" in page
 
@@ -70,50 +71,50 @@ def test_a_tote_shows_its_contents(signed_in):
     client, wh = signed_in
     tote = f.tote(wh)
     f.stock(tote.location, f.product(sku="SKU-TOTED"), 2)
-    assert "SKU-TOTED" in lookup(client, tote.barcode).content.decode()
+    assert "SKU-TOTED" in page_text(lookup(client, tote.barcode))
 
 
 def test_a_document_shows_its_reference_state_and_lines(signed_in):
     client, wh = signed_in
     receipt = Receipt.objects.create(warehouse=wh, reference="WH/IN/00099")
     ReceiptLine.objects.create(receipt=receipt, product=f.product(), expected=5)
-    page = lookup(client, "WH/IN/00099").content.decode()
+    page = page_text(lookup(client, "WH/IN/00099"))
     assert "WH/IN/00099" in page and "Open" in page and "<dd>1</dd>" in page
 
 
 def test_a_badge_shows_only_the_persons_name(signed_in):
     client, wh = signed_in
     f.user(badge="B-0042", wh=wh, first_name="Grace", last_name="Hopper")
-    assert "Grace Hopper" in lookup(client, "B-0042").content.decode()
+    assert "Grace Hopper" in page_text(lookup(client, "B-0042"))
 
 
 def test_a_command_barcode_says_which_command(signed_in):
     client, _wh = signed_in
-    assert "Command barcode: DONE" in lookup(client, "CMD-DONE").content.decode()
+    assert "Command barcode: DONE" in page_text(lookup(client, "CMD-DONE"))
 
 
 def test_a_rejected_code_shows_the_message_in_the_feedback_band(signed_in):
     client, _wh = signed_in
     response = lookup(client, "XYZ-404")
     assert response.status_code == 200
-    page = response.content.decode()
+    page = page_text(response)
     assert "feedback-error" in page and "Not a code Floor knows: XYZ-404" in page
 
 
 def test_an_unknown_gtin_is_an_unknown_item(signed_in):
     client, _wh = signed_in
-    page = lookup(client, "4006381333931").content.decode()
+    page = page_text(lookup(client, "4006381333931"))
     assert "Unknown item" in page and "04006381333931" in page
 
 
 def test_a_gs1_label_shows_its_lot_and_expiry(signed_in):
     client, _wh = signed_in
     f.product(gtin="4006381333931")
-    page = lookup(client, "]C10104006381333931\x1d10LOT-77\x1d17271231").content.decode()
+    page = page_text(lookup(client, "]C10104006381333931\x1d10LOT-77\x1d17271231"))
     assert "LOT-77" in page and "GTIN" in page
 
 
 def test_it_shows_a_group_separator_as_a_visible_mark(signed_in):
     client, _wh = signed_in
-    page = lookup(client, "]C10104006381333931\x1d10LOT-77").content.decode()
+    page = page_text(lookup(client, "]C10104006381333931\x1d10LOT-77"))
     assert "\x1d" not in page and "&lt;GS&gt;10LOT-77" in page

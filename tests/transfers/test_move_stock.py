@@ -8,6 +8,7 @@ import pytest
 from floor.ledger.checks import ledger_differences
 from floor.ledger.models import Move, Quant
 from tests import factories
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -180,10 +181,10 @@ def test_part_units_in_stock_are_read_exactly(floor):
     factories.stock(floor.a, loose, "0.2")
     scan(floor.client, floor.a.barcode)
     scan(floor.client, "9501101530003")
-    refused = scan(floor.client, "9501101530003").content.decode()
+    refused = page_text(scan(floor.client, "9501101530003"))
     assert f"Only 1.3 {loose.sku} in" in refused and "feedback-error" in refused
     floor.client.post("/move/quantity", {"quantity": "1.3", "key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
-    assert f"Moved 1.3 × {loose.sku}" in scan(floor.client, floor.b.barcode).content.decode()
+    assert f"Moved 1.3 × {loose.sku}" in page_text(scan(floor.client, floor.b.barcode))
     assert (on_hand(floor.a, loose), on_hand(floor.b, loose)) == (0, Decimal("1.3"))
 
 
@@ -192,7 +193,7 @@ def test_quantities_read_as_a_person_writes_them(floor):
     scan(floor.client, floor.a.barcode)
     scan(floor.client, "4006381333931")
     floor.client.post("/move/quantity", {"quantity": "10", "key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
-    done = scan(floor.client, floor.b.barcode).content.decode()
+    done = page_text(scan(floor.client, floor.b.barcode))
     assert "Moved 10 ×" in done and "E+" not in done
 
 
@@ -226,6 +227,6 @@ def test_each_move_and_its_undo_wait_in_the_outbox_for_odoo(floor):
 
 def test_a_person_with_no_warehouse_is_told_so(client):
     client.force_login(factories.user(roles=["picker"]))
-    assert "no warehouse" in client.get("/move/").content.decode()
-    assert "no warehouse" in scan(client, "A-01-01").content.decode()
-    assert "no warehouse" in client.post("/move/quantity", {"quantity": "2", "key": "k"}).content.decode()
+    assert "no warehouse" in page_text(client.get("/move/"))
+    assert "no warehouse" in page_text(scan(client, "A-01-01"))
+    assert "no warehouse" in page_text(client.post("/move/quantity", {"quantity": "2", "key": "k"}))

@@ -24,6 +24,7 @@ from floor.warehouse.quantities import MOST_TYPED, read_quantity
 from floor.warehouse.services import add_zone, location_of_kind
 from tests import factories
 from tests.packing.pack_factories import carton_types, picked_order, station
+from tests.pages import page_text
 from tests.picking.task_factories import Stop, pick_task
 
 GTIN = "4006381333931"
@@ -134,7 +135,7 @@ class Field:
         data.setdefault("device", "test")
         response = self.client.post(url, data, HTTP_HX_REQUEST="true")
         assert response.status_code == 200, (url, data, response.status_code)
-        return response.content.decode()
+        return page_text(response)
 
     def scan(self, url, code):
         return self.post(url, code=code)

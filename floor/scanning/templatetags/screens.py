@@ -5,7 +5,10 @@ from django import template
 from django.template import engines
 from django.utils.safestring import mark_safe
 
+from floor.scanning.screens import codes
+
 register = template.Library()
+register.filter("codes", codes)
 
 
 @register.simple_tag(takes_context=True)
