@@ -47,8 +47,9 @@ def body(response) -> bytes:
     if not response.streaming:
         return response.content
     if not hasattr(response, "read_body"):
+        # Read to its end, the test client closes it (its request_finished kept off the database:
+        # closing it here would drop PostgreSQL's connection in the middle of the test's transaction).
         response.read_body = b"".join(response.streaming_content)
-        response.close()
     return response.read_body
 
 

@@ -158,6 +158,8 @@ def test_a_picker_picks_a_task_and_odoo_gets_the_delivery(page, live_server, odo
     # The order made on the floor goes to Odoo too, its push making the delivery there; from a bin
     # Odoo does not know, it waits for a person, saying so.
     floor_made = sent["WH/OUT/00013"]
+    push.send(floor_made.pk)
+    floor_made.refresh_from_db()
     assert floor_made.payload["picking"] is None and floor_made.state == "failed"
     assert "Locations not in Odoo yet" in floor_made.last_error
     op = sent["WH/OUT/00012"]

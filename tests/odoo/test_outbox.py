@@ -11,6 +11,7 @@ from django.utils import timezone
 from floor.odoo import outbox
 from floor.odoo.models import Operation
 from tests import factories
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_a_person_retries_a_failed_operation_from_the_page(client, django_captur
     wh = factories.warehouse()
     op = operation(wh, state=State.FAILED, attempts=8, last_error="Odoo said no")
     client.force_login(factories.user(roles=["supervisor"], wh=wh))
-    page = client.get("/odoo/operations/?state=failed").content.decode()
+    page = page_text(client.get("/odoo/operations/?state=failed"))
     assert "Odoo said no" in page and "Retry" in page
     with django_capture_on_commit_callbacks() as callbacks:
         client.post(f"/odoo/operations/{op.pk}/retry")

@@ -15,6 +15,7 @@ from floor.packing.models import Carton, PackedItem
 from floor.picking.models import Order
 from tests import factories
 from tests.packing.pack_factories import carton_types, picked_order, station
+from tests.pages import page_text
 from tests.picking.task_factories import Stop
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -23,7 +24,7 @@ BOLT = "4006381333931"
 
 def _post(client, url, **data):
     data.setdefault("key", str(uuid.uuid4()))
-    return client.post(url, {"device": "race", **data}, **HX).content.decode()
+    return page_text(client.post(url, {"device": "race", **data}, **HX))
 
 
 def _at_once(calls) -> list[str]:

@@ -16,6 +16,7 @@ from floor.ledger.checks import ledger_differences
 from floor.ledger.models import Quant
 from floor.picking.models import Pick, PickRecord, PickTask
 from tests import factories
+from tests.pages import page_text
 from tests.picking.task_factories import Stop, lease, pick_task
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -24,7 +25,7 @@ BOLT = "4006381333931"
 
 def _post(client, url, **data):
     data.setdefault("key", str(uuid.uuid4()))
-    return client.post(url, {"device": "race", **data}, **HX).content.decode()
+    return page_text(client.post(url, {"device": "race", **data}, **HX))
 
 
 def _at_once(calls) -> list[str]:

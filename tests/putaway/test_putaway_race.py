@@ -13,6 +13,7 @@ from floor.odoo.models import Operation
 from floor.warehouse.models import Location, Package
 from floor.warehouse.services import location_of_kind
 from tests import factories
+from tests.pages import page_text
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -64,7 +65,7 @@ def test_two_people_putting_away_the_same_loose_stock_only_what_exists_moves(pos
 
     answers = _at_once(clients, a.barcode)
 
-    bodies = [r.content.decode() for r in answers]
+    bodies = [page_text(r) for r in answers]
     assert sorted(r.status_code for r in answers) == [200, 200]
     assert sum(f"Put away 12 × {item.sku} in {a.name}" in body for body in bodies) == 1
     [late] = [body for body in bodies if "Put away" not in body]
@@ -86,11 +87,11 @@ def test_two_people_putting_away_the_same_plate_only_one_moves_it(postgres):
     factories.stock(inbound, second, 5, package=pallet)
     clients = _two_receivers(wh)
     for client in clients:
-        assert a.name in _scan(client, "PLT-RACE-1").content.decode()
+        assert a.name in page_text(_scan(client, "PLT-RACE-1"))
 
     answers = _at_once(clients, a.barcode)
 
-    bodies = [r.content.decode() for r in answers]
+    bodies = [page_text(r) for r in answers]
     assert sum("Put away licence plate PLT-RACE-1" in body for body in bodies) == 1
     [late] = [body for body in bodies if "Put away" not in body]
     assert "feedback-error" in late
@@ -126,7 +127,7 @@ def test_the_same_destination_scan_sent_twice_at_once_posts_once(postgres):
     for t in threads:
         t.join(timeout=30)
 
-    bodies = [r.content.decode() for r in answers]
+    bodies = [page_text(r) for r in answers]
     assert sum("Put away 3 ×" in body for body in bodies) == 1
     assert sum("sent twice" in body for body in bodies) == 1
     assert Move.objects.filter(to_location=a).count() == 1 and Operation.objects.count() == 1

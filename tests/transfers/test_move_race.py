@@ -9,6 +9,7 @@ from django.test import Client
 
 from floor.ledger.models import Move
 from tests import factories
+from tests.pages import page_text
 
 
 @pytest.mark.django_db(transaction=True)
@@ -40,7 +41,7 @@ def test_the_same_scan_sent_twice_at_once_moves_stock_once(postgres):
         t.join(timeout=30)
 
     assert sorted(r.status_code for r in answers) == [200, 200]
-    bodies = sorted(r.content.decode() for r in answers)
+    bodies = sorted(page_text(r) for r in answers)
     assert sum("Moved 1" in body for body in bodies) == 1
     assert sum("sent twice" in body for body in bodies) == 1
     assert Move.objects.filter(to_location=b).count() == 1
