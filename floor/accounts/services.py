@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from floor.accounts.models import Profile, Unlock
 from floor.accounts.roles import Role
-from floor.scanning.errors import ScanRejected
+from floor.errors import ScanRejected
 
 
 def profile_for_badge(badge: str) -> Profile | None:

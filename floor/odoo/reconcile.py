@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from floor.counting.models import CountTask
+from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox, values
@@ -44,7 +45,6 @@ from floor.odoo.models import (
 from floor.odoo.pull import LOCK_KEY, LOCK_SECONDS, _Pull
 from floor.odoo.stock import MOVES_CURSOR, PAGE, QUANT_FIELDS, StockTruth
 from floor.picking.delivery import picked_not_shipped
-from floor.scanning.errors import ScanRejected
 from floor.warehouse.models import Location
 from floor.warehouse.services import virtual_location
 

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
+from floor.errors import ScanRejected
 from floor.odoo import outbox, reconcile
 from floor.odoo.models import Operation, Reconciliation, StockDifference, SyncException
 from floor.odoo.pull import resolve_exception
 from floor.odoo.push import configured
-from floor.scanning.errors import ScanRejected
 
 # The tab the page opens on: the first of these that has rows.
 OPENS_ON = [Operation.State.FAILED, Operation.State.PENDING, Operation.State.SENDING, Operation.State.SENT]

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from floor.scanning.errors import ScanRejected
+from floor.errors import ScanRejected
 
 READS = 3  # a moving scale is asked this many times in all
 PAUSE_SECONDS = 0.3  # between two reads of a moving scale

@@ -33,6 +33,7 @@ from floor import events
 from floor.accounts import services as accounts
 from floor.accounts.models import Profile
 from floor.accounts.roles import Role, has_role
+from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.keys import scan_key
 from floor.ledger.models import Move, Quant
@@ -42,7 +43,6 @@ from floor.packing import printing, rows, scale, sscc
 from floor.packing.models import Carton, CartonContent, CartonType, PackedItem, Packing, PrintJob, Station
 from floor.picking import delivery
 from floor.picking.models import Order, OrderLine, Pick, PickRecord, TaskTote
-from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Command, Document, Kind, Scan, readable
 from floor.scanning.replay import first_time
 from floor.scanning.selectors import scanned_name

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
+from floor.errors import ScanRejected
 from floor.packing import services
 from floor.packing.models import Packing
 from floor.scanning import flows
-from floor.scanning.errors import ScanRejected
 
 
 def _screen(request, outcome=None, *, error=None):

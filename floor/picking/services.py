@@ -29,13 +29,13 @@ from django.utils.translation import ngettext
 
 from floor import events
 from floor.counting.models import CountTask
+from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.keys import scan_key, undo_key
 from floor.ledger.models import Move, Quant
 from floor.picking import allocation, delivery, rows
 from floor.picking.models import Order, OrderLine, Pick, Picking, PickRecord, PickTask, TaskTote, Wave
 from floor.picking.path import walk_order
-from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Command, Kind, Scan, readable
 from floor.scanning.replay import first_time
 from floor.scanning.selectors import scanned_name

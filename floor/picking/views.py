@@ -7,10 +7,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
+from floor.errors import ScanRejected
 from floor.picking import services
 from floor.picking.models import Pick, Picking
 from floor.scanning import flows
-from floor.scanning.errors import ScanRejected
 
 
 @cache

@@ -34,10 +34,10 @@ from django.utils.translation import gettext as _
 
 from floor import events
 from floor.accounts.roles import Role, has_role
+from floor.errors import ScanRejected
 from floor.ledger.models import Quant
 from floor.picking import allocation, path
 from floor.picking.models import Order, OrderLine, Pick, PickTask, TaskTote, Wave, WaveRule
-from floor.scanning.errors import ScanRejected
 from floor.warehouse.models import Location, Warehouse
 
 log = logging.getLogger(__name__)

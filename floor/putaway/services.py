@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from floor import rows
+from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.keys import scan_key, undo_key
 from floor.ledger.models import Move, Quant
@@ -18,7 +19,6 @@ from floor.odoo import outbox
 from floor.odoo.models import Operation
 from floor.putaway.models import Putaway
 from floor.putaway.selectors import ASK, open_putaway_of, product_at_input, suggest_bin
-from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Kind, Scan, readable
 from floor.scanning.replay import first_time
 from floor.scanning.selectors import scanned_name

@@ -27,13 +27,13 @@ from floor import rows as shared_rows
 from floor.accounts import services as accounts
 from floor.accounts.models import Profile
 from floor.accounts.roles import Role, has_role
+from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
 from floor.receiving import rows
 from floor.receiving.models import Receipt, ReceiptLine, ReceiptScan, Receiving
-from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Command, Kind, Scan, readable
 from floor.scanning.replay import first_time
 from floor.scanning.selectors import scanned_name

@@ -6,10 +6,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
+from floor.errors import ScanRejected
 from floor.receiving import services
 from floor.receiving.models import Receiving
 from floor.scanning import flows
-from floor.scanning.errors import ScanRejected
 
 
 def _screen(request, outcome=None, *, error=None, status=200):

@@ -7,7 +7,7 @@ from itertools import islice
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from floor.scanning.errors import ScanRejected
+from floor.errors import ScanRejected
 from floor.scanning.parser import parse
 from floor.warehouse.quantities import MOST_TYPED, read_quantity
 

@@ -22,10 +22,10 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from floor.accounts.models import Profile
+from floor.errors import ScanRejected
 from floor.picking.models import Order
 from floor.receiving.models import Receipt
 from floor.returns.models import Return
-from floor.scanning.errors import ScanRejected
 from floor.warehouse.gtin import valid as valid_check_digit
 from floor.warehouse.models import Location, Package, ProductBarcode, Tote
 from floor.warehouse.quantities import MOST_TYPED, qty

@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from floor.accounts.models import Profile
+from floor.errors import ScanRejected
 from floor.ledger.models import Quant
 from floor.picking.models import Order
 from floor.receiving.models import Receipt
 from floor.returns.models import Return
-from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Kind, Scan, readable
 from floor.warehouse.models import Location, Package, Product, Tote, Warehouse
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from floor.scanning.errors import ScanRejected
+from floor.errors import ScanRejected
 from floor.scanning.flows import no_warehouse
 from floor.scanning.parser import parse, readable
 from floor.scanning.selectors import describe

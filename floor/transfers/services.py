@@ -10,13 +10,13 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.keys import scan_key, undo_key
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
 from floor.rows import decimal
-from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Kind, Scan
 from floor.scanning.replay import first_time
 from floor.scanning.selectors import scanned_name

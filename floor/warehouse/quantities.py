@@ -6,7 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from floor.scanning.errors import ScanRejected
+from floor.errors import ScanRejected
 
 # The ledger keeps quantities to the thousandth (Move.quantity: 12 digits, 3 decimals), and
 # weights are kept to the gram: a finer number typed is refused, never rounded.

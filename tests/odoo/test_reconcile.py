@@ -7,13 +7,13 @@ import pytest
 from django.core.management import call_command
 
 from floor.counting.models import CountTask
+from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox, reconcile
 from floor.odoo.client import OdooClient
 from floor.odoo.models import Operation, StockDifference
 from floor.picking.models import Order, OrderLine, Pick, PickRecord, PickTask, TaskTote, Wave
-from floor.scanning.errors import ScanRejected
 from floor.warehouse.models import Location, Product
 from floor.warehouse.services import location_of_kind, virtual_location
 from tests import factories

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from floor.errors import ScanRejected
 from floor.packing import scale
 from floor.packing.scale import ScaleUnavailable
-from floor.scanning.errors import ScanRejected
 from tests import factories
 from tests.packing import label_factories as make
 from tests.packing.devices import FakeScale, closed_port

@@ -2,7 +2,7 @@
 
 import pytest
 
-from floor.scanning.errors import ScanRejected
+from floor.errors import ScanRejected
 from floor.scanning.parser import Kind, parse
 from tests import factories as f
 

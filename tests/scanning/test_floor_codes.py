@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from floor.errors import ScanRejected
 from floor.picking.models import Order
 from floor.receiving.models import Receipt
 from floor.returns.models import Return
-from floor.scanning.errors import ScanRejected
 from floor.scanning.parser import Document, Kind, parse
 from floor.warehouse.models import Location, Package, ProductBarcode
 from floor.warehouse.services import location_of_kind

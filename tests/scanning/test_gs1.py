@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from floor.scanning.errors import ScanRejected
+from floor.errors import ScanRejected
 from floor.scanning.parser import Kind, parse
 from floor.warehouse.models import Package, ProductBarcode
 from tests import factories as f

@@ -3,7 +3,7 @@ looked up as stored, zero-padded to GTIN-14."""
 
 import pytest
 
-from floor.scanning.errors import ScanRejected
+from floor.errors import ScanRejected
 from floor.scanning.parser import Kind, parse
 from floor.warehouse.models import ProductBarcode
 from tests import factories as f

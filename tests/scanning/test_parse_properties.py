@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from floor.scanning.errors import ScanRejected
+from floor.errors import ScanRejected
 from floor.scanning.parser import COMMANDS, Kind, Scan, parse
 from floor.warehouse.models import Location, Package
 from tests import factories as f

@@ -2,7 +2,7 @@
 
 import pytest
 
-from floor.scanning.errors import ScanRejected
+from floor.errors import ScanRejected
 from floor.scanning.parser import parse, readable
 
 pytestmark = pytest.mark.django_db

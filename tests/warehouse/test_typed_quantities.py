@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from floor.errors import ScanRejected
 from floor.ledger.checks import ledger_differences
 from floor.ledger.models import Move
 from floor.packing.models import Carton
@@ -17,7 +18,6 @@ from floor.packing.services import MAX_WEIGHT_KG
 from floor.picking.models import Pick, Picking, PickRecord
 from floor.putaway.models import Putaway
 from floor.receiving.models import Receipt, ReceiptLine, Receiving
-from floor.scanning.errors import ScanRejected
 from floor.transfers.models import Transfer
 from floor.warehouse.models import Location
 from floor.warehouse.quantities import MOST_TYPED, read_quantity

@@ -1,3 +1,6 @@
+"""Errors the whole house raises: at the bottom, so every layer can import them."""
+
+
 class ScanRejected(Exception):
     """Something the person at the scanner must act on: shown on the screen with a sound.
     A bug is any other exception, and reaches the logs."""
