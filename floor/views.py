@@ -17,7 +17,7 @@ from django.utils.cache import get_conditional_response
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from floor import selectors
+from floor.home import work_for
 from floor.odoo.models import Reconciliation, StockDifference
 
 # A ping the channel layer has not handed back by then is a failed check, not a hung probe.
@@ -26,7 +26,7 @@ CHANNEL_LAYER_SECONDS = 2
 
 @login_required
 def home(request):
-    return render(request, "home.html", {"cards": selectors.work_for(request.user, request.warehouse)})
+    return render(request, "home.html", {"cards": work_for(request.user, request.warehouse)})
 
 
 def _check(probe) -> dict:

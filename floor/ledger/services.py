@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from floor.errors import ScanRejected
 from floor.ledger.models import Move, Quant
-from floor.rows import decimal
+from floor.sql import decimal
 from floor.warehouse.models import Location, Product
 from floor.warehouse.quantities import qty
 

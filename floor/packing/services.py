@@ -39,7 +39,7 @@ from floor.ledger.keys import scan_key
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
-from floor.packing import printing, rows, scale, sscc
+from floor.packing import printing, scale, sql, sscc
 from floor.packing.models import Carton, CartonContent, CartonType, PackedItem, Packing, PrintJob, Station
 from floor.picking import delivery
 from floor.picking.models import Order, OrderLine, Pick, PickRecord, TaskTote
@@ -118,10 +118,10 @@ def _stops(action):
 def packing_for(*, actor, warehouse, lock: bool = False) -> Packing:
     if lock:
         # Every action starts here; it reads the order (locked) and its cartons itself.
-        packing = rows.packing_locked(actor.pk)
+        packing = sql.packing_locked(actor.pk)
         if packing is None:
             Packing.objects.bulk_create([Packing(actor=actor)], ignore_conflicts=True)
-            packing = rows.packing_locked(actor.pk)
+            packing = sql.packing_locked(actor.pk)
     else:
         found = Packing.objects.select_related("station", "order", "carton")
         try:
@@ -327,7 +327,7 @@ def _order(packing: Packing) -> Order:
 
 def _order_and_lines(packing: Packing) -> tuple[Order, list[OrderLine]]:
     """`_order`, with the order's lines and their items read in the same statement."""
-    order, lines = rows.order_locked(packing.order_id)
+    order, lines = sql.order_locked(packing.order_id)
     return _still_picked(packing, order), lines
 
 
@@ -572,7 +572,7 @@ def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
     order, lines = _order_and_lines(packing)
     # Read after the order's lock, never with it: what another packer at the order changed while
     # this scan waited for the lock is seen.
-    cartons = rows.cartons(order.pk)
+    cartons = sql.cartons(order.pk)
     carton = next((c for c in cartons if c.state == Carton.State.OPEN), None)
     if carton is None or packing.waiting == Waiting.CARTON:
         packing.carton, packing.waiting = carton, Waiting.ITEM if carton else Waiting.CARTON
@@ -597,7 +597,7 @@ def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
     said = {"sku": product.sku, "order": order.reference}
     # What the order's cartons hold, what was picked of the item, the totes: one question for the
     # checks below, the open carton's room and the screen.
-    in_cartons, picked, totes = rows.amounts(order.pk, product.pk)
+    in_cartons, picked, totes = sql.amounts(order.pk, product.pk)
     if not picked:
         return _set_aside(packing, scan, product, _("%(sku)s was not picked for %(order)s") % said)
     packed = defaultdict(Decimal)
@@ -635,7 +635,7 @@ def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
     if quantity > left:
         raise ScanRejected(_("Only %(n)s more × %(sku)s to pack — scan them one by one") % {"n": qty(left), **said})
     _check_room(carton, product, quantity, _contents_of(in_cartons, carton))
-    rows.add_item(
+    sql.add_item(
         carton_id=carton.pk,
         product_id=product.pk,
         lot_id=lot_id,
@@ -685,7 +685,7 @@ def _lines_of(order: Order) -> list[OrderLine]:
 
 
 def _contents_of(in_cartons: dict, carton: Carton) -> dict:
-    """`_contents`, from what `rows.amounts` found packed."""
+    """`_contents`, from what `sql.amounts` found packed."""
     totals = [ZERO, ZERO, ZERO]
     for (carton_id, _item, _lot), values in in_cartons.items():
         if carton_id == carton.pk:

@@ -14,7 +14,7 @@ from floor.accounts.roles import Role
 from floor.errors import ScanRejected
 from floor.packing import services
 from floor.packing.models import Packing
-from floor.scanning import flows
+from floor.scanning import screen_views
 
 
 def _screen(request, outcome=None, *, error=None):
@@ -34,7 +34,7 @@ def _screen(request, outcome=None, *, error=None):
     if "waiting_orders" in context:
         n = context["waiting_orders"]
         context["orders_waiting"] = ngettext("%(n)s order to pack", "%(n)s orders to pack", n) % {"n": n}
-    return flows.answer(request, "packing/_screen.jinja", "packing/pack.html", context)
+    return screen_views.answer(request, "packing/_screen.jinja", "packing/pack.html", context)
 
 
 @cache
@@ -60,7 +60,7 @@ def _urls(prefix: str) -> dict:
 @role_required(Role.PACKER)
 def pack(request):
     if request.warehouse is None:
-        return _screen(request, error=flows.no_warehouse())
+        return _screen(request, error=screen_views.no_warehouse())
     return _screen(request)
 
 
@@ -69,7 +69,7 @@ def pack(request):
 def scan(request):
     # A station's or a carton type's own barcode is not one `parse` knows.
     station_or_carton = partial(services.own_code, actor=request.user, warehouse=request.warehouse)
-    return flows.scan(request, _screen, services.handle_scan, fallback=station_or_carton)
+    return screen_views.scan(request, _screen, services.handle_scan, fallback=station_or_carton)
 
 
 @require_POST
@@ -79,57 +79,66 @@ def carton(request):
         carton_type = int(request.POST.get("carton_type", ""))
     except ValueError:
         return _screen(request, error=ScanRejected(_("Choose a carton")))
-    return flows.run(request, _screen, services.choose_carton, carton_type=carton_type, key=request.POST.get("key", ""))
+    return screen_views.run(
+        request, _screen, services.choose_carton, carton_type=carton_type, key=request.POST.get("key", "")
+    )
 
 
 @require_POST
 @role_required(Role.PACKER)
 def close_carton(request):
-    return flows.run(request, _screen, services.close_carton, key=request.POST.get("key", ""))
+    return screen_views.run(request, _screen, services.close_carton, key=request.POST.get("key", ""))
 
 
 @require_POST
 @role_required(Role.PACKER)
 def weight(request):
-    return flows.typed(
-        request, _screen, services.record_weight, as_name="weight", below=services.MAX_WEIGHT_KG, **flows.keys(request)
+    return screen_views.typed(
+        request,
+        _screen,
+        services.record_weight,
+        as_name="weight",
+        below=services.MAX_WEIGHT_KG,
+        **screen_views.keys(request),
     )
 
 
 @require_POST
 @role_required(Role.PACKER)
 def quantity(request):
-    return flows.typed(request, _screen, services.set_next_quantity, device=flows.device_name(request))
+    return screen_views.typed(request, _screen, services.set_next_quantity, device=screen_views.device_name(request))
 
 
 @require_POST
 @role_required(Role.PACKER)
 def read_scale(request):
-    return flows.run(request, _screen, services.read_scale, **flows.keys(request))
+    return screen_views.run(request, _screen, services.read_scale, **screen_views.keys(request))
 
 
 @require_POST
 @role_required(Role.PACKER)
 def approve(request):
-    return flows.run(request, _screen, services.approve, pin=request.POST.get("pin", ""), **flows.keys(request))
+    return screen_views.run(
+        request, _screen, services.approve, pin=request.POST.get("pin", ""), **screen_views.keys(request)
+    )
 
 
 @require_POST
 @role_required(Role.PACKER)
 def undo(request):
-    return flows.run(request, _screen, services.undo, **flows.keys(request))
+    return screen_views.run(request, _screen, services.undo, **screen_views.keys(request))
 
 
 @require_POST
 @role_required(Role.PACKER)
 def done(request):
-    return flows.run(request, _screen, services.finish, **flows.keys(request))
+    return screen_views.run(request, _screen, services.finish, **screen_views.keys(request))
 
 
 @require_POST
 @role_required(Role.PACKER)
 def leave(request):
-    return flows.run(request, _screen, services.leave, key=request.POST.get("key", ""))
+    return screen_views.run(request, _screen, services.leave, key=request.POST.get("key", ""))
 
 
 @require_GET

@@ -33,7 +33,7 @@ from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.keys import scan_key, undo_key
 from floor.ledger.models import Move, Quant
-from floor.picking import allocation, delivery, rows
+from floor.picking import allocation, delivery, sql
 from floor.picking.models import Order, OrderLine, Pick, Picking, PickRecord, PickTask, TaskTote, Wave
 from floor.picking.path import walk_order
 from floor.scanning.parser import Command, Kind, Scan, readable
@@ -61,10 +61,10 @@ class Outcome:
 
 def picking_for(*, actor, warehouse, lock: bool = False) -> Picking:
     """The person's place (their row locked with `lock`), with what the screen shows read with it."""
-    picking = rows.place(actor_id=actor.pk, lock=lock)
+    picking = sql.place(actor_id=actor.pk, lock=lock)
     if picking is None:
         Picking.objects.bulk_create([Picking(actor=actor, warehouse=warehouse)], ignore_conflicts=True)
-        picking = rows.place(actor_id=actor.pk, lock=lock)
+        picking = sql.place(actor_id=actor.pk, lock=lock)
     if picking.warehouse_id != warehouse.pk:  # moved to another warehouse: start afresh there
         picking.warehouse = warehouse
         _clear(picking)
@@ -80,7 +80,7 @@ def _clear(picking: Picking) -> None:
 
 
 def _save(picking: Picking) -> None:
-    rows.save_place(picking)
+    sql.save_place(picking)
 
 
 def _stale(picking: Picking) -> None:
@@ -106,7 +106,7 @@ def _hold(picking: Picking) -> PickTask | Outcome:
     or, when it is no longer theirs (the lease lapsed and someone else took it, a supervisor
     handed it over, it was cancelled), the outcome that says so. Nothing else is recorded then."""
     until = _lease_end()
-    if rows.renew_lease(task_id=picking.task_id, picker_id=picking.actor_id, until=until):
+    if sql.renew_lease(task_id=picking.task_id, picker_id=picking.actor_id, until=until):
         task = picking.task  # read with the person's place; what the UPDATE checked is set here
         task.picker_id, task.state, task.lease_until = picking.actor_id, PickTask.State.ACTIVE, until
         return task
@@ -344,7 +344,7 @@ def _bind(picking: Picking, task: PickTask, scan: Scan) -> Outcome:
 
 
 def _next_pick(task: PickTask) -> Pick | None:
-    return rows.next_stop(task_id=task.pk)
+    return sql.next_stop(task_id=task.pk)
 
 
 def _bin(picking: Picking, scan: Scan) -> Outcome:
@@ -489,7 +489,7 @@ def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
 
 
 def binding_of(task: PickTask, pick: Pick) -> TaskTote:
-    """The tote (and order) a pick goes into: read with the stop (rows), or asked for."""
+    """The tote (and order) a pick goes into: read with the stop (sql), or asked for."""
     binding = getattr(pick, "_binding", None)
     if binding is None or binding.task_id != task.pk:
         binding = TaskTote.objects.select_related("tote", "order").get(task=task, order__lines=pick.order_line_id)
@@ -514,7 +514,7 @@ def _put(picking: Picking, task: PickTask, scan: Scan, *, key: str, device: str)
 def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, device: str) -> Outcome:
     # The stop's row locked and its counts read again; its item, bin and lot never change.
     pick = picking.pick
-    rows.lock_stop(pick)
+    sql.lock_stop(pick)
     quantity, lot = picking.quantity, picking.lot
     _check_quantity(pick, quantity)
     if lot is not None and lot.pk != pick.lot_id:  # still free now, not only when it was scanned
@@ -537,7 +537,7 @@ def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, de
     pick.picked += quantity
     if pick.picked == pick.quantity:
         pick.state = Pick.State.PICKED
-    rows.put_in_tote(pick=pick, quantity=quantity)
+    sql.put_in_tote(pick=pick, quantity=quantity)
     record = PickRecord(
         pick=pick,
         tote_id=binding.tote_id,
@@ -547,7 +547,7 @@ def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, de
         actor_id=picking.actor_id,
         device=device[:64],
     )
-    rows.add_record(record)
+    sql.add_record(record)
     picking.last_put_id = record.pk
     events.changed("wave", task.wave_id, by=picking.actor_id)
     put = _("%(qty)s × %(sku)s in %(tote)s") % {
@@ -601,10 +601,10 @@ def _skip(picking: Picking, task: PickTask) -> Outcome:
     if pick is None:
         raise ScanRejected(_("Bind the totes first"))
     # Sent to the end, the first open stop other than this one is the next.
-    following = rows.next_stop(task_id=task.pk, other_than=pick.pk)
+    following = sql.next_stop(task_id=task.pk, other_than=pick.pk)
     if following is None:
         raise ScanRejected(_("This is the last stop — pick it, or report a Problem"), sound="warning")
-    rows.send_to_end(pick_id=pick.pk, task_id=task.pk)
+    sql.send_to_end(pick_id=pick.pk, task_id=task.pk)
     said = _("Skipped %(bin)s — it comes back at the end") % {"bin": pick.location.name}
     return _advance(picking, task, pick, at_bin=False, message=said, sound="warning", following=following)
 
@@ -755,7 +755,7 @@ def undo_preview(picking: Picking) -> str:
         return ""
     if _mid_step(picking):
         return _("Undo: drop the scan under way")
-    last = picking.__dict__.get("_last_put", _UNREAD)  # read with the person's place (rows.place)
+    last = picking.__dict__.get("_last_put", _UNREAD)  # read with the person's place (sql.place)
     if last is _UNREAD and picking.last_put_id is None:
         last = None
     elif last is _UNREAD:
@@ -924,7 +924,7 @@ def screen(picking: Picking) -> dict:
         if picking.warehouse_id:
             context["waiting_tasks"] = tasks_waiting(picking.warehouse_id)
         return context
-    stops = picking.__dict__.get("_stops")  # read with the person's place (rows.place)
+    stops = picking.__dict__.get("_stops")  # read with the person's place (sql.place)
     if stops is None:
         counts = (
             Pick.objects.filter(task=task)

@@ -10,7 +10,7 @@ from floor.accounts.roles import Role
 from floor.errors import ScanRejected
 from floor.picking import services
 from floor.picking.models import Pick, Picking
-from floor.scanning import flows
+from floor.scanning import screen_views
 
 
 @cache
@@ -41,64 +41,69 @@ def _screen(request, outcome=None, *, error=None):
     if "waiting_tasks" in context:
         n = context["waiting_tasks"]
         context["tasks_waiting"] = ngettext("%(n)s task waiting", "%(n)s tasks waiting", n) % {"n": n}
-    return flows.answer(request, "picking/_screen.jinja", "picking/pick.html", context)
+    return screen_views.answer(request, "picking/_screen.jinja", "picking/pick.html", context)
 
 
 @require_GET
 @role_required(Role.PICKER)
 def pick(request):
     if request.warehouse is None:
-        return _screen(request, error=flows.no_warehouse())
+        return _screen(request, error=screen_views.no_warehouse())
     return _screen(request)
 
 
 @require_POST
 @role_required(Role.PICKER)
 def work(request):
-    return flows.run(request, _screen, services.get_work)
+    return screen_views.run(request, _screen, services.get_work)
 
 
 @require_POST
 @role_required(Role.PICKER)
 def scan(request):
     lot_label = partial(services.as_label, actor=request.user)  # a plain barcode when a lot is awaited
-    return flows.scan(request, _screen, services.handle_scan, fallback=lot_label)
+    return screen_views.scan(request, _screen, services.handle_scan, fallback=lot_label)
 
 
 @require_POST
 @role_required(Role.PICKER)
 def quantity(request):
-    return flows.typed(request, _screen, services.set_quantity)
+    return screen_views.typed(request, _screen, services.set_quantity)
 
 
 @require_POST
 @role_required(Role.PICKER)
 def short(request):
     try:
-        found = flows.typed_quantity(request, zero_allowed=True)  # 0: nothing found
+        found = screen_views.typed_quantity(request, zero_allowed=True)  # 0: nothing found
     except ScanRejected as rejected:
         return _screen(request, error=rejected)
-    return flows.run(
-        request, _screen, services.short, reason=request.POST.get("reason", ""), found=found, **flows.keys(request)
+    return screen_views.run(
+        request,
+        _screen,
+        services.short,
+        reason=request.POST.get("reason", ""),
+        found=found,
+        **screen_views.keys(request),
     )
 
 
 @require_POST
 @role_required(Role.PICKER)
 def skip(request):
-    return flows.run(request, _screen, services.skip, key=request.POST.get("key", ""))
+    return screen_views.run(request, _screen, services.skip, key=request.POST.get("key", ""))
 
 
 @require_POST
 @role_required(Role.PICKER)
 def undo(request):
-    return flows.run(request, _screen, services.undo, **flows.keys(request))
+    return screen_views.run(request, _screen, services.undo, **screen_views.keys(request))
 
 
 @require_POST
 @role_required(Role.PICKER)
 def leave(request):
-    return flows.run(request, _screen, services.leave, key=request.POST.get("key", ""))
+    return screen_views.run(request, _screen, services.leave, key=request.POST.get("key", ""))
 
 
 @require_GET

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from floor.ledger.models import Quant
 from floor.putaway.models import Putaway
-from floor.rows import Columns, column, fetch, quote, table
+from floor.sql import Columns, column, fetch, quote, table
 from floor.warehouse.models import Location, Lot, Product, Warehouse
 
 Rule = Putaway.Rule
@@ -55,7 +55,7 @@ def _usable(location: Location, warehouse: Warehouse) -> bool:
 
 # The statements every scan runs are written out rather than built by the ORM: compiling a
 # select with joins, FOR UPDATE OF and ORDER BY costs more CPU than PostgreSQL spends running it.
-# Names come from the models' _meta (see rows.py); both work on SQLite too.
+# Names come from the models' _meta (see floor/sql.py); both work on SQLite too.
 
 
 _JOINED = ("source", "product", "lot", "package", "suggested")

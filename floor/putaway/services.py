@@ -10,7 +10,7 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from floor import rows
+from floor import sql
 from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.keys import scan_key, undo_key
@@ -45,7 +45,7 @@ _SUGGESTION = ("suggested", "rule", "destination")
 
 
 def _save(putaway: Putaway, *fields: str) -> None:
-    rows.update(putaway, *fields, "updated_at")
+    sql.update(putaway, *fields, "updated_at")
 
 
 def open_putaway(*, actor, warehouse, lock: bool = False) -> Putaway:
@@ -334,7 +334,7 @@ def _post(putaway: Putaway, destination: Location, *, reason: str, key: str, dev
     # The next putaway opens now, while this one's row lock keeps the person's other requests out:
     # opened by the next scan instead, it would need a savepoint in case a twin request won.
     following = Putaway(actor=putaway.actor, warehouse=putaway.warehouse)
-    rows.insert(following)
+    sql.insert(following)
     return Outcome(following, message, "document", done=putaway)
 
 

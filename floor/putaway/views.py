@@ -5,7 +5,7 @@ from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
 from floor.putaway import services
 from floor.putaway.models import Putaway
-from floor.scanning import flows
+from floor.scanning import screen_views
 from floor.warehouse.quantities import qty
 
 
@@ -28,7 +28,7 @@ def _screen(request, outcome=None, *, error=None):
         "ok": outcome.message if outcome and outcome.sound != "warning" else None,
         "warning": outcome.message if outcome and outcome.sound == "warning" else None,
     }
-    return flows.answer(request, "putaway/_screen.jinja", "putaway/putaway.html", context)
+    return screen_views.answer(request, "putaway/_screen.jinja", "putaway/putaway.html", context)
 
 
 def _plate_contents(putaway: Putaway) -> str:
@@ -41,31 +41,31 @@ def _plate_contents(putaway: Putaway) -> str:
 @role_required(Role.RECEIVER)
 def putaway(request):
     if request.warehouse is None:
-        return _screen(request, error=flows.no_warehouse())
+        return _screen(request, error=screen_views.no_warehouse())
     return _screen(request)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def scan(request):
-    return flows.scan(request, _screen, services.handle_scan)
+    return screen_views.scan(request, _screen, services.handle_scan)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def quantity(request):
-    return flows.typed(request, _screen, services.set_quantity)
+    return screen_views.typed(request, _screen, services.set_quantity)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def reason(request):
-    return flows.run(
-        request, _screen, services.give_reason, reason=request.POST.get("reason", ""), **flows.keys(request)
+    return screen_views.run(
+        request, _screen, services.give_reason, reason=request.POST.get("reason", ""), **screen_views.keys(request)
     )
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def undo(request):
-    return flows.run(request, _screen, services.undo, **flows.keys(request))
+    return screen_views.run(request, _screen, services.undo, **screen_views.keys(request))

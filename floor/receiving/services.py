@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from floor import events
-from floor import rows as shared_rows
+from floor import sql as shared_sql
 from floor.accounts import services as accounts
 from floor.accounts.models import Profile
 from floor.accounts.roles import Role, has_role
@@ -32,7 +32,7 @@ from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
-from floor.receiving import rows
+from floor.receiving import sql
 from floor.receiving.models import Receipt, ReceiptLine, ReceiptScan, Receiving
 from floor.scanning.parser import Command, Kind, Scan, readable
 from floor.scanning.replay import first_time
@@ -72,11 +72,11 @@ class Outcome:
 
 def session_for(*, actor, warehouse, lock: bool = False) -> Receiving:
     # With its receipt, destination and package; the item and line a scan waits with load only
-    # when one does. Read on every request of the flow: hand-written SQL (see rows.py).
-    session = rows.session(actor.pk, lock=lock)
+    # when one does. Read on every request of the flow: hand-written SQL (see sql.py).
+    session = sql.session(actor.pk, lock=lock)
     if session is None:
         Receiving.objects.bulk_create([Receiving(actor=actor, warehouse=warehouse)], ignore_conflicts=True)
-        session = rows.session(actor.pk, lock=lock)
+        session = sql.session(actor.pk, lock=lock)
     if session.warehouse_id != warehouse.pk:  # moved to another warehouse: start afresh there
         session.warehouse, session.receipt, session.destination, session.package = warehouse, None, None, None
         session.forget_item()
@@ -117,7 +117,7 @@ def _lock_receipt(session: Receiving) -> Receipt:
     if session.receipt_id is not None and getattr(session, "locked_receipt_id", None) == session.receipt_id:
         receipt = session.receipt  # locked with the person's row, and read then, by session_for
     else:
-        receipt = rows.lock_receipt(session.receipt_id)
+        receipt = sql.lock_receipt(session.receipt_id)
     session.receipt = receipt  # read under the lock: what the screen shows after this scan
     if receipt.state not in OPEN_STATES:
         session.receipt = None
@@ -291,7 +291,7 @@ def _line_for(receipt: Receipt, product_id: int, lot_name: str | None) -> Receip
     else any line of that item. Locked: two receivers tally one line in turn."""
     # With the product's lot of that name and the receipt's totals, read under the receipt's
     # lock, for _record: one statement where three were.
-    lines, receipt.lot_named, receipt.totals = rows.lines(receipt.pk, product_id, lot_name or None)
+    lines, receipt.lot_named, receipt.totals = sql.lines(receipt.pk, product_id, lot_name or None)
     if not lines:
         return None
     if lot_name:
@@ -609,8 +609,8 @@ def _record(session: Receiving, receipt: Receipt, *, device: str) -> Outcome:
         approval=session.approval if session.approver_id else "",
     )
     # The two writes of every counted scan, the record and the line's tally, as one prepared
-    # statement (see rows.py).
-    shared_rows.insert(recorded, along=rows.tally(line.pk, quantity))
+    # statement (see sql.py).
+    shared_sql.insert(recorded, along=sql.tally(line.pk, quantity))
     line.received += quantity
     if receipt.state == Receipt.State.OPEN:
         receipt.state = Receipt.State.RECEIVING
@@ -645,7 +645,7 @@ def _record(session: Receiving, receipt: Receipt, *, device: str) -> Outcome:
 def _save(session: Receiving) -> None:
     """Write what this scan changed of the person's place, or nothing when it changed nothing
     (a run of plain item scans leaves it as it was)."""
-    changed = rows.changed_fields(session)
+    changed = sql.changed_fields(session)
     if changed is None:
         session.save()
     elif changed:

@@ -9,7 +9,7 @@ from floor.accounts.roles import Role
 from floor.errors import ScanRejected
 from floor.receiving import services
 from floor.receiving.models import Receiving
-from floor.scanning import flows
+from floor.scanning import screen_views
 
 
 def _screen(request, outcome=None, *, error=None, status=200):
@@ -38,14 +38,14 @@ def _screen(request, outcome=None, *, error=None, status=200):
     }
     if outcome and outcome.sound == "supervisor":
         context["sound"] = "supervisor"
-    return flows.answer(request, "receiving/_screen.jinja", "receiving/receive.html", context, status)
+    return screen_views.answer(request, "receiving/_screen.jinja", "receiving/receive.html", context, status)
 
 
 @require_GET
 @role_required(Role.RECEIVER)
 def receive(request):
     if request.warehouse is None:
-        return _screen(request, error=flows.no_warehouse())
+        return _screen(request, error=screen_views.no_warehouse())
     return _screen(request)
 
 
@@ -53,37 +53,37 @@ def receive(request):
 @role_required(Role.RECEIVER)
 def scan(request):
     lot_label = partial(services.as_label, actor=request.user)  # a plain barcode when a lot is awaited
-    return flows.scan(request, _screen, services.handle_scan, fallback=lot_label)
+    return screen_views.scan(request, _screen, services.handle_scan, fallback=lot_label)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def open_receipt(request, receipt_id):
-    return flows.run(request, _screen, services.open_receipt, receipt_id=receipt_id)
+    return screen_views.run(request, _screen, services.open_receipt, receipt_id=receipt_id)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def leave(request):
-    return flows.run(request, _screen, services.leave)
+    return screen_views.run(request, _screen, services.leave)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def quantity(request):
-    return flows.typed(request, _screen, services.set_next_quantity)
+    return screen_views.typed(request, _screen, services.set_next_quantity)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def units(request):
-    return flows.typed(request, _screen, services.receive_units, device=flows.device_name(request))
+    return screen_views.typed(request, _screen, services.receive_units, device=screen_views.device_name(request))
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def change_lot(request):
-    return flows.run(request, _screen, services.change_lot, key=request.POST.get("key", ""))
+    return screen_views.run(request, _screen, services.change_lot, key=request.POST.get("key", ""))
 
 
 @require_POST
@@ -95,13 +95,13 @@ def expiry(request):
             expiry = services.read_expiry(request.POST.get("expiry", ""))
         except ScanRejected as rejected:
             return _screen(request, error=rejected)
-    return flows.run(request, _screen, services.set_expiry, expiry=expiry, **flows.keys(request))
+    return screen_views.run(request, _screen, services.set_expiry, expiry=expiry, **screen_views.keys(request))
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def damaged(request):
-    return flows.run(
+    return screen_views.run(
         request, _screen, services.mark_damaged, reason=request.POST.get("reason", ""), key=request.POST.get("key", "")
     )
 
@@ -109,25 +109,25 @@ def damaged(request):
 @require_POST
 @role_required(Role.RECEIVER)
 def approve(request):
-    return flows.run(
+    return screen_views.run(
         request,
         _screen,
         services.approve,
         pin=request.POST.get("pin", ""),
-        **flows.keys(request),
+        **screen_views.keys(request),
     )
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def undo(request):
-    return flows.run(request, _screen, services.undo, key=request.POST.get("key", ""))
+    return screen_views.run(request, _screen, services.undo, key=request.POST.get("key", ""))
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def close(request):
-    return flows.run(request, _screen, services.close, **flows.keys(request))
+    return screen_views.run(request, _screen, services.close, **screen_views.keys(request))
 
 
 @require_GET

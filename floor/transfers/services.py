@@ -16,10 +16,10 @@ from floor.ledger.keys import scan_key, undo_key
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
-from floor.rows import decimal
 from floor.scanning.parser import Kind, Scan
 from floor.scanning.replay import first_time
 from floor.scanning.selectors import scanned_name
+from floor.sql import decimal
 from floor.transfers.models import Transfer
 from floor.warehouse.models import Location, Lot, Product
 from floor.warehouse.quantities import qty

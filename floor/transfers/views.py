@@ -2,7 +2,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
-from floor.scanning import flows
+from floor.scanning import screen_views
 from floor.transfers import services
 from floor.transfers.models import Transfer
 
@@ -26,30 +26,30 @@ def _screen(request, outcome=None, *, error=None, status=200):
         "ok": outcome.message if outcome and outcome.sound != "warning" else None,
         "warning": outcome.message if outcome and outcome.sound == "warning" else None,
     }
-    return flows.answer(request, "transfers/_screen.jinja", "transfers/move.html", context, status)
+    return screen_views.answer(request, "transfers/_screen.jinja", "transfers/move.html", context, status)
 
 
 @require_GET
 @role_required(*MOVERS)
 def move(request):
     if request.warehouse is None:
-        return _screen(request, error=flows.no_warehouse())
+        return _screen(request, error=screen_views.no_warehouse())
     return _screen(request)
 
 
 @require_POST
 @role_required(*MOVERS)
 def scan(request):
-    return flows.scan(request, _screen, services.handle_scan)
+    return screen_views.scan(request, _screen, services.handle_scan)
 
 
 @require_POST
 @role_required(*MOVERS)
 def quantity(request):
-    return flows.typed(request, _screen, services.set_quantity)
+    return screen_views.typed(request, _screen, services.set_quantity)
 
 
 @require_POST
 @role_required(*MOVERS)
 def undo(request):
-    return flows.run(request, _screen, services.undo, **flows.keys(request))
+    return screen_views.run(request, _screen, services.undo, **screen_views.keys(request))

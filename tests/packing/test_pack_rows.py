@@ -1,4 +1,4 @@
-"""An item scan reads its order by hand-written SQL (`floor.packing.rows`) and hands what it read on
+"""An item scan reads its order by hand-written SQL (`floor.packing.sql`) and hands what it read on
 to the screen: the same screen the database shows afterwards, with lots, undone items, a closed
 carton and its label."""
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from floor.packing import rows, services
+from floor.packing import services, sql
 from floor.picking.models import Order
 from floor.scanning.parser import parse
 from tests.packing.test_pack_flow import BOLT, MILK, at_tote, close_carton, floor, gs1, post, scan  # noqa: F401
@@ -63,7 +63,7 @@ def test_what_the_cartons_hold_counts_neither_an_undo_nor_what_it_undid(floor): 
     post(floor.client, "/pack/undo")
     order = Order.objects.get()
 
-    packed, picked, totes = rows.amounts(order.pk, floor.milk.pk)
+    packed, picked, totes = sql.amounts(order.pk, floor.milk.pk)
 
     [(carton, product, lot)] = packed
     assert (product, lot) == (floor.milk.pk, floor.l1.pk)
@@ -76,9 +76,9 @@ def test_the_order_comes_with_its_lines_in_order(floor):  # noqa: F811
     at_tote(floor, [Stop("OUT/1", floor.a1, floor.bolt, 2), Stop("OUT/1", floor.a2, floor.nut, 1)])
     order = Order.objects.get()
 
-    found, lines = rows.order_locked(order.pk)
+    found, lines = sql.order_locked(order.pk)
 
     assert found == order and found.reference == "OUT/1"
     assert [(line.product.sku, line.ordered) for line in lines] == [("BOLT", 2), ("NUT", 1)]
-    assert rows.packing_locked(floor.boss.pk) is None  # no place yet: `packing_for` makes one
-    assert rows.packing_locked(floor.person.pk).station == floor.station
+    assert sql.packing_locked(floor.boss.pk) is None  # no place yet: `packing_for` makes one
+    assert sql.packing_locked(floor.person.pk).station == floor.station

@@ -1,11 +1,11 @@
-"""The picker's place read by hand-written SQL (floor/picking/rows.py): what a scan's screen shows
+"""The picker's place read by hand-written SQL (floor/picking/sql.py): what a scan's screen shows
 from it is what the ORM reads afresh, scan after scan, whatever the way through a task."""
 
 import uuid
 
 import pytest
 
-from floor.picking import rows, services
+from floor.picking import services, sql
 from floor.picking.models import Pick, Picking
 from floor.scanning.parser import parse
 from tests import factories
@@ -93,7 +93,7 @@ def test_each_scan_shows_what_the_orm_reads_afresh(place):
     ]
     for code in codes:
         picking = _scan(wh, person, code)
-        read = rows.place(actor_id=person.pk)
+        read = sql.place(actor_id=person.pk)
         read.actor = person
         assert _shown(services.screen(picking)) == _shown(_as_the_orm_reads_it(picking)), code
         assert _shown(services.screen(read)) == _shown(_as_the_orm_reads_it(picking)), code
@@ -102,11 +102,11 @@ def test_each_scan_shows_what_the_orm_reads_afresh(place):
 def test_the_place_carries_how_far_the_task_is_and_the_last_put(place):
     wh, person, built = place
     _start(wh, person)
-    assert rows.place(actor_id=person.pk)._last_put is None
+    assert sql.place(actor_id=person.pk)._last_put is None
     for code in (built.picks[0].location.barcode, BOLT, "T-0001"):
         _scan(wh, person, code)
 
-    read = rows.place(actor_id=person.pk)
+    read = sql.place(actor_id=person.pk)
 
     assert read._stops == (3, 1)
     quantity, sku, tote, state = read._last_put

@@ -1,4 +1,4 @@
-"""A counted scan reads and writes its rows by hand-written SQL (floor/receiving/rows.py): what
+"""A counted scan reads and writes its rows by hand-written SQL (floor/receiving/sql.py): what
 the person sees and what is stored stay what the ORM gave, in few statements."""
 
 import datetime
@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
-from floor.receiving import rows
+from floor.receiving import sql
 from floor.receiving.models import ReceiptScan, Receiving
 from floor.warehouse.models import Lot
 from tests.receiving import test_receiving
@@ -54,7 +54,7 @@ def test_the_session_row_is_read_as_the_orm_reads_it(dock):
     scan(dock.client, "WH/IN/00042")
     scan(dock.client, f"01{VACCINE}")  # waits for its lot: the row holds an item, a line, a quantity
     Receiving.objects.filter(actor=dock.person).update(expiry=datetime.date(2027, 1, 2))
-    by_hand = rows.session(dock.person.pk, lock=False)
+    by_hand = sql.session(dock.person.pk, lock=False)
     by_orm = Receiving.objects.select_related("receipt", "destination", "package").get(actor=dock.person)
     for field in Receiving._meta.concrete_fields:
         assert getattr(by_hand, field.attname) == getattr(by_orm, field.attname), field.name

@@ -17,7 +17,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from floor.picking.models import Order, OrderLine, Pick, Picking, PickRecord, PickTask, TaskTote
-from floor.rows import Part, cache_related, column, decimal, quote, table
+from floor.sql import Part, cache_related, column, decimal, quote, table
 from floor.warehouse.models import Location, Lot, Product, Tote
 
 # --- A stop with its item, bin, lot and binding (the tote and order its goods go into)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from floor.packing.models import Carton, CartonContent, CartonType, PackedItem, Packing, Station
 from floor.picking.models import Order, OrderLine, Pick, PickRecord, TaskTote
-from floor.rows import Part, cache_related, column, decimal, for_update, quote, table
+from floor.sql import Part, cache_related, column, decimal, for_update, quote, table
 from floor.warehouse.models import Lot, Product, Tote
 
 # Built once per database vendor (the tests run SQLite and PostgreSQL in one process).

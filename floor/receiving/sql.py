@@ -15,7 +15,7 @@ from functools import cache
 from django.db import connection
 
 from floor.receiving.models import Receipt, ReceiptLine, Receiving
-from floor.rows import Part, for_update, quote
+from floor.sql import Part, for_update, quote
 from floor.warehouse.models import Location, Lot, Package, Product
 
 
@@ -152,6 +152,6 @@ def _tally_query() -> str:
 
 def tally(line_id: int, quantity: Decimal) -> tuple[str, list]:
     """The statement that adds `quantity` to a line's received (F("received") + quantity), for
-    `floor.rows.insert(…, along=…)`: the scan's record and its tally in one round trip."""
+    `floor.sql.insert(…, along=…)`: the scan's record and its tally in one round trip."""
     value = ReceiptLine._meta.get_field("received").get_db_prep_save(quantity, connection)
     return _tally_query(), [value, line_id]
