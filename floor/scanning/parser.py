@@ -23,9 +23,7 @@ from django.utils.translation import gettext as _
 
 from floor.accounts.models import Profile
 from floor.errors import ScanRejected
-from floor.picking.models import Order
-from floor.receiving.models import Receipt
-from floor.returns.models import Return
+from floor.scanning import documents
 from floor.warehouse.gtin import valid as valid_check_digit
 from floor.warehouse.models import Location, Package, ProductBarcode, Tote
 from floor.warehouse.quantities import MOST_TYPED, qty
@@ -58,7 +56,8 @@ _COMMAND_BY_CODE = {barcode: command for command, barcode in COMMANDS.items()}
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A document opened by its barcode: model is "receipt", "order" or "return"."""
+    """A document opened by its barcode: model is the kind its flow registered ("receipt", "order",
+    "return"; floor/scanning/documents.py)."""
 
     model: str
     id: int
@@ -276,11 +275,15 @@ _PACKAGE_SLOTS = 3
 _PRODUCT_SLOTS = 10
 
 
+def _shared(kind: documents.DocumentKind) -> str:
+    return f"{kind.name}_shared"  # the rows found by a kind's shared reference
+
+
 @cache
-def _lookup_sql(vendor: str) -> str:
+def _lookup_sql(vendor: str, kinds: tuple[documents.DocumentKind, ...]) -> str:
     """One UNION ALL of equality lookups on unique or indexed columns. Rows:
     (kind, id, other id, text, state, quantity). NULLs are typed so PostgreSQL can match the
-    branches' column types."""
+    branches' column types. A document kind's branches take one parameter each (`_lookup`)."""
     quote = connection.ops.quote_name
 
     def table(model):
@@ -299,13 +302,8 @@ def _lookup_sql(vendor: str) -> str:
         ("package", Package, col(Package, "id"), no_id, col(Package, "barcode"), no_text, no_qty, "barcode", packages),
         ("badge", Profile, col(Profile, "user"), no_id, col(Profile, "badge"), no_text, no_qty, "badge", one),
         *(
-            (kind, model, col(model, "id"), no_id, col(model, "reference"), col(model, "state"), no_qty, field, one)
-            for kind, model, field in [
-                ("receipt", Receipt, "reference"),
-                ("vendor_receipt", Receipt, "vendor_reference"),
-                ("order", Order, "reference"),
-                ("return", Return, "reference"),
-            ]
+            (key, model, col(model, "id"), no_id, col(model, "reference"), col(model, "state"), no_qty, field, one)
+            for key, model, field in _document_branches(kinds)
         ),
         (
             "product",
@@ -326,14 +324,24 @@ def _lookup_sql(vendor: str) -> str:
     )
 
 
+def _document_branches(kinds) -> list[tuple[str, type, str]]:
+    """(row kind, model, field) of each document lookup: every kind's own reference, then the
+    shared ones."""
+    own = [(kind.name, kind.model, "reference") for kind in kinds]
+    shared = [(_shared(kind), kind.model, kind.shared_reference) for kind in kinds if kind.shared_reference]
+    return own + shared
+
+
 def _lookup(own: str | None, packages: list, products: list) -> list[tuple]:
     packages = (packages + [None] * _PACKAGE_SLOTS)[:_PACKAGE_SLOTS]
     products = (products + [None] * _PRODUCT_SLOTS)[:_PRODUCT_SLOTS]
-    params = [own, own, *packages, own, own, own, own, own, *products]
+    kinds = documents.kinds()
+    lookups = len(kinds) + sum(1 for kind in kinds if kind.shared_reference)
+    params = [own, own, *packages, own, *[own] * lookups, *products]
     if all(p is None for p in params):
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_lookup_sql(connection.vendor), params)
+        cursor.execute(_lookup_sql(connection.vendor, kinds), params)
         return cursor.fetchall()
 
 
@@ -363,13 +371,15 @@ class _Found:
             return Scan(**base, kind=Kind.PACKAGE, package_id=row[0], sscc=sscc)
         if self.first("badge"):
             return Scan(**base, kind=Kind.BADGE, badge=code)
-        for kind, model in [("receipt", "receipt"), ("order", "order"), ("return", "return")]:
-            if row := self.first(kind):
-                return _document(base, model, row)
-        if vendor_receipts := self.rows.get("vendor_receipt"):
-            # A PO or ASN may have several receipts (backorders): the oldest still open, else the latest.
-            open_ones = sorted((r for r in vendor_receipts if r[3] in ("open", "receiving")), key=lambda r: r[0])
-            return _document(base, "receipt", open_ones[0] if open_ones else max(vendor_receipts, key=lambda r: r[0]))
+        kinds = documents.kinds()
+        for kind in kinds:
+            if row := self.first(kind.name):
+                return _document(base, kind.name, row)
+        for kind in kinds:
+            if shared := self.rows.get(_shared(kind)):
+                # A PO or ASN may have several receipts (backorders): the oldest still open, else the latest.
+                open_ones = sorted((r for r in shared if r[3] in kind.open_states), key=lambda r: r[0])
+                return _document(base, kind.name, open_ones[0] if open_ones else max(shared, key=lambda r: r[0]))
         return self.product(product_keys, base)
 
     def product(self, keys, base, kind=Kind.PRODUCT, count=None, **fields) -> Scan | None:

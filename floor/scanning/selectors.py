@@ -3,30 +3,13 @@ rejection gives what was scanned."""
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from floor.accounts.models import Profile
 from floor.errors import ScanRejected
 from floor.ledger.models import Quant
-from floor.picking.models import Order
-from floor.receiving.models import Receipt
-from floor.returns.models import Return
+from floor.scanning import documents
 from floor.scanning.parser import Kind, Scan, readable
 from floor.warehouse.models import Location, Package, Product, Tote, Warehouse
-
-_DOCUMENTS = {
-    "receipt": (Receipt, gettext_lazy("Receipt")),
-    "order": (Order, gettext_lazy("Order")),
-    "return": (Return, gettext_lazy("Return")),
-}
-
-
-# How a rejection names a document: "(scanned order OUT/00012)".
-_DOCUMENT_NAMES = {
-    "receipt": gettext_lazy("receipt %(reference)s"),
-    "order": gettext_lazy("order %(reference)s"),
-    "return": gettext_lazy("return %(reference)s"),
-}
 
 
 def scanned_name(*, scan: Scan, warehouse_id: int) -> str:
@@ -52,16 +35,16 @@ def scanned_name(*, scan: Scan, warehouse_id: int) -> str:
         return _("tote %(code)s") % {"code": readable(scan.code)}
     elif scan.kind == Kind.PACKAGE:
         return _("licence plate %(plate)s") % {"plate": readable(scan.code)}
-    elif scan.kind == Kind.DOCUMENT and scan.document.model in _DOCUMENTS:
-        model, _label = _DOCUMENTS[scan.document.model]
+    elif scan.kind == Kind.DOCUMENT and (kind := documents.get(scan.document.model)) is not None:
         # Found by its vendor's reference, a receipt's own reference is another code: said only here.
         reference = (
-            model.objects.filter(pk=scan.document.id, warehouse_id=warehouse_id)
+            kind.model.objects.filter(pk=scan.document.id, warehouse_id=warehouse_id)
             .values_list("reference", flat=True)
             .first()
         )
         if reference:
-            return _DOCUMENT_NAMES[scan.document.model] % {"reference": readable(reference)}
+            # "(scanned order OUT/00012)"
+            return kind.named % {"reference": readable(reference)}
     elif scan.kind == Kind.BADGE:
         return _("a badge")
     return readable(scan.code)
@@ -124,14 +107,16 @@ def describe(*, scan: Scan, warehouse: Warehouse) -> dict:
             "total": sum(q.quantity for q in places),
         }
     if scan.kind == Kind.DOCUMENT:
-        model, label = _DOCUMENTS[scan.document.model]
+        kind = documents.get(scan.document.model)
         document = (
-            model.objects.filter(pk=scan.document.id, warehouse=warehouse).annotate(line_count=Count("lines")).first()
+            kind.model.objects.filter(pk=scan.document.id, warehouse=warehouse)
+            .annotate(line_count=Count("lines"))
+            .first()
         )
         if document is None:
             raise _elsewhere(scan)
         return {
-            "ok": _("%(document)s %(reference)s") % {"document": label, "reference": document.reference},
+            "ok": _("%(document)s %(reference)s") % {"document": kind.label, "reference": document.reference},
             "document": document,
         }
     if scan.kind == Kind.BADGE:
