@@ -21,6 +21,12 @@ State = Operation.State
 log = logging.getLogger(__name__)
 
 
+def _task(name: str):
+    """A push task of floor/odoo/tasks.py, which calls this module: found by the name Celery
+    registered it under (OdooConfig.ready() imports the tasks in every process)."""
+    return current_app.tasks[f"floor.odoo.tasks.{name}"]
+
+
 def _setting(name: str, default):
     return getattr(settings, name, default)
 
@@ -44,10 +50,8 @@ def enqueue(*, kind: str, warehouse, reference: str, payload: dict, document: st
 def announce(operation_id: int) -> None:
     """Tell the push workers of a committed operation: at once where tasks run in this process
     (the embedded run), else in the next batch."""
-    from floor.odoo.tasks import push_operation
-
     if current_app.conf.task_always_eager:
-        push_operation.delay(operation_id)
+        _task("push_operation").delay(operation_id)
     else:
         _announcer.add(operation_id)
 
@@ -85,15 +89,13 @@ class _Announcer:
             self.flush()
 
     def flush(self) -> None:
-        from floor.odoo.tasks import push_operations
-
         with self._lock:
             ids, self._ids = self._ids, []
             self._pending.clear()
         if not ids:
             return
         try:
-            push_operations.delay(ids)
+            _task("push_operations").delay(ids)
         except OperationalError as error:  # the broker is away; the rows are committed and due
             log.warning("could not tell the push workers of %d operations, the sweep will: %s", len(ids), error)
 
@@ -141,8 +143,6 @@ def _due(now) -> Q:
 
 
 def succeeded(operation: Operation, *, odoo_ids: dict) -> None:
-    from floor.odoo.tasks import push_operation
-
     operation.state, operation.sent_at, operation.last_error = State.SENT, timezone.now(), ""
     operation.odoo_ids, operation.lease_until, operation.next_try_at = odoo_ids, None, None
     operation.waiting_for = None
@@ -154,7 +154,7 @@ def succeeded(operation: Operation, *, odoo_ids: dict) -> None:
     if waiting:
         Operation.objects.filter(pk__in=waiting).update(next_try_at=timezone.now())
         for operation_id in waiting:
-            push_operation.delay(operation_id)
+            _task("push_operation").delay(operation_id)
 
 
 def _touches(operation: Operation) -> set[tuple[int, int]]:

@@ -1,8 +1,15 @@
-"""Celery tasks: thin wrappers around the outbox and the push."""
+"""Celery tasks: thin wrappers around the outbox, the push, the pull and the reconciliation."""
+
+import logging
 
 from celery import current_app, shared_task
 
 from floor.odoo import outbox, push
+from floor.odoo.errors import OdooAuthError, OdooRetryableError
+from floor.odoo.pull import pull
+from floor.odoo.reconcile import ReconcileBusy, reconcile
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(queue="odoo", ignore_result=True)
@@ -30,11 +37,6 @@ def sweep_outbox() -> int:
 def pull_from_odoo(full: bool = False) -> dict | None:
     """Bring Odoo's changes over (beat, every minute). Odoo being away is no error here: the
     next beat tries again."""
-    import logging
-
-    from floor.odoo.errors import OdooAuthError, OdooRetryableError
-    from floor.odoo.pull import pull
-
     if not push.configured():
         return None
     try:
@@ -42,7 +44,7 @@ def pull_from_odoo(full: bool = False) -> dict | None:
     except (OdooRetryableError, OdooAuthError) as error:
         if isinstance(error, OdooAuthError):
             push.forget_client()  # sign in afresh next time: the key may have been rotated
-        logging.getLogger(__name__).warning("pull from Odoo failed, the next beat tries again: %s", error)
+        log.warning("pull from Odoo failed, the next beat tries again: %s", error)
         return None
 
 
@@ -53,11 +55,6 @@ BUSY_RETRY_SECONDS = 120
 def reconcile_with_odoo() -> dict | None:
     """Compare Floor's stock with Odoo's (beat, nightly). The minute's pull holding the lock puts
     it off by two minutes, not to the next night; Odoo away is no error here: the next run compares."""
-    import logging
-
-    from floor.odoo.errors import OdooAuthError, OdooRetryableError
-    from floor.odoo.reconcile import ReconcileBusy, reconcile
-
     if not push.configured():
         return None
     try:
@@ -67,6 +64,6 @@ def reconcile_with_odoo() -> dict | None:
             reconcile_with_odoo.apply_async(countdown=BUSY_RETRY_SECONDS)
         return None
     except (OdooRetryableError, OdooAuthError) as error:
-        logging.getLogger(__name__).warning("reconciliation with Odoo failed, the next run tries again: %s", error)
+        log.warning("reconciliation with Odoo failed, the next run tries again: %s", error)
         return None
     return {"compared": run.compared, "differences": run.differences, "uncertain": run.uncertain}

@@ -3,6 +3,7 @@ can see and send again."""
 
 import socket
 
+from celery import current_app
 from django.conf import settings
 from django.utils import timezone
 
@@ -81,6 +82,5 @@ def _reason(error: OSError, station: Station) -> str:
 
 
 def _send_after_commit(job: PrintJob) -> None:
-    from floor.packing.tasks import send_print_job
-
-    send_print_job.delay_on_commit(job.pk)
+    # The task (floor/packing/tasks.py) calls this module: found by the name Celery registered it under.
+    current_app.tasks["floor.packing.tasks.send_print_job"].delay_on_commit(job.pk)
