@@ -96,9 +96,7 @@ def work_for(user, warehouse) -> dict:
                     "url": reverse("accounts:locked"),
                 }
             )
-    actions.append(
-        {"title": _("Labels"), "hint": _("Print bins, items, totes, badges"), "url": reverse("warehouse:labels")}
-    )
+    actions.append({"title": _("Labels"), "hint": _("Print bins, items, totes, badges"), "url": reverse("demo:labels")})
     actions.append(
         {"title": _("Scanner test"), "hint": _("See what a scan sends"), "url": reverse("scanning:selftest")}
     )

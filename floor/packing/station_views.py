@@ -20,7 +20,7 @@ from floor.packing import stations as services
 from floor.packing.labels import carton_label_content
 from floor.packing.models import Carton, CartonType, PrintJob, Station
 from floor.packing.scale import ScaleUnavailable, read_weight
-from floor.warehouse.labels import barcode_svg
+from floor.warehouse.barcodes import barcode_svg
 
 _HOST = re.compile(r"^[A-Za-z0-9.:\[\]-]{1,255}$")  # a host name, IPv4 or IPv6 address
 JOB_ROWS = 100

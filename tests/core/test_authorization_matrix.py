@@ -31,7 +31,7 @@ POLICY = {
     "accounts:unlock": {S},
     "scanning:lookup": SIGNED_IN,
     "scanning:selftest": SIGNED_IN,
-    "warehouse:labels": SIGNED_IN,
+    "demo:labels": SIGNED_IN,
     **{f"transfers:{name}": MOVERS for name in ("move", "scan", "quantity", "undo")},
     **{
         f"receiving:{name}": {R}

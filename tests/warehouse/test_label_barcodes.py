@@ -4,9 +4,10 @@ import biip
 from hypothesis import given
 from hypothesis import strategies as st
 
-from floor.warehouse.demo import case_gtin14, gtin13
+from floor.demo.catalogue import case_gtin14, gtin13
+from floor.demo.labels import gtin_label
+from floor.warehouse.barcodes import barcode_svg
 from floor.warehouse.gtin import check_digit as gs1_check_digit
-from floor.warehouse.labels import barcode_svg, gtin_label
 from tests.warehouse import scan_svg
 
 # What Floor puts in its own codes: printable ASCII.

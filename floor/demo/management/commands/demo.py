@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from floor.warehouse import demo
+from floor.demo import warehouse as demo
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from floor.accounts.roles import Role, has_role
-from floor.warehouse.labels import SHEETS
+from floor.demo.labels import SHEETS
 
 
 @login_required
@@ -19,11 +19,11 @@ def labels(request):
         raise PermissionDenied
     warehouse = request.warehouse
     if warehouse is None:  # every sheet is some warehouse's: someone with none of their own gets none
-        return render(request, "warehouse/no_warehouse.html")
+        return render(request, "demo/no_warehouse.html")
     page = Paginator(sheet.items(warehouse), sheet.per_page).get_page(request.GET.get("page"))
     return render(
         request,
-        "warehouse/labels.html",
+        "demo/labels.html",
         {
             "sheet": sheet,
             "sheets": [s for s in SHEETS.values() if is_supervisor or not s.supervisor_only],

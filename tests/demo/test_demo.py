@@ -18,11 +18,11 @@ from django.test import override_settings
 from django.utils import timezone
 
 from floor.accounts.roles import Role, roles_of
+from floor.demo import warehouse as demo
 from floor.ledger.models import Move, Quant
 from floor.picking.models import Order, OrderLine, Pick, PickTask, Wave
 from floor.receiving.models import Receipt
 from floor.returns.models import Return
-from floor.warehouse import demo
 from floor.warehouse.models import Location, Lot, Package, Product, ProductBarcode, Tote, Warehouse
 from tests.warehouse.scan_svg import gs1_check_digit_ok
 

@@ -3,13 +3,13 @@
 import pytest
 from django.urls import reverse
 
+from floor.demo.labels import SHEETS
 from floor.receiving.models import Receipt
-from floor.warehouse.labels import SHEETS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("warehouse:labels")
+URL = reverse("demo:labels")
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from floor.warehouse import views
+from floor.demo import views
 
-app_name = "warehouse"
+app_name = "demo"
 urlpatterns = [
     path("labels/", views.labels, name="labels"),
 ]

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from floor.demo import warehouse as demo
 from floor.ledger.models import Move
 from floor.picking.models import OrderLine
 from floor.receiving.models import ReceiptLine
-from floor.warehouse import demo
 from floor.warehouse.models import Product, Warehouse
 from tests import factories
 

@@ -4,16 +4,16 @@ import biip
 import pytest
 from django.urls import reverse
 
+from floor.demo.catalogue import case_gtin14
 from floor.picking.models import Order
 from floor.receiving.models import Receipt
 from floor.returns.models import Return
 from floor.scanning.parser import Kind, parse
-from floor.warehouse.demo import case_gtin14
 from floor.warehouse.models import Package, Product, ProductBarcode
 from tests import factories
 from tests.warehouse import scan_svg
 
-URL = reverse("warehouse:labels")
+URL = reverse("demo:labels")
 
 
 @pytest.fixture
