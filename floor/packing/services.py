@@ -1150,7 +1150,3 @@ def _current_line(lines: list[OrderLine], packed: dict, last: tuple | None) -> d
         "picked": line.picked,
         "packed": packed.get(product) or ZERO,
     }
-
-
-def orders_to_pack(warehouse) -> int:
-    return Order.objects.filter(warehouse=warehouse, state=Order.State.PICKED).count()
