@@ -167,8 +167,8 @@ def test_floors_queries_for_a_pull_with_nothing_new_do_not_grow_with_the_picking
 
 
 def test_records_come_in_pages_by_id_and_none_is_missed(odoo, monkeypatch):
-    monkeypatch.setattr(pull_module, "PAGE", 2)
-    monkeypatch.setattr(pull_module, "PICKING_PAGE", 2)
+    monkeypatch.setattr(pull_module.base, "PAGE", 2)
+    monkeypatch.setattr(pull_module.documents, "PICKING_PAGE", 2)
     for n in range(5):
         odoo.seed_receipt(lines=[(odoo.ids["product"], n + 1)])
     pull_now()
@@ -180,6 +180,7 @@ def test_records_come_in_pages_by_id_and_none_is_missed(odoo, monkeypatch):
     )
     picking_pages = odoo.calls(model="stock.picking", method="search_read")
     assert len(picking_pages) == 3  # 2 + 2 + 1
+    assert len(odoo.calls(model="product.product", method="search_read")) > 1  # products two a page too
 
 
 def test_after_an_edit_in_odoo_only_what_changed_is_read_and_updated(odoo):
