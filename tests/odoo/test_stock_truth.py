@@ -321,7 +321,7 @@ def test_odoo_moves_come_in_pages(odoo, monkeypatch):
 
     stocked(odoo)
     pull_now()
-    monkeypatch.setattr(stock_module, "PAGE", 2)
+    monkeypatch.setattr(stock_module.moves, "PAGE", 2)
     for n in range(5):
         odoo.adjust(odoo.ids["product"], odoo.ids["shelf_1"], n + 1)
     odoo.clear_calls()
