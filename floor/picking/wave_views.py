@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
+from floor.picking import wave_progress
 from floor.picking import waves as services
 from floor.picking.models import Order, PickTask, Wave, WaveRule
 from floor.warehouse.models import Location
@@ -118,7 +119,7 @@ def _suggestions(warehouse) -> dict:
 def waves(request):
     if request.warehouse is None:
         return _no_warehouse(request)
-    return render(request, "picking/waves/list.html", {"waves": services.wave_list(warehouse=request.warehouse)})
+    return render(request, "picking/waves/list.html", {"waves": wave_progress.wave_list(warehouse=request.warehouse)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -170,7 +171,7 @@ def wave(request, wave_id):
     if request.warehouse is None:
         return _no_warehouse(request)
     return render(
-        request, "picking/waves/detail.html", {"detail": services.wave_detail(wave=_wave_of(request, wave_id))}
+        request, "picking/waves/detail.html", {"detail": wave_progress.wave_detail(wave=_wave_of(request, wave_id))}
     )
 
 
@@ -220,7 +221,7 @@ def reassign(request, task_id):
     if request.warehouse is None:
         return _no_warehouse(request)
     task = get_object_or_404(PickTask.objects.select_related("wave", "picker"), pk=task_id, warehouse=request.warehouse)
-    people = services.pickers(warehouse=request.warehouse)
+    people = wave_progress.pickers(warehouse=request.warehouse)
     if request.method == "POST":
         chosen = request.POST.get("picker", "")
         picker = get_object_or_404(people, pk=chosen) if chosen else None

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from floor.picking import tasks as celery_tasks
-from floor.picking import waves
+from floor.picking import wave_progress, waves
 from floor.picking.allocation import free_stock
 from floor.picking.models import Order, Pick, PickTask, TaskTote, Wave, WaveRule
 from floor.picking.waves import Filters, NothingToWave, WaveRefused
@@ -277,7 +277,7 @@ def test_release_reserves_stock_so_a_second_wave_gets_the_rest(wh):
     assert first.lines.get().picks.get().quantity == 4
     assert second.lines.get().picks.get().quantity == 1
     assert free_stock(location=shelf, product=scarce) == 0
-    detail = waves.wave_detail(wave=other)
+    detail = wave_progress.wave_detail(wave=other)
     assert detail.total.not_enough == 3
     assert detail.orders[0].progress.not_enough == 3
     assert second.lines.get().short == 0  # the picker flow decides what is short
