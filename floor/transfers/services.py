@@ -16,8 +16,8 @@ from floor.ledger.keys import scan_key, undo_key
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
+from floor.scanning import flow
 from floor.scanning.parser import Kind, Scan
-from floor.scanning.replay import first_time
 from floor.scanning.selectors import scanned_name
 from floor.sql import decimal
 from floor.transfers.models import Transfer
@@ -36,12 +36,16 @@ PHYSICAL = [
 ]
 
 
+FLOW = "move"
+
+
 @dataclass
-class Outcome:
-    transfer: Transfer
-    message: str = ""
-    sound: str = "ok"  # ok | document | warning
+class Outcome(flow.Outcome):
     done: Transfer | None = None  # the transfer this scan finished: what Undo now takes back
+
+    @property
+    def transfer(self) -> Transfer:
+        return self.place
 
 
 @dataclass
@@ -57,6 +61,10 @@ class _Scanned:
 
 def open_transfer(*, actor, warehouse, lock: bool = False) -> Transfer:
     return _open(actor=actor, warehouse=warehouse, lock=lock)[0]
+
+
+def _begin(*, actor, warehouse, key: str, raw: str) -> tuple[Transfer, Outcome | None]:
+    return flow.begin(open_transfer, flow=FLOW, actor=actor, warehouse=warehouse, key=key, raw=raw, outcome=Outcome)
 
 
 def _open(*, actor, warehouse, lock: bool, scan: Scan | None = None) -> tuple[Transfer, _Scanned]:
@@ -176,8 +184,8 @@ def last_done(*, actor) -> Transfer | None:
 @transaction.atomic
 def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> Outcome:
     transfer, scanned = _open(actor=actor, warehouse=warehouse, lock=True, scan=scan)
-    if not first_time(key=key, actor=actor, flow="move", raw=scan.raw):
-        return Outcome(transfer, _("Already counted — that scan was sent twice"), "warning")
+    if replayed := flow.replay(transfer, flow=FLOW, actor=actor, key=key, raw=scan.raw, outcome=Outcome):
+        return replayed
     if scan.kind == Kind.COMMAND:
         if scan.command == "CANCEL":
             return cancel(transfer=transfer)
@@ -289,7 +297,7 @@ def _put(transfer: Transfer, scan: Scan, scanned: _Scanned, *, warehouse, key: s
         device=device[:64],
         reference=f"MOVE-{transfer.pk}",
     )
-    [move] = ledger.post([move], key=scan_key("move", key))
+    [move] = ledger.post([move], key=scan_key(FLOW, key))
     outbox.enqueue(
         kind=Operation.Kind.INTERNAL,
         warehouse=transfer.warehouse,
@@ -312,9 +320,9 @@ def _put(transfer: Transfer, scan: Scan, scanned: _Scanned, *, warehouse, key: s
 
 @transaction.atomic
 def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
-    transfer = open_transfer(actor=actor, warehouse=warehouse, lock=True)
-    if not first_time(key=key, actor=actor, flow="move", raw=f"qty {quantity}"):
-        return Outcome(transfer, _("Already counted — that scan was sent twice"), "warning")
+    transfer, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=f"qty {quantity}")
+    if replayed:
+        return replayed
     if transfer.product_id is None:
         raise ScanRejected(_("Scan the item first"))
     if quantity <= 0:
@@ -342,9 +350,9 @@ def cancel(*, transfer: Transfer) -> Outcome:
 
 @transaction.atomic
 def undo(*, actor, warehouse, key: str, device: str = "") -> Outcome:
-    transfer = open_transfer(actor=actor, warehouse=warehouse, lock=True)
-    if not first_time(key=key, actor=actor, flow="move", raw="undo"):
-        return Outcome(transfer, _("Already counted — that scan was sent twice"), "warning")
+    transfer, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="undo")
+    if replayed:
+        return replayed
     return _undo(actor=actor, device=device, transfer=transfer)
 
 
