@@ -34,11 +34,8 @@ from floor.accounts import services as accounts
 from floor.accounts.models import Profile
 from floor.accounts.roles import Role, has_role
 from floor.errors import ScanRejected
-from floor.ledger import services as ledger
 from floor.ledger.keys import scan_key
-from floor.ledger.models import Move, Quant
-from floor.odoo import outbox
-from floor.odoo.models import Operation
+from floor.ledger.models import Move
 from floor.packing import printing, scale, sql, sscc
 from floor.packing.models import Carton, CartonContent, CartonType, PackedItem, Packing, PrintJob, Station
 from floor.picking import delivery
@@ -976,13 +973,8 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
         .values_list("carton_id", "product_id", "lot_id", "quantity")
         .order_by("carton__number", "product_id", "lot_id")
     ]
-    bindings = list(TaskTote.objects.filter(order=order, tote__isnull=False, freed_at=None).select_related("tote"))
-    in_totes = [
-        [quant.location_id, quant.product_id, quant.lot_id, quant.package_id, quant.quantity]
-        for quant in Quant.objects.filter(
-            location_id__in=[b.tote.location_id for b in bindings], quantity__gt=0
-        ).order_by("location_id", "product_id", "lot_id", "package_id")
-    ]
+    totes, held = delivery.in_totes(order)
+    in_totes = [[quant.location_id, quant.product_id, quant.lot_id, quant.package_id, quant.quantity] for quant in held]
     output = location_of_kind(order.warehouse, Location.Kind.OUTPUT)
     if output is None:
         raise ScanRejected(_("This warehouse has no output area — ask a supervisor"))
@@ -1040,36 +1032,21 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
                     **common,
                 )
             )
-    if moves:
-        ledger.post(moves, key=scan_key("pack", key))
     told = delivery.packed_lines(order, [(c.package_id, product, lot, q) for c, product, lot, q in packed])
     sent: dict[int, Decimal] = defaultdict(Decimal)
     for line_id, line in told:
         sent[line_id] += Decimal(line["quantity"])
-    payload = {
-        "picking": order.odoo_id,
-        # Anything not packed stays expected in Odoo, as a backorder.
-        "backorder": any(sent[line.pk] < line.ordered for line in order.lines.all()),
-        "lines": [line for _line_id, line in told],
-    }
-    if not order.odoo_id:  # Odoo never had it: the push makes its delivery
-        payload["partner"] = order.customer
-    if approval:
-        payload["short_approved_by"] = approval
-    outbox.enqueue(
-        kind=Operation.Kind.DELIVERY,
-        warehouse=order.warehouse,
-        reference=f"FLOOR-OUT-{order.pk}",
-        payload=payload,
-        document=order.reference,
+    delivery.ship(
+        order=order,
         actor=actor,
+        moves=moves,
+        key=scan_key("pack", key),
+        totes=totes,
+        lines=[line for _line_id, line in told],
+        backorder=any(sent[line.pk] < line.ordered for line in order.lines.all()),
+        state=Order.State.PACKED,
+        approval=approval,
     )
-    TaskTote.objects.filter(pk__in=[b.pk for b in bindings]).update(freed_at=timezone.now())
-    order.state = Order.State.PACKED
-    if approval:  # kept with the order, Odoo or not
-        order.short_approved_by_id, order.short_approval = approval["by"], approval["what"][:200]
-    order.save(update_fields=["state", "short_approved_by", "short_approval"])
-    events.changed("order", order.pk, by=actor.pk)
     _clear(packing)
     packing.save()
     message = ngettext(
