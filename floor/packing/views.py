@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
 from floor.errors import ScanRejected
-from floor.packing import services
+from floor.packing import cartons, closing, services
 from floor.packing.models import Packing
 from floor.scanning import screen_views
 
@@ -98,7 +98,7 @@ def weight(request):
         _screen,
         services.record_weight,
         as_name="weight",
-        below=services.MAX_WEIGHT_KG,
+        below=cartons.MAX_WEIGHT_KG,
         **screen_views.keys(request),
     )
 
@@ -149,5 +149,5 @@ def lines(request):
     if request.warehouse is not None:
         packing = services.packing_for(actor=request.user, warehouse=request.warehouse)
         if packing.order_id is not None:
-            rows = services.progress(packing.order)
+            rows = closing.progress(packing.order)
     return render(request, "packing/_lines.jinja", {"rows": rows}, using="screens")

@@ -95,20 +95,67 @@ def packed_lines(order: Order, packed: list[tuple[int, int, int | None, Decimal]
     return lines
 
 
+def in_totes(order: Order) -> tuple[list[TaskTote], list[Quant]]:
+    """The order's totes not freed yet, and what they hold, in a stable order."""
+    totes = list(TaskTote.objects.filter(order=order, tote__isnull=False, freed_at=None).select_related("tote"))
+    held = Quant.objects.filter(location_id__in=[b.tote.location_id for b in totes], quantity__gt=0).order_by(
+        "location_id", "product_id", "lot_id", "package_id"
+    )
+    return totes, list(held)
+
+
+def ship(
+    *,
+    order: Order,
+    actor,
+    moves: list[Move],
+    key: str,
+    totes: list[TaskTote],
+    lines: list[dict],
+    backorder: bool,
+    state: str,
+    approval: dict | None = None,
+) -> None:
+    """The one way an order leaves: its moves posted under one key, one DELIVERY for Odoo
+    (FLOOR-OUT-<order>), its totes freed, its new state, the live update. The caller has the
+    order locked and has checked it was not shipped yet; where the goods go is its own."""
+    if moves:
+        ledger.post(moves, key=key)
+    # Anything not sent stays expected in Odoo, as a backorder.
+    payload = {"picking": order.odoo_id, "backorder": backorder, "lines": lines}
+    if not order.odoo_id:  # Odoo never had it: the push makes its delivery
+        payload["partner"] = order.customer
+    if approval:
+        payload["short_approved_by"] = approval
+    outbox.enqueue(
+        kind=Operation.Kind.DELIVERY,
+        warehouse=order.warehouse,
+        reference=f"FLOOR-OUT-{order.pk}",
+        payload=payload,
+        document=order.reference,
+        actor=actor,
+    )
+    TaskTote.objects.filter(pk__in=[b.pk for b in totes]).update(freed_at=timezone.now())
+    order.state = state
+    fields = ["state"]
+    if approval:  # kept with the order, Odoo or not
+        order.short_approved_by_id, order.short_approval = approval["by"], approval["what"][:200]
+        fields += ["short_approved_by", "short_approval"]
+    order.save(update_fields=fields)
+    events.changed("order", order.pk, by=actor.pk if actor else None)
+
+
 @transaction.atomic
 def deliver_order(*, order: Order, actor, device: str = "") -> Order:
-    """Ship the order: every unit in its totes moves tote → customer, the totes are freed, and
-    one DELIVERY operation goes to the outbox: for an order that came from Odoo (`odoo_id` set)
-    with a backorder when less was picked than ordered; for one Odoo never had, its push makes
-    the delivery in Odoo. Shipping twice ships once."""
+    """Ship the order without a pack step: every unit in its totes moves tote → customer. For an
+    order that came from Odoo (`odoo_id` set) the delivery has a backorder when less was picked
+    than ordered; for one Odoo never had, its push makes the delivery in Odoo. Shipping twice
+    ships once."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.state == Order.State.SHIPPED:
         return order
-    bindings = list(TaskTote.objects.filter(order=order, tote__isnull=False, freed_at=None).select_related("tote"))
+    totes, held = in_totes(order)
     customer = virtual_location(Location.Kind.CUSTOMER)
-    in_totes = Quant.objects.filter(location_id__in=[b.tote.location_id for b in bindings], quantity__gt=0).order_by(
-        "location_id", "product_id", "lot_id", "package_id"
-    )
     moves = [
         Move(
             product_id=quant.product_id,
@@ -121,30 +168,16 @@ def deliver_order(*, order: Order, actor, device: str = "") -> Order:
             device=device[:64],
             reference=order.reference[:64],
         )
-        for quant in in_totes
+        for quant in held
     ]
-    if moves:
-        ledger.post(moves, key=f"deliver:{order.pk}")
-    lines = list(order.lines.all())
-    payload = {
-        "picking": order.odoo_id,
-        # Anything not picked stays expected in Odoo, as a backorder.
-        "backorder": any(line.picked < line.ordered for line in lines),
-        "lines": delivery_lines(order),
-    }
-    if not order.odoo_id:  # Odoo never had it: the push makes its delivery
-        payload["partner"] = order.customer
-    outbox.enqueue(
-        kind=Operation.Kind.DELIVERY,
-        warehouse=order.warehouse,
-        reference=f"FLOOR-OUT-{order.pk}",
-        payload=payload,
-        document=order.reference,
+    ship(
+        order=order,
         actor=actor,
+        moves=moves,
+        key=f"deliver:{order.pk}",
+        totes=totes,
+        lines=delivery_lines(order),
+        backorder=any(line.picked < line.ordered for line in order.lines.all()),
+        state=Order.State.SHIPPED,
     )
-    now = timezone.now()
-    TaskTote.objects.filter(pk__in=[b.pk for b in bindings]).update(freed_at=now)
-    order.state = Order.State.SHIPPED
-    order.save(update_fields=["state"])
-    events.changed("order", order.pk, by=actor.pk if actor else None)
     return order

@@ -17,7 +17,7 @@ from django.urls import reverse
 from floor.ledger.checks import ledger_differences
 from floor.ledger.models import Quant
 from floor.odoo.models import Operation
-from floor.packing import printing, services
+from floor.packing import cartons, printing
 from floor.packing.models import Carton, CartonContent, PackedItem, Packing, PrintJob
 from floor.picking.models import Order, OrderLine, TaskTote
 from floor.warehouse.models import Location, Package
@@ -346,9 +346,9 @@ def test_floor_suggests_the_smallest_carton_that_holds_what_is_left(floor):
     heavy = order_of(floor, [Stop("OUT/2", floor.a1, floor.milk, 8, lot=floor.l1)], floor.t2).orders["OUT/2"]
     bulky = order_of(floor, [Stop("OUT/3", floor.a1, floor.brick, 8)], floor.t3).orders["OUT/3"]
 
-    assert services.suggest_carton(small).code == "S"  # 0.4 kg, 2 L
-    assert services.suggest_carton(heavy).code == "M"  # 8 kg: over the small box's 5 kg
-    assert services.suggest_carton(bulky).code == "L"  # 40 kg, 80 L: no box holds it all, the largest
+    assert cartons.suggest_carton(small).code == "S"  # 0.4 kg, 2 L
+    assert cartons.suggest_carton(heavy).code == "M"  # 8 kg: over the small box's 5 kg
+    assert cartons.suggest_carton(bulky).code == "L"  # 40 kg, 80 L: no box holds it all, the largest
 
 
 def test_the_suggestion_leaves_room_as_the_fill_factor_says(floor):
@@ -357,7 +357,7 @@ def test_the_suggestion_leaves_room_as_the_fill_factor_says(floor):
     floor.bolt.save()
     fits = order_of(floor, [Stop("OUT/1", floor.a1, floor.bolt, 15)], floor.t1).orders["OUT/1"]
     over = order_of(floor, [Stop("OUT/2", floor.a2, floor.bolt, 16)], floor.t2).orders["OUT/2"]
-    assert services.suggest_carton(fits).code == "S" and services.suggest_carton(over).code == "M"
+    assert cartons.suggest_carton(fits).code == "S" and cartons.suggest_carton(over).code == "M"
 
 
 def test_too_much_for_one_carton_goes_in_a_second(floor):

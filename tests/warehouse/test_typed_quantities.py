@@ -13,8 +13,8 @@ from django.utils import translation
 from floor.errors import ScanRejected
 from floor.ledger.checks import ledger_differences
 from floor.ledger.models import Move
+from floor.packing.cartons import MAX_WEIGHT_KG
 from floor.packing.models import Carton
-from floor.packing.services import MAX_WEIGHT_KG
 from floor.picking.models import Pick, Picking, PickRecord
 from floor.putaway.models import Putaway
 from floor.receiving.models import Receipt, ReceiptLine, Receiving
