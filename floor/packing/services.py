@@ -30,9 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from floor import events
-from floor.accounts import services as accounts
-from floor.accounts.models import Profile
-from floor.accounts.roles import Role, has_role
+from floor.accounts import approval
 from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.keys import scan_key
@@ -915,24 +913,10 @@ def _ready_to_close(order: Order) -> list[dict]:
 
 
 def _approver(packing: Packing, scan: Scan) -> Outcome:
-    if scan.kind != Kind.BADGE:
-        raise ScanRejected(
-            _("%(why)s — a supervisor must scan their badge (or scan CANCEL)") % {"why": packing.approval},
-            sound="supervisor",
-        )
-    profile = Profile.objects.select_related("user").filter(badge=scan.badge).first()
     warehouse_id = packing.station.warehouse_id if packing.station_id else None
-    if profile is None or not has_role(profile.user, Role.SUPERVISOR) or profile.warehouse_id != warehouse_id:
-        raise ScanRejected(
-            _("That badge cannot approve here — a supervisor of this warehouse must"), sound="supervisor"
-        )
-    packing.approver = profile.user
+    packing.approver = approval.supervisor_from_badge(scan, warehouse_id=warehouse_id, why=packing.approval)
     packing.save()
-    return Outcome(
-        packing,
-        _("%(name)s: type your PIN to approve") % {"name": profile.user.get_full_name() or profile.badge},
-        "supervisor",
-    )
+    return Outcome(packing, approval.ask_pin(packing.approver), "supervisor")
 
 
 @transaction.atomic
@@ -944,19 +928,17 @@ def approve(*, actor, warehouse, pin: str, key: str, device: str = "") -> Outcom
         return replayed
     if packing.waiting != Waiting.APPROVAL or packing.approver_id is None:
         raise ScanRejected(_("Nothing waits for a supervisor"))
-    profile = Profile.objects.select_related("user").get(user_id=packing.approver_id)
-    if not accounts.approval_pin_ok(profile, pin):
+    supervisor = approval.pin_approves(packing.approver_id, pin)
+    if supervisor is None:
         packing.approver = None
         packing.save()  # kept: the badge must be scanned again
-        return Outcome(packing, _("Wrong PIN — the supervisor must scan their badge again"), "supervisor")
-    user = profile.user
-    approval = {"by": user.pk, "name": user.get_full_name() or user.get_username(), "what": packing.approval}
+        return Outcome(packing, approval.wrong_pin(), "supervisor")
     order = _order(packing)
     _ready_to_close(order)  # someone else at this order may have packed meanwhile
-    return _close_order(packing, order, key=key, device=device, approval=approval)
+    return _close_order(packing, order, key=key, device=device, approved=approval.record(supervisor, packing.approval))
 
 
-def _close_order(packing: Packing, order: Order, *, key: str, device: str, approval: dict | None = None) -> Outcome:
+def _close_order(packing: Packing, order: Order, *, key: str, device: str, approved: dict | None = None) -> Outcome:
     """Stock goes tote → the carton's station (into the carton's package) → output, in one post;
     what was picked and not packed stays at this station, loose; the totes are freed; Odoo gets
     one delivery with the cartons as packages."""
@@ -1054,8 +1036,8 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
     }
     if not order.odoo_id:  # Odoo never had it: the push makes its delivery
         payload["partner"] = order.customer
-    if approval:
-        payload["short_approved_by"] = approval
+    if approved:
+        payload["short_approved_by"] = approved
     outbox.enqueue(
         kind=Operation.Kind.DELIVERY,
         warehouse=order.warehouse,
@@ -1066,8 +1048,8 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
     )
     TaskTote.objects.filter(pk__in=[b.pk for b in bindings]).update(freed_at=timezone.now())
     order.state = Order.State.PACKED
-    if approval:  # kept with the order, Odoo or not
-        order.short_approved_by_id, order.short_approval = approval["by"], approval["what"][:200]
+    if approved:  # kept with the order, Odoo or not
+        order.short_approved_by_id, order.short_approval = approved["by"], approved["what"][:200]
     order.save(update_fields=["state", "short_approved_by", "short_approval"])
     events.changed("order", order.pk, by=actor.pk)
     _clear(packing)
@@ -1075,8 +1057,8 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
     message = ngettext(
         "%(order)s packed — %(n)s carton to output", "%(order)s packed — %(n)s cartons to output", len(cartons)
     ) % {"order": order.reference, "n": len(cartons)}
-    if approval:
-        message += " · " + _("short shipment approved by %(name)s") % {"name": approval["name"]}
+    if approved:
+        message += " · " + _("short shipment approved by %(name)s") % {"name": approved["name"]}
     if left_here:
         message += " · " + _("%(n)s not packed: leave them at %(station)s") % {
             "n": qty(left_here),
