@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from floor.errors import ScanRejected
+from floor.ledger.keys import undo_key
 from floor.ledger.models import Move, Quant
 from floor.sql import decimal
 from floor.warehouse.models import Location, Product
@@ -79,6 +80,37 @@ def _post(moves: list[Move], *, key: str) -> list[Move]:
                     on_hand=on_hand[stock_key] - delta[stock_key],
                 )
     return moves
+
+
+def reverse(moves: list[Move], *, actor_id: int | None, device: str, key: str = "") -> list[Move]:
+    """Post the reverse of `moves` (one post's moves, saved) and return the reverse moves saved.
+
+    Each goes back where it came from: same product, lot, quantity and document, out of the
+    package it landed in and into the one it left. Posted under `undo_key` of the moves' key
+    unless `key` is given, so a post is reversed once; a reversal whose stock has since left
+    is refused as `post` refuses it (`NotEnoughStock`).
+    """
+    if len({move.key for move in moves}) != 1:
+        raise ValueError("reverse() takes the moves of one post")
+    reversals = []
+    for move in moves:
+        back = Move(
+            product_id=move.product_id,
+            lot_id=move.lot_id,
+            package_id=move.to_package_id,
+            to_package_id=move.package_id,
+            quantity=move.quantity,
+            from_location_id=move.to_location_id,
+            to_location_id=move.from_location_id,
+            actor_id=actor_id,
+            device=device[:64],
+            reference=move.reference,
+            reverses=move,
+        )
+        # Goods the move packed come back loose, not into the package they landed in.
+        back.unpacks = move.package_id is None and move.to_package_id is not None
+        reversals.append(back)
+    return post(reversals, key=key or undo_key(moves[0].key))
 
 
 # The two statements every scan that moves stock runs are written out, not built by the ORM:

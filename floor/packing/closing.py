@@ -51,7 +51,7 @@ def _ready_to_close(order: Order) -> list[dict]:
     return rows
 
 
-def _close_order(packing: Packing, order: Order, *, key: str, device: str, approval: dict | None = None) -> Outcome:
+def _close_order(packing: Packing, order: Order, *, key: str, device: str, approved: dict | None = None) -> Outcome:
     """Stock goes tote → the carton's station (into the carton's package) → output, in one post;
     what was picked and not packed stays at this station, loose; the totes are freed; Odoo gets
     one delivery with the cartons as packages."""
@@ -143,15 +143,15 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
         lines=[line for _line_id, line in told],
         backorder=any(sent[line.pk] < line.ordered for line in order.lines.all()),
         state=Order.State.PACKED,
-        approval=approval,
+        approval=approved,
     )
     _clear(packing)
     packing.save()
     message = ngettext(
         "%(order)s packed — %(n)s carton to output", "%(order)s packed — %(n)s cartons to output", len(cartons)
     ) % {"order": order.reference, "n": len(cartons)}
-    if approval:
-        message += " · " + _("short shipment approved by %(name)s") % {"name": approval["name"]}
+    if approved:
+        message += " · " + _("short shipment approved by %(name)s") % {"name": approved["name"]}
     if left_here:
         message += " · " + _("%(n)s not packed: leave them at %(station)s") % {
             "n": qty(left_here),

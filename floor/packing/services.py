@@ -29,9 +29,7 @@ from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
 from floor import events
-from floor.accounts import services as accounts
-from floor.accounts.models import Profile
-from floor.accounts.roles import Role, has_role
+from floor.accounts import approval
 from floor.errors import ScanRejected
 from floor.packing import scale
 from floor.packing.cartons import (
@@ -356,24 +354,10 @@ def _finish(packing: Packing, *, key: str, device: str, problem: bool) -> Outcom
 
 
 def _approver(packing: Packing, scan: Scan) -> Outcome:
-    if scan.kind != Kind.BADGE:
-        raise ScanRejected(
-            _("%(why)s — a supervisor must scan their badge (or scan CANCEL)") % {"why": packing.approval},
-            sound="supervisor",
-        )
-    profile = Profile.objects.select_related("user").filter(badge=scan.badge).first()
     warehouse_id = packing.station.warehouse_id if packing.station_id else None
-    if profile is None or not has_role(profile.user, Role.SUPERVISOR) or profile.warehouse_id != warehouse_id:
-        raise ScanRejected(
-            _("That badge cannot approve here — a supervisor of this warehouse must"), sound="supervisor"
-        )
-    packing.approver = profile.user
+    packing.approver = approval.supervisor_from_badge(scan, warehouse_id=warehouse_id, why=packing.approval)
     packing.save()
-    return Outcome(
-        packing,
-        _("%(name)s: type your PIN to approve") % {"name": profile.user.get_full_name() or profile.badge},
-        "supervisor",
-    )
+    return Outcome(packing, approval.ask_pin(packing.approver), "supervisor")
 
 
 @transaction.atomic
@@ -385,16 +369,14 @@ def approve(*, actor, warehouse, pin: str, key: str, device: str = "") -> Outcom
         return replayed
     if packing.waiting != Waiting.APPROVAL or packing.approver_id is None:
         raise ScanRejected(_("Nothing waits for a supervisor"))
-    profile = Profile.objects.select_related("user").get(user_id=packing.approver_id)
-    if not accounts.approval_pin_ok(profile, pin):
+    supervisor = approval.pin_approves(packing.approver_id, pin)
+    if supervisor is None:
         packing.approver = None
         packing.save()  # kept: the badge must be scanned again
-        return Outcome(packing, _("Wrong PIN — the supervisor must scan their badge again"), "supervisor")
-    user = profile.user
-    approval = {"by": user.pk, "name": user.get_full_name() or user.get_username(), "what": packing.approval}
+        return Outcome(packing, approval.wrong_pin(), "supervisor")
     order = _order(packing)
     _ready_to_close(order)  # someone else at this order may have packed meanwhile
-    return _close_order(packing, order, key=key, device=device, approval=approval)
+    return _close_order(packing, order, key=key, device=device, approved=approval.record(supervisor, packing.approval))
 
 
 # --- What the screen shows

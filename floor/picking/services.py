@@ -31,7 +31,7 @@ from floor import events
 from floor.counting.models import CountTask
 from floor.errors import ScanRejected
 from floor.ledger import services as ledger
-from floor.ledger.keys import scan_key, undo_key
+from floor.ledger.keys import scan_key
 from floor.ledger.models import Move, Quant
 from floor.picking import allocation, delivery, sql
 from floor.picking.models import Order, OrderLine, Pick, Picking, PickRecord, PickTask, TaskTote, Wave
@@ -798,22 +798,8 @@ def _undo(picking: Picking, task: PickTask, *, device: str) -> Outcome:
     )
     if pick.state == Pick.State.SHORT:
         raise ScanRejected(_("%(sku)s was reported short — Undo cannot take that back") % {"sku": pick.product.sku})
-    [original] = Move.objects.filter(key=last.key).order_by("line")[:1]
-    moves = ledger.post(
-        [
-            Move(
-                product_id=pick.product_id,
-                lot_id=last.lot_id,
-                quantity=last.quantity,
-                from_location=last.tote.location,
-                to_location=pick.location,
-                actor_id=picking.actor_id,
-                device=device[:64],
-                reference=original.reference,
-                reverses=original,
-            )
-        ],
-        key=undo_key(last.key),
+    moves = ledger.reverse(
+        list(Move.objects.filter(key=last.key).order_by("line")), actor_id=picking.actor_id, device=device
     )
     pick.picked -= last.quantity
     pick.state = Pick.State.OPEN

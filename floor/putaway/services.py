@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from floor import sql
 from floor.errors import ScanRejected
 from floor.ledger import services as ledger
-from floor.ledger.keys import scan_key, undo_key
+from floor.ledger.keys import scan_key
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
@@ -416,24 +416,7 @@ def _undo(putaway: Putaway, *, actor, device: str) -> Outcome:
     done = last_done(actor=actor)
     if done is None:
         raise ScanRejected(_("Nothing to undo"))
-    originals = list(done.moves.select_related("from_location", "to_location"))
-    reverses = [
-        Move(
-            product_id=m.product_id,
-            lot_id=m.lot_id,
-            package_id=m.to_package_id,
-            to_package_id=m.package_id,
-            quantity=m.quantity,
-            from_location=m.to_location,
-            to_location=m.from_location,
-            actor=actor,
-            device=device[:64],
-            reference=m.reference,
-            reverses=m,
-        )
-        for m in originals
-    ]
-    reverses = ledger.post(reverses, key=undo_key(done.move_key))
+    reverses = ledger.reverse(list(done.moves), actor_id=actor.pk, device=device)
     outbox.enqueue(
         kind=Operation.Kind.INTERNAL,
         warehouse=done.warehouse,

@@ -24,9 +24,7 @@ from django.utils.translation import gettext as _
 
 from floor import events
 from floor import sql as shared_sql
-from floor.accounts import services as accounts
-from floor.accounts.models import Profile
-from floor.accounts.roles import Role, has_role
+from floor.accounts import approval
 from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
@@ -663,24 +661,9 @@ def _quarantine(session: Receiving) -> Location:
 
 
 def _approver(session: Receiving, scan: Scan) -> Outcome:
-    if scan.kind != Kind.BADGE:
-        raise ScanRejected(
-            _("%(why)s — a supervisor must scan their badge (or scan CANCEL)") % {"why": session.approval},
-            sound="supervisor",
-        )
-    profile = Profile.objects.select_related("user").filter(badge=scan.badge).first()
-    if profile is None or not has_role(profile.user, Role.SUPERVISOR) or profile.warehouse_id != session.warehouse_id:
-        raise ScanRejected(
-            _("That badge cannot approve here — a supervisor of this warehouse must"), sound="supervisor"
-        )
-    # A supervisor who is receiving may approve their own scan: it is on record as theirs.
-    session.approver = profile.user
+    session.approver = approval.supervisor_from_badge(scan, warehouse_id=session.warehouse_id, why=session.approval)
     session.save()
-    return Outcome(
-        session,
-        _("%(name)s: type your PIN to approve") % {"name": profile.user.get_full_name() or profile.badge},
-        "supervisor",
-    )
+    return Outcome(session, approval.ask_pin(session.approver), "supervisor")
 
 
 @transaction.atomic
@@ -690,11 +673,10 @@ def approve(*, actor, warehouse, pin: str, key: str, device: str = "") -> Outcom
         return Outcome(session, _("Already counted — that scan was sent twice"), "warning")
     if session.waiting != Waiting.APPROVAL or session.approver_id is None:
         raise ScanRejected(_("Nothing waits for a supervisor"))
-    profile = Profile.objects.select_related("user").get(user_id=session.approver_id)
-    if not accounts.approval_pin_ok(profile, pin):
+    if approval.pin_approves(session.approver_id, pin) is None:
         session.approver = None
         session.save()  # kept (an outcome, not a rejection): the badge must be scanned again
-        return Outcome(session, _("Wrong PIN — the supervisor must scan their badge again"), "supervisor")
+        return Outcome(session, approval.wrong_pin(), "supervisor")
     session.waiting = ""
     receipt = _lock_receipt(session)
     outcome = _next_step(session, receipt, device=device)

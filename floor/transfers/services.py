@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from floor.errors import ScanRejected
 from floor.ledger import services as ledger
-from floor.ledger.keys import scan_key, undo_key
+from floor.ledger.keys import scan_key
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
@@ -371,18 +371,7 @@ def _undo(*, actor, device: str, transfer: Transfer) -> Outcome:
     if done is None:
         raise ScanRejected(_("Nothing to undo"))
     original = done.move
-    reverse = Move(
-        product=done.product,
-        lot=done.lot,
-        quantity=original.quantity,
-        from_location=done.destination,
-        to_location=done.source,
-        actor=actor,
-        device=device[:64],
-        reference=original.reference,
-        reverses=original,
-    )
-    [reverse] = ledger.post([reverse], key=undo_key(original.key))
+    [reverse] = ledger.reverse([original], actor_id=actor.pk, device=device)
     outbox.enqueue(
         kind=Operation.Kind.INTERNAL,
         warehouse=done.warehouse,

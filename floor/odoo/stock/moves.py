@@ -295,24 +295,10 @@ class OdooMoves(Steps):
     @staticmethod
     def _take_back(line: OdooMoveLine, revision: int) -> None:
         """Reverse what an earlier version of an edited line posted."""
-        reversals = []
-        for moved in Move.objects.filter(key=line.key).order_by("line"):
-            back = Move(
-                product_id=moved.product_id,
-                lot_id=moved.lot_id,
-                package_id=moved.to_package_id,
-                to_package_id=moved.package_id,
-                quantity=moved.quantity,
-                from_location_id=moved.to_location_id,
-                to_location_id=moved.from_location_id,
-                device="odoo",
-                reference=moved.reference,
-                reverses=moved,
-            )
-            back.unpacks = moved.package_id is None and moved.to_package_id is not None
-            reversals.append(back)
-        if reversals:
-            ledger.post(reversals, key=f"odoo:{line.odoo_id}:undo:{revision}")
+        moved = list(Move.objects.filter(key=line.key).order_by("line"))
+        if moved:
+            # Keyed by revision: each edit of the line takes back what the one before posted.
+            ledger.reverse(moved, actor_id=None, device="odoo", key=f"odoo:{line.odoo_id}:undo:{revision}")
 
     def _record(self, row, line: OdooMoveLine | None, *, state, key="", note="", **judged) -> None:
         if state != OdooMoveLine.State.POSTED and line is not None:
