@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from floor.errors import ScanRejected
+from floor.scanning.flow import no_warehouse
 from floor.scanning.parser import parse, readable
-from floor.scanning.screen_views import no_warehouse
 from floor.scanning.selectors import describe
 
 
