@@ -124,6 +124,12 @@ class Receiving(models.Model):
     kept_expiry = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not stored: what receiving.sql.session says of the row it read for this request. The
+    # receipt it locked with the row (None: not locked), and the columns as read (None: not read
+    # there), so that a scan which changes nothing writes nothing (sql.changed_fields).
+    locked_receipt_id: int | None = None
+    loaded: dict | None = None
+
     def __str__(self):
         return f"Receiving by {self.actor_id}"
 

@@ -70,7 +70,7 @@ def session(actor_id: int, *, lock: bool) -> Receiving | None:
 
 def changed_fields(receiving: Receiving) -> list[str] | None:
     """The fields changed since `session()` read the row; None when it was not read there."""
-    loaded = getattr(receiving, "loaded", None)
+    loaded = receiving.loaded
     if loaded is None:
         return None
     return [
