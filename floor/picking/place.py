@@ -14,6 +14,10 @@ Waiting states (Picking.waiting) and what the next scan must be:
   serial) label is still wanted;
 - PUT: the order's tote, for `quantity` of the item (of `lot`);
 - SHORT: the order's tote, for the `quantity` found at a short stop; the rest is then short.
+
+This module is the place and what every action starts with; the actions are in task.py (get
+work, leave, on to the next stop, the end of a task), stop.py (the scans), problems.py (skip,
+short), undo.py (undo, cancel); selectors.py is what the screen shows.
 """
 
 from dataclasses import dataclass
