@@ -118,7 +118,9 @@ def _place_query(vendor: str, lock: bool) -> tuple:
 def place(*, actor_id: int, lock: bool = False) -> Picking | None:
     """The person's Picking row (locked with `lock`) with its task, lot and stop (item, bin, lot,
     binding) cached on it, and in `_stops` and `_last_put` what the screen shows of the task:
-    (stops, stops done) and (quantity, sku, tote, state of its stop) of the last put, or None."""
+    (stops, stops done) and (quantity, sku, tote, state of its stop) of the last put, or None.
+    These and the stop's `_binding` are a per-request cache (floor/picking/place.py says how it is
+    kept up): the instance lives for one request."""
     db = connections[DEFAULT_DB_ALIAS]
     sql, params, head, (quantity_col, quantity_converters) = _place_query(db.vendor, lock)
     with db.cursor() as cursor:

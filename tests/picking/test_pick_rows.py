@@ -5,7 +5,8 @@ import uuid
 
 import pytest
 
-from floor.picking import services, sql
+from floor.picking import place as places
+from floor.picking import selectors, sql, stop, task
 from floor.picking.models import Pick, Picking
 from floor.scanning.parser import parse
 from tests import factories
@@ -37,7 +38,7 @@ def place():
 
 def _start(wh, person):
     """Get work, then the totes bound by scans."""
-    services.get_work(actor=person, warehouse=wh)
+    task.get_work(actor=person, warehouse=wh)
     for code in ("T-0001", "T-0002"):
         _scan(wh, person, code)
 
@@ -48,7 +49,7 @@ def _as_the_orm_reads_it(picking: Picking) -> dict:
         pk=picking.pk
     )
     fresh.actor = picking.actor
-    return services.screen(fresh)
+    return selectors.screen(fresh)
 
 
 def _shown(context: dict) -> dict:
@@ -68,13 +69,13 @@ def _shown(context: dict) -> dict:
 
 
 def _scan(wh, person, code):
-    outcome = services.handle_scan(actor=person, warehouse=wh, scan=parse(code), key=str(uuid.uuid4()))
+    outcome = stop.handle_scan(actor=person, warehouse=wh, scan=parse(code), key=str(uuid.uuid4()))
     return outcome.picking
 
 
 def test_each_scan_shows_what_the_orm_reads_afresh(place):
     wh, person, built = place
-    services.get_work(actor=person, warehouse=wh)
+    task.get_work(actor=person, warehouse=wh)
     codes = [
         "T-0001",
         "T-0002",
@@ -95,8 +96,8 @@ def test_each_scan_shows_what_the_orm_reads_afresh(place):
         picking = _scan(wh, person, code)
         read = sql.place(actor_id=person.pk)
         read.actor = person
-        assert _shown(services.screen(picking)) == _shown(_as_the_orm_reads_it(picking)), code
-        assert _shown(services.screen(read)) == _shown(_as_the_orm_reads_it(picking)), code
+        assert _shown(selectors.screen(picking)) == _shown(_as_the_orm_reads_it(picking)), code
+        assert _shown(selectors.screen(read)) == _shown(_as_the_orm_reads_it(picking)), code
 
 
 def test_the_place_carries_how_far_the_task_is_and_the_last_put(place):
@@ -123,14 +124,14 @@ def test_skip_sends_the_stop_to_the_end_and_goes_to_the_first_other_open_stop(pl
     assert picking.pick == built.picks[1] and picking.waiting == Picking.Waiting.BIN
     sequences = dict(Pick.objects.filter(task=built.task).values_list("pk", "sequence"))
     assert sequences[built.picks[0].pk] > max(sequences[p.pk] for p in built.picks[1:])
-    assert services.screen(picking)["binding"].tote.barcode == "T-0002"
+    assert selectors.screen(picking)["binding"].tote.barcode == "T-0002"
 
 
 def test_a_place_is_read_for_someone_with_no_task(place):
     wh, _, _ = place
     nobody = factories.user(roles=["picker"], wh=wh)
 
-    picking = services.picking_for(actor=nobody, warehouse=wh)
+    picking = places.picking_for(actor=nobody, warehouse=wh)
 
     assert picking.task is None and picking.pick is None and picking._last_put is None
-    assert services.screen(picking)["waiting_tasks"] == 1
+    assert selectors.screen(picking)["waiting_tasks"] == 1
