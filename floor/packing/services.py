@@ -150,7 +150,9 @@ def choose_carton(*, actor, warehouse, carton_type: int, key: str) -> Outcome:
 def close_carton(*, actor, warehouse, key: str) -> Outcome:
     """The carton is full or the items are in: its weight is asked for next."""
     packing, replayed = begin(actor=actor, warehouse=warehouse, key=key, raw="close carton")
-    return replayed or close_open_carton(packing)
+    if replayed:
+        return replayed
+    return close_open_carton(packing)
 
 
 def read_scale(*, actor, warehouse, key: str, device: str = "") -> Outcome:
@@ -170,7 +172,9 @@ def record_weight(*, actor, warehouse, weight: Decimal, key: str, device: str = 
     """Close the open carton at this weight: it gets an SSCC, a package in the ledger (what it
     will carry at Done) and a label for the station's printer."""
     packing, replayed = begin(actor=actor, warehouse=warehouse, key=key, raw=f"weight {weight}")
-    return replayed or weigh_open_carton(packing, weight, on_scale=on_scale)
+    if replayed:
+        return replayed
+    return weigh_open_carton(packing, weight, on_scale=on_scale)
 
 
 # --- Items
@@ -239,7 +243,9 @@ def undo_preview(packing: Packing, last=_UNREAD) -> str:
 @transaction.atomic
 def undo(*, actor, warehouse, key: str, device: str = "") -> Outcome:
     packing, replayed = begin(actor=actor, warehouse=warehouse, key=key, raw="undo")
-    return replayed or _undo(packing, device=device)
+    if replayed:
+        return replayed
+    return _undo(packing, device=device)
 
 
 def _undo(packing: Packing, *, device: str) -> Outcome:

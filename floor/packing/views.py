@@ -24,10 +24,12 @@ def _screen(request, outcome=None, error=None):
         packing = services.packing_for(actor=request.user, warehouse=request.warehouse)
     else:  # no warehouse: nothing to pack, only the message
         packing = Packing(actor=request.user)
-    context = services.screen(packing, outcome.seen if outcome is not None else None)
-    context.update(flow.feedback(outcome, error))
-    context["asks_quantity"] = outcome is not None and outcome.asks_quantity
-    context["urls"] = _urls(get_script_prefix())
+    context = {
+        **services.screen(packing, outcome.seen if outcome is not None else None),
+        **flow.feedback(outcome, error),
+        "asks_quantity": outcome is not None and outcome.asks_quantity,
+        "urls": _urls(get_script_prefix()),
+    }
     if "waiting_orders" in context:
         n = context["waiting_orders"]
         context["orders_waiting"] = ngettext("%(n)s order to pack", "%(n)s orders to pack", n) % {"n": n}
