@@ -11,7 +11,7 @@ from floor import events
 from floor.errors import ScanRejected
 from floor.packing import printing, sscc
 from floor.packing.models import Carton, CartonContent, CartonType, Packing
-from floor.packing.place import ZERO, Outcome, Waiting, _order
+from floor.packing.place import ZERO, Outcome, Waiting, lock_order
 from floor.picking.models import Order, OrderLine, PickRecord
 from floor.warehouse.models import Package, Product
 from floor.warehouse.quantities import qty
@@ -24,26 +24,26 @@ MAX_WEIGHT_KG = Decimal(100_000)
 GRAM = Decimal("0.001")
 
 
-def _open_carton(order: Order, *, lock: bool = False) -> Carton | None:
+def open_carton(order: Order, *, lock: bool = False) -> Carton | None:
     cartons = Carton.objects.select_related("carton_type", "station")
     if lock:
         cartons = cartons.select_for_update(of=("self",))
     return cartons.filter(order=order, state=Carton.State.OPEN).first()
 
 
-def _net(rows):
+def net(rows):
     """PackedItem rows that still count: neither an undo nor undone."""
     return rows.filter(reverses=None, reversal__isnull=True)
 
 
-def _packed(**filters):
+def packed_rows(**filters):
     """What the cartons hold (CartonContent rows), by `filters`."""
     return CartonContent.objects.filter(quantity__gt=0, **filters)
 
 
-def _contents(carton: Carton) -> dict:
+def contents_of(carton: Carton) -> dict:
     """What is in the carton: units, and their weight (kg) and volume (m³) by the items' records."""
-    totals = _packed(carton=carton).aggregate(
+    totals = packed_rows(carton=carton).aggregate(
         units=Sum("quantity"),
         weight=Sum(F("quantity") * F("product__weight")),
         volume=Sum(F("quantity") * F("product__volume")),
@@ -51,14 +51,14 @@ def _contents(carton: Carton) -> dict:
     return {name: Decimal(value or 0) for name, value in totals.items()}
 
 
-def _remaining(order: Order) -> tuple[Decimal, Decimal, Decimal]:
+def remaining(order: Order) -> tuple[Decimal, Decimal, Decimal]:
     """Units picked and not packed yet, and their weight and volume."""
     picked = PickRecord.objects.filter(pick__order_line__order=order, reverses=None, reversal__isnull=True).aggregate(
         units=Sum("quantity"),
         weight=Sum(F("quantity") * F("pick__product__weight")),
         volume=Sum(F("quantity") * F("pick__product__volume")),
     )
-    packed = _packed(carton__order=order).aggregate(
+    packed = packed_rows(carton__order=order).aggregate(
         units=Sum("quantity"),
         weight=Sum(F("quantity") * F("product__weight")),
         volume=Sum(F("quantity") * F("product__volume")),
@@ -79,14 +79,14 @@ def suggest_carton(order: Order, types: list[CartonType] | None = None) -> Carto
     types = carton_types(order.warehouse_id) if types is None else types
     if not types:
         return None
-    _units, weight, volume = _remaining(order)
+    _units, weight, volume = remaining(order)
     for carton_type in types:
         if volume <= carton_type.volume_m3 * FILL_FACTOR and weight + carton_type.tare_kg <= carton_type.max_weight_kg:
             return carton_type
     return types[-1]
 
 
-def _choose(packing: Packing, carton_type_id: int) -> Outcome:
+def choose_type(packing: Packing, carton_type_id: int) -> Outcome:
     if packing.order_id is None:
         raise ScanRejected(_("Scan a tote first, then the carton"))
     if packing.waiting == Waiting.WEIGHT:
@@ -96,10 +96,12 @@ def _choose(packing: Packing, carton_type_id: int) -> Outcome:
     ).first()
     if carton_type is None:
         raise ScanRejected(_("That carton is not used in this warehouse — choose another"))
-    order = _order(packing)
-    carton = _open_carton(order, lock=True)
+    order = lock_order(packing)
+    if isinstance(order, Outcome):
+        return order  # closed by someone else meanwhile
+    carton = open_carton(order, lock=True)
     if carton is not None:
-        if _contents(carton)["units"] > 0:
+        if contents_of(carton)["units"] > 0:
             raise ScanRejected(
                 _("Carton %(n)s is open with items in it — close it first (Carton)") % {"n": carton.number}
             )
@@ -119,16 +121,18 @@ def _choose(packing: Packing, carton_type_id: int) -> Outcome:
     )
 
 
-def _close_carton(packing: Packing) -> Outcome:
+def close_open_carton(packing: Packing) -> Outcome:
     if packing.order_id is None:
         raise ScanRejected(_("Scan a tote first"))
     if packing.waiting == Waiting.APPROVAL:
         raise ScanRejected(_("A supervisor must scan their badge (or scan CANCEL)"), sound="supervisor")
-    order = _order(packing)
-    carton = _open_carton(order)
+    order = lock_order(packing)
+    if isinstance(order, Outcome):
+        return order  # closed by someone else meanwhile
+    carton = open_carton(order)
     if carton is None:
         raise ScanRejected(_("No carton is open — choose one"))
-    if _contents(carton)["units"] <= 0:
+    if contents_of(carton)["units"] <= 0:
         raise ScanRejected(_("Carton %(n)s is empty — scan items into it first") % {"n": carton.number})
     packing.carton, packing.waiting = carton, Waiting.WEIGHT
     packing.save()
@@ -137,13 +141,15 @@ def _close_carton(packing: Packing) -> Outcome:
     return Outcome(packing, _("Weigh carton %(n)s and type its weight") % {"n": carton.number})
 
 
-def _record_weight(packing: Packing, weight: Decimal, *, on_scale: bool) -> Outcome:
+def weigh_open_carton(packing: Packing, weight: Decimal, *, on_scale: bool) -> Outcome:
     if packing.waiting != Waiting.WEIGHT:
         raise ScanRejected(_("Close the carton first (Carton), then weigh it"))
     if weight <= 0 or weight >= MAX_WEIGHT_KG or weight != weight.quantize(GRAM):
         raise ScanRejected(_("Type the weight in kg, to the gram at most"))
-    order = _order(packing)
-    carton = _open_carton(order, lock=True)
+    order = lock_order(packing)
+    if isinstance(order, Outcome):
+        return order  # closed by someone else meanwhile
+    carton = open_carton(order, lock=True)
     if carton is None:  # closed by someone else at this order meanwhile
         packing.carton, packing.waiting = None, Waiting.CARTON
         packing.save()
@@ -161,7 +167,7 @@ def _record_weight(packing: Packing, weight: Decimal, *, on_scale: bool) -> Outc
     carton.state, carton.closed_at = Carton.State.CLOSED, timezone.now()
     carton.save()
     job = printing.print_carton_label(carton=carton)
-    units, _weight, _volume = _remaining(order)
+    units, _weight, _volume = remaining(order)
     packing.carton = None
     packing.waiting = Waiting.CARTON if units > 0 else Waiting.ITEM
     packing.save()
@@ -175,16 +181,16 @@ def _record_weight(packing: Packing, weight: Decimal, *, on_scale: bool) -> Outc
     return Outcome(packing, message + " · " + _("all packed — Done"), "line")
 
 
-def _cartons_of(order: Order) -> list[Carton]:
+def cartons_of(order: Order) -> list[Carton]:
     return list(Carton.objects.filter(order_id=order.pk).select_related("carton_type").order_by("number"))
 
 
-def _lines_of(order: Order) -> list[OrderLine]:
+def lines_of(order: Order) -> list[OrderLine]:
     return list(OrderLine.objects.filter(order_id=order.pk).select_related("product").order_by("pk"))
 
 
-def _contents_of(in_cartons: dict, carton: Carton) -> dict:
-    """`_contents`, from what `sql.amounts` found packed."""
+def contents_from(in_cartons: dict, carton: Carton) -> dict:
+    """`contents_of`, from what `sql.amounts` found packed."""
     totals = [ZERO, ZERO, ZERO]
     for (carton_id, _item, _lot), values in in_cartons.items():
         if carton_id == carton.pk:
@@ -192,9 +198,9 @@ def _contents_of(in_cartons: dict, carton: Carton) -> dict:
     return dict(zip(("units", "weight", "volume"), totals, strict=True))
 
 
-def _check_room(carton: Carton, product: Product, quantity: Decimal, contents: dict | None = None) -> None:
+def check_room(carton: Carton, product: Product, quantity: Decimal, contents: dict | None = None) -> None:
     carton_type = carton.carton_type
-    contents = _contents(carton) if contents is None else contents
+    contents = contents_of(carton) if contents is None else contents
     weight = carton_type.tare_kg + contents["weight"] + product.weight * quantity
     if weight > carton_type.max_weight_kg:
         raise ScanRejected(

@@ -12,9 +12,9 @@ from django.utils.translation import ngettext
 from floor.errors import ScanRejected
 from floor.ledger.keys import scan_key
 from floor.ledger.models import Move
-from floor.packing.cartons import _contents, _open_carton, _packed
+from floor.packing.cartons import contents_of, open_carton, packed_rows
 from floor.packing.models import Carton, PackedItem, Packing
-from floor.packing.place import ZERO, Outcome, _clear
+from floor.packing.place import ZERO, Outcome, clear
 from floor.picking import delivery
 from floor.picking.models import Order
 from floor.warehouse.models import Location
@@ -25,7 +25,7 @@ from floor.warehouse.services import location_of_kind
 def progress(order: Order) -> list[dict]:
     """Each order line with what was picked and packed for it; an item on two lines fills them in
     order. Two queries, whatever the order's size."""
-    packed = dict(_packed(carton__order=order).values_list("product_id").annotate(q=Sum("quantity")))
+    packed = dict(packed_rows(carton__order=order).values_list("product_id").annotate(q=Sum("quantity")))
     rows = []
     for line in order.lines.select_related("product").order_by("pk"):
         share = min(packed.get(line.product_id, ZERO), line.picked)
@@ -36,14 +36,14 @@ def progress(order: Order) -> list[dict]:
     return rows
 
 
-def _short_of(rows: list[dict]) -> list[dict]:
+def short_of(rows: list[dict]) -> list[dict]:
     return [row for row in rows if row["packed"] < row["ordered"]]
 
 
-def _ready_to_close(order: Order) -> list[dict]:
+def ready_to_close(order: Order) -> list[dict]:
     """The order's progress, when it may close: something packed, no carton open with items."""
-    carton = _open_carton(order)
-    if carton is not None and _contents(carton)["units"] > 0:
+    carton = open_carton(order)
+    if carton is not None and contents_of(carton)["units"] > 0:
         raise ScanRejected(_("Close carton %(n)s first (Carton), then Done") % {"n": carton.number})
     rows = progress(order)
     if not any(row["packed"] > 0 for row in rows):
@@ -51,12 +51,12 @@ def _ready_to_close(order: Order) -> list[dict]:
     return rows
 
 
-def _close_order(packing: Packing, order: Order, *, key: str, device: str, approved: dict | None = None) -> Outcome:
+def close_order(packing: Packing, order: Order, *, key: str, device: str, approved: dict | None = None) -> Outcome:
     """Stock goes tote → the carton's station (into the carton's package) → output, in one post;
     what was picked and not packed stays at this station, loose; the totes are freed; Odoo gets
     one delivery with the cartons as packages."""
     actor = packing.actor
-    empty = _open_carton(order, lock=True)
+    empty = open_carton(order, lock=True)
     if empty is not None:  # chosen, nothing left in it: not a carton at all
         if PackedItem.objects.filter(carton=empty).exists():
             Carton.objects.filter(pk=empty.pk).update(state=Carton.State.CLOSED, closed_at=timezone.now())
@@ -67,7 +67,7 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
     }
     packed = [
         (cartons[carton_id], product, lot, quantity)
-        for carton_id, product, lot, quantity in _packed(carton__order=order)
+        for carton_id, product, lot, quantity in packed_rows(carton__order=order)
         .values_list("carton_id", "product_id", "lot_id", "quantity")
         .order_by("carton__number", "product_id", "lot_id")
     ]
@@ -145,7 +145,7 @@ def _close_order(packing: Packing, order: Order, *, key: str, device: str, appro
         state=Order.State.PACKED,
         approval=approved,
     )
-    _clear(packing)
+    clear(packing)
     packing.save()
     message = ngettext(
         "%(order)s packed — %(n)s carton to output", "%(order)s packed — %(n)s cartons to output", len(cartons)

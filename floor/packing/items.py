@@ -9,16 +9,15 @@ from django.utils.translation import gettext as _
 from floor import events
 from floor.errors import ScanRejected
 from floor.packing import sql
-from floor.packing.cartons import _check_room, _contents_of, _remaining, suggest_carton
+from floor.packing.cartons import check_room, contents_from, remaining, suggest_carton
 from floor.packing.models import Carton, Packing
 from floor.packing.place import (
     ZERO,
     Outcome,
     Seen,
     Waiting,
-    _order_and_lines,
-    _said,
-    _Stop,
+    lock_order_and_lines,
+    said_code,
 )
 from floor.picking.models import Order, PickRecord
 from floor.scanning.parser import Scan, readable
@@ -62,8 +61,10 @@ def _product_of_label(packing: Packing, order: Order, scan: Scan) -> Product | O
     return Product.objects.get(pk=products[0])
 
 
-def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
-    order, lines = _order_and_lines(packing)
+def pack_item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
+    order, lines = lock_order_and_lines(packing)
+    if isinstance(order, Outcome):
+        return order  # closed by someone else meanwhile
     # Read after the order's lock, never with it: what another packer at the order changed while
     # this scan waited for the lock is seen.
     cartons = sql.cartons(order.pk)
@@ -76,10 +77,10 @@ def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
             message = _("Choose a carton first (or scan its barcode)")
             if suggested is not None:
                 message += " · " + _("Floor suggests %(type)s") % {"type": suggested.name}
-            raise _Stop(Outcome(packing, message, "warning"))
+            return Outcome(packing, message, "warning")
     if scan.product_id is None:
         if not (scan.lot or scan.serial):
-            raise ScanRejected(_("Scan an item of %(order)s (scanned %(code)s)") % {"order": order, **_said(scan)})
+            raise ScanRejected(_("Scan an item of %(order)s (scanned %(code)s)") % {"order": order, **said_code(scan)})
         found = _product_of_label(packing, order, scan)
         if isinstance(found, Outcome):
             return found
@@ -128,7 +129,7 @@ def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
         )
     if quantity > left:
         raise ScanRejected(_("Only %(n)s more × %(sku)s to pack — scan them one by one") % {"n": qty(left), **said})
-    _check_room(carton, product, quantity, _contents_of(in_cartons, carton))
+    check_room(carton, product, quantity, contents_from(in_cartons, carton))
     sql.add_item(
         carton_id=carton.pk,
         product_id=product.pk,
@@ -164,7 +165,7 @@ def _item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
     }
     if line_packed < line_picked:
         return Outcome(packing, message, seen=seen)
-    units, _weight, _volume = _remaining(order)
+    units, _weight, _volume = remaining(order)
     if units <= 0:
         return Outcome(packing, message + " · " + _("all packed: close the carton, then Done"), "document", seen)
     return Outcome(packing, message, "line", seen)

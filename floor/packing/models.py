@@ -105,7 +105,7 @@ class PackedItem(models.Model):
 class CartonContent(models.Model):
     """What a carton holds of one item (and lot): the running total of its PackedItem records, so
     that a scan reads one row per item in the order's cartons, however many it took to fill them.
-    Written only with the order locked (`services._order`), beside the record it totals."""
+    Written only with the order locked (`place.lock_order`), beside the record it totals."""
 
     carton = models.ForeignKey(Carton, on_delete=models.PROTECT, related_name="contents")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")

@@ -33,21 +33,21 @@ from floor.accounts import approval
 from floor.errors import ScanRejected
 from floor.packing import scale
 from floor.packing.cartons import (
-    _cartons_of,
-    _choose,
-    _close_carton,
-    _lines_of,
-    _net,
-    _packed,
-    _record_weight,
     carton_types,
+    cartons_of,
+    choose_type,
+    close_open_carton,
+    lines_of,
+    net,
+    packed_rows,
     suggest_carton,
+    weigh_open_carton,
 )
-from floor.packing.closing import _close_order, _ready_to_close, _short_of
-from floor.packing.items import _item
+from floor.packing.closing import close_order, ready_to_close, short_of
+from floor.packing.items import pack_item
 from floor.packing.models import Carton, CartonContent, CartonType, PackedItem, Packing, PrintJob, Station
-from floor.packing.place import ZERO, Outcome, Seen, Waiting, _begin, _clear, _named, _order, _stops, packing_for
-from floor.packing.station_scan import _station, _tote
+from floor.packing.place import ZERO, Outcome, Seen, Waiting, begin, clear, lock_order, named, packing_for
+from floor.packing.station_scan import take_station, take_tote
 from floor.picking.models import Order, OrderLine, TaskTote
 from floor.scanning.parser import Command, Document, Kind, Scan
 from floor.warehouse.models import Lot, Product
@@ -90,9 +90,8 @@ def own_code(*, actor, warehouse, raw: str) -> Scan | None:
 
 
 @transaction.atomic
-@_stops
 def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> Outcome:
-    packing, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=scan.raw)
+    packing, replayed = begin(actor=actor, warehouse=warehouse, key=key, raw=scan.raw)
     if replayed:
         return replayed
     if scan.kind == Kind.COMMAND:
@@ -100,21 +99,21 @@ def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> 
     if packing.waiting == Waiting.APPROVAL:
         return _approver(packing, scan)
     if scan.kind == Kind.LOCATION:
-        return _station(packing, warehouse, scan)
+        return take_station(packing, warehouse, scan)
     if packing.station_id is None:
-        raise ScanRejected(_("Scan your station first (scanned %(code)s)") % _named(scan, warehouse))
+        raise ScanRejected(_("Scan your station first (scanned %(code)s)") % named(scan, warehouse))
     if scan.kind == Kind.TOTE or (scan.kind == Kind.DOCUMENT and scan.document.model == "order"):
-        return _tote(packing, scan)
+        return take_tote(packing, scan)
     if scan.kind == Kind.DOCUMENT and scan.document.model == CARTON_TYPE:
-        return _choose(packing, scan.document.id)
+        return choose_type(packing, scan.document.id)
     if packing.order_id is None:
-        raise ScanRejected(_("Scan a tote (scanned %(code)s)") % _named(scan, warehouse))
+        raise ScanRejected(_("Scan a tote (scanned %(code)s)") % named(scan, warehouse))
     if scan.kind in (Kind.PRODUCT, Kind.GS1):
         if packing.waiting == Waiting.WEIGHT:
             raise ScanRejected(_("Weigh the carton first — or scan CANCEL to go on packing it"))
-        return _item(packing, scan, device=device)
+        return pack_item(packing, scan, device=device)
     raise ScanRejected(
-        _("Scan an item of %(order)s (scanned %(code)s)") % {"order": packing.order, **_named(scan, warehouse)}
+        _("Scan an item of %(order)s (scanned %(code)s)") % {"order": packing.order, **named(scan, warehouse)}
     )
 
 
@@ -138,22 +137,22 @@ def _command(packing: Packing, scan: Scan, *, key: str, device: str) -> Outcome:
 
 
 @transaction.atomic
-@_stops
 def choose_carton(*, actor, warehouse, carton_type: int, key: str) -> Outcome:
-    packing, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=f"carton {carton_type}")
+    packing, replayed = begin(actor=actor, warehouse=warehouse, key=key, raw=f"carton {carton_type}")
     if replayed:
         return replayed
     if packing.station_id is None:
         raise ScanRejected(_("Scan your station first"))
-    return _choose(packing, carton_type)
+    return choose_type(packing, carton_type)
 
 
 @transaction.atomic
-@_stops
 def close_carton(*, actor, warehouse, key: str) -> Outcome:
     """The carton is full or the items are in: its weight is asked for next."""
-    packing, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="close carton")
-    return replayed or _close_carton(packing)
+    packing, replayed = begin(actor=actor, warehouse=warehouse, key=key, raw="close carton")
+    if replayed:
+        return replayed
+    return close_open_carton(packing)
 
 
 def read_scale(*, actor, warehouse, key: str, device: str = "") -> Outcome:
@@ -169,22 +168,22 @@ def read_scale(*, actor, warehouse, key: str, device: str = "") -> Outcome:
 
 
 @transaction.atomic
-@_stops
 def record_weight(*, actor, warehouse, weight: Decimal, key: str, device: str = "", on_scale: bool = False) -> Outcome:
     """Close the open carton at this weight: it gets an SSCC, a package in the ledger (what it
     will carry at Done) and a label for the station's printer."""
-    packing, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=f"weight {weight}")
-    return replayed or _record_weight(packing, weight, on_scale=on_scale)
+    packing, replayed = begin(actor=actor, warehouse=warehouse, key=key, raw=f"weight {weight}")
+    if replayed:
+        return replayed
+    return weigh_open_carton(packing, weight, on_scale=on_scale)
 
 
 # --- Items
 
 
 @transaction.atomic
-@_stops
 def set_next_quantity(*, actor, warehouse, quantity: Decimal, key: str, device: str = "") -> Outcome:
     """How many identical units the next item scan packs: what was picked of its lot still bounds it."""
-    packing, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=f"qty {quantity}")
+    packing, replayed = begin(actor=actor, warehouse=warehouse, key=key, raw=f"qty {quantity}")
     if replayed:
         return replayed
     if packing.order_id is None:
@@ -206,7 +205,7 @@ def undoable(packing: Packing) -> PackedItem | None:
     if packing.order_id is None:
         return None
     return (
-        _net(PackedItem.objects.filter(carton__order_id=packing.order_id, actor_id=packing.actor_id))
+        net(PackedItem.objects.filter(carton__order_id=packing.order_id, actor_id=packing.actor_id))
         .select_related("product", "lot", "carton")
         .order_by("-id")
         .first()
@@ -219,7 +218,7 @@ def _last_packed(packing: Packing) -> tuple | None:
     if packing.order_id is None:
         return None
     return (
-        _net(PackedItem.objects.filter(carton__order_id=packing.order_id, actor_id=packing.actor_id))
+        net(PackedItem.objects.filter(carton__order_id=packing.order_id, actor_id=packing.actor_id))
         .values_list("quantity", "product_id", "product__sku", "carton__number", "carton__state")
         .order_by("-id")
         .first()
@@ -242,10 +241,11 @@ def undo_preview(packing: Packing, last=_UNREAD) -> str:
 
 
 @transaction.atomic
-@_stops
 def undo(*, actor, warehouse, key: str, device: str = "") -> Outcome:
-    packing, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="undo")
-    return replayed or _undo(packing, device=device)
+    packing, replayed = begin(actor=actor, warehouse=warehouse, key=key, raw="undo")
+    if replayed:
+        return replayed
+    return _undo(packing, device=device)
 
 
 def _undo(packing: Packing, *, device: str) -> Outcome:
@@ -253,7 +253,9 @@ def _undo(packing: Packing, *, device: str) -> Outcome:
         return _cancel(packing)
     if packing.order_id is None:
         raise ScanRejected(_("Nothing to undo"))
-    order = _order(packing)
+    order = lock_order(packing)
+    if isinstance(order, Outcome):
+        return order  # closed by someone else meanwhile
     last = undoable(packing)
     if last is None:
         raise ScanRejected(_("Nothing to undo"))
@@ -304,13 +306,13 @@ def _cancel(packing: Packing) -> Outcome:
 @transaction.atomic
 def leave(*, actor, warehouse, key: str = "") -> Outcome:
     """Back to "Scan a tote"; the order waits, with what was packed, for anyone to go on."""
-    packing, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="leave")
+    packing, replayed = begin(actor=actor, warehouse=warehouse, key=key, raw="leave")
     if replayed:
         return replayed
     if packing.order_id is None:
         return Outcome(packing)
     reference = packing.order.reference
-    _clear(packing)
+    clear(packing)
     packing.save()
     return Outcome(packing, _("Left %(order)s — what you packed stays packed") % {"order": reference}, "warning")
 
@@ -319,9 +321,8 @@ def leave(*, actor, warehouse, key: str = "") -> Outcome:
 
 
 @transaction.atomic
-@_stops
 def finish(*, actor, warehouse, key: str, device: str = "", problem: bool = False) -> Outcome:
-    packing, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="problem" if problem else "done")
+    packing, replayed = begin(actor=actor, warehouse=warehouse, key=key, raw="problem" if problem else "done")
     if replayed:
         return replayed
     if packing.waiting == Waiting.APPROVAL:
@@ -336,12 +337,14 @@ def _finish(packing: Packing, *, key: str, device: str, problem: bool) -> Outcom
         raise ScanRejected(_("Scan a tote first"))
     if packing.waiting == Waiting.WEIGHT:
         raise ScanRejected(_("Weigh the carton first — or scan CANCEL to go on packing it"))
-    order = _order(packing)
-    short = _short_of(_ready_to_close(order))
+    order = lock_order(packing)
+    if isinstance(order, Outcome):
+        return order  # closed by someone else meanwhile
+    short = short_of(ready_to_close(order))
     if not short:
         if problem:
             return Outcome(packing, _("Nothing is missing — tap Done to close %(order)s") % {"order": order}, "warning")
-        return _close_order(packing, order, key=key, device=device)
+        return close_order(packing, order, key=key, device=device)
     what = ", ".join(
         _("%(sku)s %(packed)s of %(ordered)s")
         % {"sku": row["product"].sku, "packed": qty(row["packed"]), "ordered": qty(row["ordered"])}
@@ -361,10 +364,9 @@ def _approver(packing: Packing, scan: Scan) -> Outcome:
 
 
 @transaction.atomic
-@_stops
 def approve(*, actor, warehouse, pin: str, key: str, device: str = "") -> Outcome:
     """The supervisor's PIN: the short shipment is approved and the order closes."""
-    packing, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="approve")
+    packing, replayed = begin(actor=actor, warehouse=warehouse, key=key, raw="approve")
     if replayed:
         return replayed
     if packing.waiting != Waiting.APPROVAL or packing.approver_id is None:
@@ -374,9 +376,11 @@ def approve(*, actor, warehouse, pin: str, key: str, device: str = "") -> Outcom
         packing.approver = None
         packing.save()  # kept: the badge must be scanned again
         return Outcome(packing, approval.wrong_pin(), "supervisor")
-    order = _order(packing)
-    _ready_to_close(order)  # someone else at this order may have packed meanwhile
-    return _close_order(packing, order, key=key, device=device, approved=approval.record(supervisor, packing.approval))
+    order = lock_order(packing)
+    if isinstance(order, Outcome):
+        return order  # closed by someone else meanwhile
+    ready_to_close(order)  # someone else at this order may have packed meanwhile
+    return close_order(packing, order, key=key, device=device, approved=approval.record(supervisor, packing.approval))
 
 
 # --- What the screen shows
@@ -395,8 +399,8 @@ def screen(packing: Packing, seen: Seen | None = None) -> dict:
         ).count()
         return context
     if seen is None:
-        lines, cartons = _lines_of(order), _cartons_of(order)
-        packed = dict(_packed(carton__order=order).values_list("product_id").annotate(q=Sum("quantity")))
+        lines, cartons = lines_of(order), cartons_of(order)
+        packed = dict(packed_rows(carton__order=order).values_list("product_id").annotate(q=Sum("quantity")))
         last = _last_packed(packing)
         totes = list(
             TaskTote.objects.filter(order=order, tote__isnull=False, freed_at=None).values_list(

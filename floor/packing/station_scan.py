@@ -5,13 +5,13 @@ from django.utils.translation import ngettext
 
 from floor.errors import ScanRejected
 from floor.packing.models import Carton, Packing, Station
-from floor.packing.place import Outcome, Waiting, _clear, _said
+from floor.packing.place import Outcome, Waiting, clear, said_code
 from floor.picking.models import Order, Pick, TaskTote
 from floor.scanning.parser import Kind, Scan
 from floor.warehouse.models import Location, Tote
 
 
-def _station(packing: Packing, warehouse, scan: Scan) -> Outcome:
+def take_station(packing: Packing, warehouse, scan: Scan) -> Outcome:
     station = Station.objects.select_related("location").filter(location_id=scan.location_id).first()
     if station is None:
         name = Location.objects.filter(pk=scan.location_id).values_list("name", flat=True).first()
@@ -29,24 +29,24 @@ def _station(packing: Packing, warehouse, scan: Scan) -> Outcome:
     return Outcome(packing, _("Station %(station)s") % {"station": station.name})
 
 
-def _tote(packing: Packing, scan: Scan) -> Outcome:
+def take_tote(packing: Packing, scan: Scan) -> Outcome:
     warehouse_id = packing.station.warehouse_id
     if scan.kind == Kind.TOTE:
         binding = TaskTote.objects.select_related("order").filter(tote_id=scan.tote_id, freed_at=None).first()
         if binding is None:
             if not Tote.objects.filter(pk=scan.tote_id, warehouse_id=warehouse_id).exists():
-                raise ScanRejected(_("Tote %(code)s is of another warehouse") % _said(scan))
-            raise ScanRejected(_("Tote %(code)s carries no order — scan a tote from picking") % _said(scan))
+                raise ScanRejected(_("Tote %(code)s is of another warehouse") % said_code(scan))
+            raise ScanRejected(_("Tote %(code)s carries no order — scan a tote from picking") % said_code(scan))
         order = binding.order
     else:
         order = Order.objects.get(pk=scan.document.id)
         if not TaskTote.objects.filter(order=order, tote__isnull=False, freed_at=None).exists():
             raise ScanRejected(_("%(order)s has no tote waiting at packing") % {"order": order.reference})
-    said = {"order": order.reference, **_said(scan)}
+    said = {"order": order.reference, **said_code(scan)}
     if order.warehouse_id != warehouse_id:
         raise ScanRejected(_("%(order)s is of another warehouse") % said)
     if packing.order_id is not None and packing.order.state != Order.State.PICKED:
-        _clear(packing)  # closed by someone else meanwhile: nothing of it to finish here
+        clear(packing)  # closed by someone else meanwhile: nothing of it to finish here
     if packing.order_id == order.pk:
         return Outcome(packing, _("%(code)s is %(order)s's too") % said)
     if packing.order_id is not None:

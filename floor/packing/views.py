@@ -14,27 +14,26 @@ from floor.accounts.roles import Role
 from floor.errors import ScanRejected
 from floor.packing import cartons, closing, services
 from floor.packing.models import Packing
-from floor.scanning import screen_views
+from floor.scanning import flow
 
 
-def _screen(request, outcome=None, *, error=None):
+def _screen(request, outcome=None, error=None):
     if outcome is not None:
         packing = outcome.packing
     elif request.warehouse is not None:
         packing = services.packing_for(actor=request.user, warehouse=request.warehouse)
     else:  # no warehouse: nothing to pack, only the message
         packing = Packing(actor=request.user)
-    context = services.screen(packing, outcome.seen if outcome is not None else None)
-    if error is not None:
-        context.update(error=error.message, sound=error.sound)
-    elif outcome is not None and outcome.message:
-        context.update({outcome.band: outcome.message, "sound": outcome.sound})
-    context["asks_quantity"] = outcome is not None and outcome.asks_quantity
-    context["urls"] = _urls(get_script_prefix())
+    context = {
+        **services.screen(packing, outcome.seen if outcome is not None else None),
+        **flow.feedback(outcome, error),
+        "asks_quantity": outcome is not None and outcome.asks_quantity,
+        "urls": _urls(get_script_prefix()),
+    }
     if "waiting_orders" in context:
         n = context["waiting_orders"]
         context["orders_waiting"] = ngettext("%(n)s order to pack", "%(n)s orders to pack", n) % {"n": n}
-    return screen_views.answer(request, "packing/_screen.jinja", "packing/pack.html", context)
+    return flow.answer(request, "packing/_screen.jinja", "packing/pack.html", context)
 
 
 @cache
@@ -59,9 +58,7 @@ def _urls(prefix: str) -> dict:
 @require_GET
 @role_required(Role.PACKER)
 def pack(request):
-    if request.warehouse is None:
-        return _screen(request, error=screen_views.no_warehouse())
-    return _screen(request)
+    return _screen(request, error=flow.no_warehouse() if request.warehouse is None else None)
 
 
 @require_POST
@@ -69,7 +66,8 @@ def pack(request):
 def scan(request):
     # A station's or a carton type's own barcode is not one `parse` knows.
     station_or_carton = partial(services.own_code, actor=request.user, warehouse=request.warehouse)
-    return screen_views.scan(request, _screen, services.handle_scan, fallback=station_or_carton)
+    outcome, error = flow.scanned(request, services.handle_scan, fallback=station_or_carton)
+    return _screen(request, outcome, error)
 
 
 @require_POST
@@ -79,66 +77,68 @@ def carton(request):
         carton_type = int(request.POST.get("carton_type", ""))
     except ValueError:
         return _screen(request, error=ScanRejected(_("Choose a carton")))
-    return screen_views.run(
-        request, _screen, services.choose_carton, carton_type=carton_type, key=request.POST.get("key", "")
+    outcome, error = flow.attempt(
+        request, services.choose_carton, carton_type=carton_type, key=request.POST.get("key", "")
     )
+    return _screen(request, outcome, error)
 
 
 @require_POST
 @role_required(Role.PACKER)
 def close_carton(request):
-    return screen_views.run(request, _screen, services.close_carton, key=request.POST.get("key", ""))
+    outcome, error = flow.attempt(request, services.close_carton, key=request.POST.get("key", ""))
+    return _screen(request, outcome, error)
 
 
 @require_POST
 @role_required(Role.PACKER)
 def weight(request):
-    return screen_views.typed(
-        request,
-        _screen,
-        services.record_weight,
-        as_name="weight",
-        below=cartons.MAX_WEIGHT_KG,
-        **screen_views.keys(request),
+    outcome, error = flow.typed(
+        request, services.record_weight, as_name="weight", below=cartons.MAX_WEIGHT_KG, **flow.keys(request)
     )
+    return _screen(request, outcome, error)
 
 
 @require_POST
 @role_required(Role.PACKER)
 def quantity(request):
-    return screen_views.typed(request, _screen, services.set_next_quantity, device=screen_views.device_name(request))
+    outcome, error = flow.typed(request, services.set_next_quantity, device=flow.device_name(request))
+    return _screen(request, outcome, error)
 
 
 @require_POST
 @role_required(Role.PACKER)
 def read_scale(request):
-    return screen_views.run(request, _screen, services.read_scale, **screen_views.keys(request))
+    outcome, error = flow.attempt(request, services.read_scale, **flow.keys(request))
+    return _screen(request, outcome, error)
 
 
 @require_POST
 @role_required(Role.PACKER)
 def approve(request):
-    return screen_views.run(
-        request, _screen, services.approve, pin=request.POST.get("pin", ""), **screen_views.keys(request)
-    )
+    outcome, error = flow.attempt(request, services.approve, pin=request.POST.get("pin", ""), **flow.keys(request))
+    return _screen(request, outcome, error)
 
 
 @require_POST
 @role_required(Role.PACKER)
 def undo(request):
-    return screen_views.run(request, _screen, services.undo, **screen_views.keys(request))
+    outcome, error = flow.attempt(request, services.undo, **flow.keys(request))
+    return _screen(request, outcome, error)
 
 
 @require_POST
 @role_required(Role.PACKER)
 def done(request):
-    return screen_views.run(request, _screen, services.finish, **screen_views.keys(request))
+    outcome, error = flow.attempt(request, services.finish, **flow.keys(request))
+    return _screen(request, outcome, error)
 
 
 @require_POST
 @role_required(Role.PACKER)
 def leave(request):
-    return screen_views.run(request, _screen, services.leave, key=request.POST.get("key", ""))
+    outcome, error = flow.attempt(request, services.leave, key=request.POST.get("key", ""))
+    return _screen(request, outcome, error)
 
 
 @require_GET
