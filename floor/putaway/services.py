@@ -19,8 +19,8 @@ from floor.odoo import outbox
 from floor.odoo.models import Operation
 from floor.putaway.models import Putaway
 from floor.putaway.selectors import ASK, open_putaway_of, product_at_input, suggest_bin
+from floor.scanning import flow
 from floor.scanning.parser import Kind, Scan, readable
-from floor.scanning.replay import first_time
 from floor.scanning.selectors import scanned_name
 from floor.warehouse.models import Location, Lot, Package, Product
 from floor.warehouse.quantities import qty
@@ -31,12 +31,13 @@ MAX_ROWS = 20
 
 
 @dataclass
-class Outcome:
-    putaway: Putaway
-    message: str = ""
-    sound: str = "ok"  # ok | document | warning
+class Outcome(flow.Outcome):
     # The putaway this scan finished, when it finished one: the last one Undo would reverse.
     done: Putaway | None = None
+
+    @property
+    def putaway(self) -> Putaway:
+        return self.place
 
 
 # What a step changes: saved alone, not every column (updated_at goes with them: auto_now).
@@ -79,15 +80,15 @@ def last_done(*, actor) -> Putaway | None:
     )
 
 
-def _replayed(putaway: Putaway) -> Outcome:
-    return Outcome(putaway, _("Already counted — that scan was sent twice"), "warning")
+def _begin(*, actor, warehouse, key: str, raw: str) -> tuple[Putaway, Outcome | None]:
+    return flow.begin(open_putaway, flow=FLOW, actor=actor, warehouse=warehouse, key=key, raw=raw, outcome=Outcome)
 
 
 @transaction.atomic
 def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> Outcome:
-    putaway = open_putaway(actor=actor, warehouse=warehouse, lock=True)
-    if not first_time(key=key, actor=actor, flow=FLOW, raw=scan.raw):
-        return _replayed(putaway)
+    putaway, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=scan.raw)
+    if replayed:
+        return replayed
     if scan.kind == Kind.COMMAND:
         if scan.command == "CANCEL":
             return cancel(putaway=putaway)
@@ -274,9 +275,9 @@ def _put(putaway: Putaway, scan: Scan, *, key: str, device: str) -> Outcome:
 @transaction.atomic
 def give_reason(*, actor, warehouse, reason: str, key: str, device: str = "") -> Outcome:
     """The person says why they took it to another bin than the suggested one: that posts it."""
-    putaway = open_putaway(actor=actor, warehouse=warehouse, lock=True)
-    if not first_time(key=key, actor=actor, flow=FLOW, raw=f"reason {reason}"[:200]):
-        return _replayed(putaway)
+    putaway, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=f"reason {reason}")
+    if replayed:
+        return replayed
     if putaway.step != "reason":
         raise ScanRejected(_("Scan the bin first"))
     if reason not in Putaway.Reason.values:
@@ -318,7 +319,7 @@ def _moves(putaway: Putaway, destination: Location, *, device: str) -> list[Move
 
 
 def _post(putaway: Putaway, destination: Location, *, reason: str, key: str, device: str) -> Outcome:
-    moves = ledger.post(_moves(putaway, destination, device=device), key=scan_key("putaway", key))
+    moves = ledger.post(_moves(putaway, destination, device=device), key=scan_key(FLOW, key))
     outbox.enqueue(
         kind=Operation.Kind.INTERNAL,
         warehouse=putaway.warehouse,
@@ -344,9 +345,9 @@ def _post(putaway: Putaway, destination: Location, *, reason: str, key: str, dev
 @transaction.atomic
 def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
     """Put away less than all of it."""
-    putaway = open_putaway(actor=actor, warehouse=warehouse, lock=True)
-    if not first_time(key=key, actor=actor, flow=FLOW, raw=f"qty {quantity}"[:200]):
-        return _replayed(putaway)
+    putaway, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=f"qty {quantity}")
+    if replayed:
+        return replayed
     if putaway.product_id is None:
         raise ScanRejected(_("Scan the item first"))
     if putaway.package_id is not None:
@@ -388,9 +389,9 @@ def cancel(*, putaway: Putaway) -> Outcome:
 
 @transaction.atomic
 def undo(*, actor, warehouse, key: str, device: str = "") -> Outcome:
-    putaway = open_putaway(actor=actor, warehouse=warehouse, lock=True)
-    if not first_time(key=key, actor=actor, flow=FLOW, raw="undo"):
-        return _replayed(putaway)
+    putaway, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="undo")
+    if replayed:
+        return replayed
     return _undo(putaway, actor=actor, device=device)
 
 

@@ -5,11 +5,11 @@ from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
 from floor.putaway import services
 from floor.putaway.models import Putaway
-from floor.scanning import screen_views
+from floor.scanning import flow
 from floor.warehouse.quantities import qty
 
 
-def _screen(request, outcome=None, *, error=None):
+def _screen(request, outcome=None, error=None):
     if outcome is not None:
         putaway = outcome.putaway
     elif request.warehouse is not None:
@@ -23,12 +23,9 @@ def _screen(request, outcome=None, *, error=None):
         "undo_preview": services.undo_preview(
             actor=request.user, putaway=putaway, done=outcome.done if outcome is not None else None
         ),
-        "error": error.message if error else None,
-        "sound": error.sound if error else (outcome.sound if outcome else None),
-        "ok": outcome.message if outcome and outcome.sound != "warning" else None,
-        "warning": outcome.message if outcome and outcome.sound == "warning" else None,
+        **flow.feedback(outcome, error),
     }
-    return screen_views.answer(request, "putaway/_screen.jinja", "putaway/putaway.html", context)
+    return flow.answer(request, "putaway/_screen.jinja", "putaway/putaway.html", context)
 
 
 def _plate_contents(putaway: Putaway) -> str:
@@ -40,32 +37,34 @@ def _plate_contents(putaway: Putaway) -> str:
 @require_GET
 @role_required(Role.RECEIVER)
 def putaway(request):
-    if request.warehouse is None:
-        return _screen(request, error=screen_views.no_warehouse())
-    return _screen(request)
+    return _screen(request, error=flow.no_warehouse() if request.warehouse is None else None)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def scan(request):
-    return screen_views.scan(request, _screen, services.handle_scan)
+    outcome, error = flow.scanned(request, services.handle_scan)
+    return _screen(request, outcome, error)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def quantity(request):
-    return screen_views.typed(request, _screen, services.set_quantity)
+    outcome, error = flow.typed(request, services.set_quantity)
+    return _screen(request, outcome, error)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def reason(request):
-    return screen_views.run(
-        request, _screen, services.give_reason, reason=request.POST.get("reason", ""), **screen_views.keys(request)
+    outcome, error = flow.attempt(
+        request, services.give_reason, reason=request.POST.get("reason", ""), **flow.keys(request)
     )
+    return _screen(request, outcome, error)
 
 
 @require_POST
 @role_required(Role.RECEIVER)
 def undo(request):
-    return screen_views.run(request, _screen, services.undo, **screen_views.keys(request))
+    outcome, error = flow.attempt(request, services.undo, **flow.keys(request))
+    return _screen(request, outcome, error)
