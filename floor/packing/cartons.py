@@ -7,7 +7,6 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from floor import events
 from floor.errors import ScanRejected
 from floor.packing import printing, sscc
 from floor.packing.models import Carton, CartonContent, CartonType, Packing
@@ -114,7 +113,6 @@ def choose_type(packing: Packing, carton_type_id: int) -> Outcome:
         )
     packing.carton, packing.waiting = carton, Waiting.ITEM
     packing.save()
-    events.changed("order", order.pk, by=packing.actor_id)
     return Outcome(
         packing,
         _("Carton %(n)s: %(type)s — scan the items into it") % {"n": carton.number, "type": carton_type.name},
@@ -171,7 +169,6 @@ def weigh_open_carton(packing: Packing, weight: Decimal, *, on_scale: bool) -> O
     packing.carton = None
     packing.waiting = Waiting.CARTON if units > 0 else Waiting.ITEM
     packing.save()
-    events.changed("order", order.pk, by=packing.actor_id)
     said = {"n": carton.number, "kg": qty(weight), "sscc": carton.sscc}
     message = _("Carton %(n)s closed · %(kg)s kg · SSCC %(sscc)s") % said
     if job is None:

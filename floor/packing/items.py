@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from floor import events
 from floor.errors import ScanRejected
 from floor.packing import sql
 from floor.packing.cartons import check_room, contents_from, remaining, suggest_carton
@@ -142,7 +141,6 @@ def pack_item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
     packing.carton, packing.waiting, packing.next_quantity = carton, Waiting.ITEM, None
     if moved:  # most scans leave the place as it was: nothing to write
         packing.save(update_fields=["carton", "waiting", "next_quantity", "updated_at"])
-    events.changed("order", order.pk, by=packing.actor_id)
     line_packed = sum(packed.values(), ZERO) + quantity
     line_picked = sum((q for _name, q in picked.values()), ZERO)
     by_product = defaultdict(Decimal)

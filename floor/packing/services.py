@@ -28,7 +28,6 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
-from floor import events
 from floor.accounts import approval
 from floor.errors import ScanRejected
 from floor.packing import scale
@@ -278,7 +277,6 @@ def _undo(packing: Packing, *, device: str) -> Outcome:
     )
     packing.carton, packing.waiting = last.carton, Waiting.ITEM
     packing.save()
-    events.changed("order", order.pk, by=packing.actor_id)
     return Outcome(
         packing,
         _("Undone: %(qty)s × %(sku)s out of carton %(n)s")

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from floor import events
 from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
@@ -142,7 +141,6 @@ def ship(
         order.short_approved_by_id, order.short_approval = approval["by"], approval["what"][:200]
         fields += ["short_approved_by", "short_approval"]
     order.save(update_fields=fields)
-    events.changed("order", order.pk, by=actor.pk if actor else None)
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
-from floor import events
 from floor.counting.models import CountTask
 from floor.errors import ScanRejected
 from floor.picking import allocation, sql
@@ -113,7 +112,6 @@ def _short(picking: Picking, task: PickTask, pick: Pick, reason: str, *, said: s
                 "sku": pick.product.sku,
                 "found": qty(found),
             }
-    events.changed("wave", task.wave_id, by=picking.actor_id)
     if said:
         message = f"{said} · {message}"
     return _advance(picking, task, pick, at_bin=True, message=message, sound="warning", device=device)

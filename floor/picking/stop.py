@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from floor import events
 from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.keys import scan_key
@@ -283,7 +282,6 @@ def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, de
     )
     sql.add_record(record)
     picking.last_put_id = record.pk
-    events.changed("wave", task.wave_id, by=picking.actor_id)
     put = _("%(qty)s × %(sku)s in %(tote)s") % {
         "qty": qty(quantity),
         "sku": pick.product.sku,

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from floor import events
 from floor.picking import delivery
 from floor.picking.models import Order, Pick, Picking, PickTask, TaskTote, Wave
 from floor.picking.place import (
@@ -75,7 +74,6 @@ def get_work(*, actor, warehouse) -> Outcome:
         # Someone else's task until now (a lapsed lease, a supervisor's hand-over): the empty
         # totes on their cart stay with them, the new picker binds their own.
         _unbind_empty_totes(task)
-    events.changed("wave", task.wave_id, by=actor.pk)
     picking.task = task
     _find_last_put(picking)  # the task may be one they held before: what they put then counts
     return _resume(picking, task, message=task.reference)
@@ -121,7 +119,6 @@ def leave(*, actor, warehouse, key: str = "") -> Outcome:
     _release(task)
     _clear(picking)
     _save(picking)
-    events.changed("wave", task.wave_id, by=actor.pk)
     return Outcome(picking, _("Left %(task)s — what you picked stays picked") % {"task": task.reference}, "warning")
 
 
@@ -181,7 +178,6 @@ def _finish(picking: Picking, task: PickTask, *, device: str, said: str = "") ->
         .order_by("position")
         .values_list("tote__barcode", flat=True)
     )
-    events.changed("wave", task.wave_id, by=picking.actor_id)
     _clear(picking)
     _save(picking)
     if not settings.PACKING_STEP:

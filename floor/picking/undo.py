@@ -5,7 +5,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from floor import events
 from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.models import Move
@@ -121,7 +120,6 @@ def _undo(picking: Picking, task: PickTask, *, device: str) -> Outcome:
         reverses=last,
     )
     _find_last_put(picking)
-    events.changed("wave", task.wave_id, by=picking.actor_id)
     # Still at that bin (the undone put was of this stop or of one just before it there)?
     here = picking.pick_id is not None and picking.pick.location_id == pick.location_id
     at_bin = here and picking.waiting in (Waiting.ITEM, Waiting.PUT)

@@ -32,7 +32,6 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from floor import events
 from floor.accounts.roles import Role, has_role
 from floor.errors import ScanRejected
 from floor.ledger.models import Quant
@@ -305,7 +304,6 @@ def build_wave(
     )
     if not taken:  # another build took them all meanwhile; the atomic block drops this wave
         raise NothingToWave(_("These orders were just taken by another wave."))
-    events.changed("wave", wave.pk, by=actor.pk if actor else None)
     return wave
 
 
@@ -441,7 +439,6 @@ def release_wave(*, wave: Wave, actor) -> Wave:
         Order.objects.filter(pk__in=returned, wave=wave).update(wave=None, state=Order.State.OPEN)
     wave.state, wave.released_by, wave.released_at = Wave.State.RELEASED, actor, now
     wave.save(update_fields=["state", "released_by", "released_at"])
-    events.changed("wave", wave.pk, by=actor.pk if actor else None)
     wave.returned_orders = len(returned)
     return wave
 
@@ -474,7 +471,6 @@ def cancel_wave(*, wave: Wave, actor) -> Wave:
     Order.objects.filter(wave=wave, state=Order.State.IN_WAVE).update(wave=None, state=Order.State.OPEN)
     wave.state = Wave.State.CANCELLED
     wave.save(update_fields=["state"])
-    events.changed("wave", wave.pk, by=actor.pk if actor else None)
     return wave
 
 
@@ -507,8 +503,6 @@ def reassign_task(*, task: PickTask, picker, actor) -> PickTask:
         task.picker, task.state = picker, PickTask.State.ACTIVE
         task.lease_until = timezone.now() + timedelta(seconds=settings.PICK_LEASE_SECONDS)
     task.save(update_fields=["picker", "state", "lease_until"])
-    events.changed("picktask", task.pk, by=actor.pk if actor else None)
-    events.changed("wave", task.wave_id, by=actor.pk if actor else None)
     return task
 
 

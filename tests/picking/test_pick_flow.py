@@ -245,19 +245,6 @@ def test_the_task_screen_shows_the_stop_and_the_header_how_far(floor):
     assert '<p class="prompt-where">A-01-01</p>' in page and "0/2" in page and "Hex bolt M8" in page
 
 
-def test_each_put_tells_the_waves_watchers_once_it_is_saved(floor, monkeypatch, django_capture_on_commit_callbacks):
-    built = ready(floor, [Stop("OUT/1", floor.a1, floor.bolt, 3), Stop("OUT/1", floor.a2, floor.nut, 1)])
-    sent = []
-    monkeypatch.setattr("floor.events._send", lambda group, data: sent.append((group, data)))
-    scan(floor.client, floor.a1.barcode)
-    scan(floor.client, BOLT)
-    with django_capture_on_commit_callbacks(execute=True):
-        scan(floor.client, "T-0001")
-    assert sent == [
-        (f"doc.wave.{built.wave.pk}", {"type": "changed", "document": f"wave:{built.wave.pk}", "by": floor.person.pk})
-    ]
-
-
 # --- Wrong scans: each says what was expected, and nothing is recorded
 
 
