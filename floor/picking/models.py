@@ -207,6 +207,9 @@ class Pick(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     sequence = models.PositiveIntegerField(default=0)  # walking order; a skip sends it to the end
     short_reason = models.CharField(_("reason"), max_length=12, choices=ShortReason.choices, blank=True)
+    # The tote (and order) this stop's goods go into, when read with the stop (picking/sql.py), for
+    # this request only; None: `place.binding_of` asks.
+    tote_binding = None
 
     class Meta:
         ordering = ["sequence", "pk"]
@@ -264,3 +267,10 @@ class Picking(models.Model):
     # the longer the shift went on.
     last_put = models.ForeignKey(PickRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Read with the place in one statement (picking/sql.py `place`), for this request only: what the
+    # screen shows of the task, (stops, stops done), and the last put Undo would take back,
+    # (quantity, sku, tote, state of its stop) or None. NOT_READ: the screen asks the database.
+    NOT_READ = object()
+    task_progress = NOT_READ
+    last_put_seen = NOT_READ

@@ -54,12 +54,10 @@ class Outcome(flow.Outcome):
         return self.place
 
 
-# `_stops` and `_last_put` on a Picking, and `_binding` on its stop (a Pick), are a per-request
-# cache: what the screen shows of the task (stops, stops done), the last put Undo would take back,
-# and the tote and order the stop's goods go into, read by sql.place and sql.next_stop in the same
-# statement as the place. A scan that changes them updates them (`_record`) or drops them
-# (`_stale`); without them the screen asks the database (`selectors.screen`, `undo_preview`,
-# `binding_of`). They live on the instance, which lives for one request.
+# `task_progress` and `last_put_seen` on a Picking, and `tote_binding` on its stop (a Pick), are
+# read by sql.place and sql.next_stop in the same statement as the place, for this request: a scan
+# that changes them updates them (`_record`) or marks them unread (`_stale`), and the screen then
+# asks the database (`selectors.screen`, `undo_preview`, `binding_of`).
 
 
 def picking_for(*, actor, warehouse, lock: bool = False) -> Picking:
@@ -99,8 +97,7 @@ def _save(picking: Picking) -> None:
 
 def _stale(picking: Picking) -> None:
     """Stops or puts changed: the screen reads how far the task is and the last put again."""
-    picking.__dict__.pop("_stops", None)
-    picking.__dict__.pop("_last_put", None)
+    picking.task_progress = picking.last_put_seen = Picking.NOT_READ
 
 
 def _forget_step(picking: Picking) -> None:
@@ -181,10 +178,10 @@ def _check_lot(pick: Pick, name: str, quantity: Decimal) -> Lot:
 
 def binding_of(task: PickTask, pick: Pick) -> TaskTote:
     """The tote (and order) a pick goes into: read with the stop (sql), or asked for."""
-    binding = getattr(pick, "_binding", None)
+    binding = pick.tote_binding
     if binding is None or binding.task_id != task.pk:
         binding = TaskTote.objects.select_related("tote", "order").get(task=task, order__lines=pick.order_line_id)
-        pick._binding = binding
+        pick.tote_binding = binding
     return binding
 
 

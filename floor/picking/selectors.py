@@ -18,8 +18,8 @@ def screen(picking: Picking) -> dict:
         if picking.warehouse_id:
             context["waiting_tasks"] = tasks_waiting(picking.warehouse_id)
         return context
-    stops = picking.__dict__.get("_stops")  # read with the person's place (sql.place)
-    if stops is None:
+    stops = picking.task_progress  # read with the person's place (sql.place)
+    if stops is Picking.NOT_READ:
         counts = (
             Pick.objects.filter(task=task)
             .exclude(state=Pick.State.CANCELLED)

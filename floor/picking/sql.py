@@ -50,7 +50,7 @@ def _stop_joins(task_column: str) -> str:
 
 def _stop(parts: dict, row, start: int) -> tuple[Pick | None, int]:
     """The stop read from `row` at `start`, its item, bin and lot cached on it and its binding in
-    `pick._binding`; and where the next columns start."""
+    `pick.tote_binding`; and where the next columns start."""
     built = {}
     for name, part in parts:
         built[name] = part.build(row, start)
@@ -65,7 +65,7 @@ def _stop(parts: dict, row, start: int) -> tuple[Pick | None, int]:
     if binding is not None:
         cache_related(binding, "tote", built["tote"])
         cache_related(binding, "order", built["order"])
-    pick._binding = binding
+    pick.tote_binding = binding
     return pick, start
 
 
@@ -117,10 +117,8 @@ def _place_query(vendor: str, lock: bool) -> tuple:
 
 def place(*, actor_id: int, lock: bool = False) -> Picking | None:
     """The person's Picking row (locked with `lock`) with its task, lot and stop (item, bin, lot,
-    binding) cached on it, and in `_stops` and `_last_put` what the screen shows of the task:
-    (stops, stops done) and (quantity, sku, tote, state of its stop) of the last put, or None.
-    These and the stop's `_binding` are a per-request cache (floor/picking/place.py says how it is
-    kept up): the instance lives for one request."""
+    binding) cached on it, and in `task_progress` and `last_put_seen` what the screen shows of the
+    task (Picking says what they hold; floor/picking/place.py how they are kept up)."""
     db = connections[DEFAULT_DB_ALIAS]
     sql, params, head, (quantity_col, quantity_converters) = _place_query(db.vendor, lock)
     with db.cursor() as cursor:
@@ -138,13 +136,13 @@ def place(*, actor_id: int, lock: bool = False) -> Picking | None:
     cache_related(picking, "lot", lot)
     cache_related(picking, "pick", pick)
     total, done, quantity, sku, tote, state = row[start:]
-    picking._stops = (total, done)
+    picking.task_progress = (total, done)
     if quantity is None:
-        picking._last_put = None
+        picking.last_put_seen = None
     else:
         for convert in quantity_converters:
             quantity = convert(quantity, quantity_col, db)
-        picking._last_put = (quantity, sku, tote, state)
+        picking.last_put_seen = (quantity, sku, tote, state)
     return picking
 
 

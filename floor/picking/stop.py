@@ -288,10 +288,10 @@ def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, de
         "tote": binding.tote.barcode,
     }
     # What the screen shows next is known here: no need to read it again.
-    stops = picking.__dict__.get("_stops")
-    if stops is not None and pick.state == Pick.State.PICKED:
-        picking._stops = (stops[0], stops[1] + 1)
-    picking._last_put = (quantity, pick.product.sku, binding.tote.barcode, pick.state)
+    stops = picking.task_progress
+    if stops is not Picking.NOT_READ and pick.state == Pick.State.PICKED:
+        picking.task_progress = (stops[0], stops[1] + 1)
+    picking.last_put_seen = (quantity, pick.product.sku, binding.tote.barcode, pick.state)
     if picking.waiting == Waiting.SHORT:
         return _short(picking, task, pick, pick.short_reason, said=put, device=device)
     _forget_step(picking)

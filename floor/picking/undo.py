@@ -45,7 +45,6 @@ def _last_bound(picking: Picking) -> TaskTote | None:
     )
 
 
-_UNREAD = object()
 
 
 def undo_preview(picking: Picking) -> str:
@@ -54,10 +53,10 @@ def undo_preview(picking: Picking) -> str:
         return ""
     if _mid_step(picking):
         return _("Undo: drop the scan under way")
-    last = picking.__dict__.get("_last_put", _UNREAD)  # read with the person's place (sql.place)
-    if last is _UNREAD and picking.last_put_id is None:
+    last = picking.last_put_seen  # read with the person's place (sql.place)
+    if last is Picking.NOT_READ and picking.last_put_id is None:
         last = None
-    elif last is _UNREAD:
+    elif last is Picking.NOT_READ:
         last = (
             PickRecord.objects.filter(pk=picking.last_put_id)
             .values_list("quantity", "pick__product__sku", "tote__barcode", "pick__state")

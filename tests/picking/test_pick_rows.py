@@ -103,16 +103,16 @@ def test_each_scan_shows_what_the_orm_reads_afresh(place):
 def test_the_place_carries_how_far_the_task_is_and_the_last_put(place):
     wh, person, built = place
     _start(wh, person)
-    assert sql.place(actor_id=person.pk)._last_put is None
+    assert sql.place(actor_id=person.pk).last_put_seen is None
     for code in (built.picks[0].location.barcode, BOLT, "T-0001"):
         _scan(wh, person, code)
 
     read = sql.place(actor_id=person.pk)
 
-    assert read._stops == (3, 1)
-    quantity, sku, tote, state = read._last_put
+    assert read.task_progress == (3, 1)
+    quantity, sku, tote, state = read.last_put_seen
     assert (quantity, sku, tote, state) == (4, "BOLT", "T-0001", Pick.State.PICKED)
-    assert read.pick == built.picks[1] and read.pick._binding.order.reference == "OUT/2"
+    assert read.pick == built.picks[1] and read.pick.tote_binding.order.reference == "OUT/2"
 
 
 def test_skip_sends_the_stop_to_the_end_and_goes_to_the_first_other_open_stop(place):
@@ -133,5 +133,5 @@ def test_a_place_is_read_for_someone_with_no_task(place):
 
     picking = places.picking_for(actor=nobody, warehouse=wh)
 
-    assert picking.task is None and picking.pick is None and picking._last_put is None
+    assert picking.task is None and picking.pick is None and picking.last_put_seen is None
     assert selectors.screen(picking)["waiting_tasks"] == 1
