@@ -42,7 +42,7 @@ def setup(base) -> list[dict]:
 
     from floor.ledger import services as ledger
     from floor.ledger.models import Move
-    from floor.picking.models import Order, OrderLine, Pick, Picking, PickTask, TaskTote, Wave
+    from floor.picking.models import Order, OrderLine, Pick, PickerPlace, PickTask, TaskTote, Wave
     from floor.warehouse import services as warehouse
     from floor.warehouse.models import Location, Product, ProductBarcode
 
@@ -93,9 +93,14 @@ def setup(base) -> list[dict]:
             tote = warehouse.add_tote(base.warehouse, f"BENCH-T-{n:03d}")
             TaskTote.objects.create(task=task, order=order, tote=tote, bound_at=now)
             # Where "Get work" leaves a picker whose totes are bound: at the first stop.
-            Picking.objects.update_or_create(
+            PickerPlace.objects.update_or_create(
                 actor=user,
-                defaults={"warehouse": base.warehouse, "task": task, "pick": picks[0], "waiting": Picking.Waiting.BIN},
+                defaults={
+                    "warehouse": base.warehouse,
+                    "task": task,
+                    "pick": picks[0],
+                    "waiting": PickerPlace.Waiting.BIN,
+                },
             )
             # Signed in as a badge login would leave it, without paying for PBKDF2 300 times.
             session = session_store()

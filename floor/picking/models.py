@@ -245,7 +245,7 @@ class PickRecord(models.Model):
         indexes = [models.Index(fields=["actor", "-id"], name="pickrecord_person_latest")]
 
 
-class Picking(models.Model):
+class PickerPlace(models.Model):
     """Where one picker is in their task: the scanner flow's state, one row per person."""
 
     class Waiting(models.TextChoices):

@@ -2,12 +2,12 @@
 its orders, then walk the stops: scan the bin, the item (and its lot), put it in the order's tote.
 
 Each put posts one move bin → tote through the ledger (totes are locations). The picker's place
-is a `Picking` row, locked first by every request of theirs; then the task (whose lease every
+is a `PickerPlace` row, locked first by every request of theirs; then the task (whose lease every
 request checks and renews), then the pick, then the quants (in the ledger). A task is leased to
 one picker at a time, so two pickers never pick the same line; a lease that lapses hands the task
 to the next "Get work", and what was picked stays picked.
 
-Waiting states (Picking.waiting) and what the next scan must be:
+Waiting states (PickerPlace.waiting) and what the next scan must be:
 - TOTE: a tote for the first order of the task without one;
 - BIN: the stop's bin;
 - ITEM: the stop's item; with `quantity` already set, the item was scanned and its lot (or
@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from floor.errors import ScanRejected
 from floor.ledger.models import Quant
 from floor.picking import allocation, sql
-from floor.picking.models import Pick, Picking, PickRecord, PickTask, TaskTote
+from floor.picking.models import Pick, PickerPlace, PickRecord, PickTask, TaskTote
 from floor.scanning import flow
 from floor.scanning.parser import Scan
 from floor.scanning.selectors import scanned_name
@@ -40,7 +40,7 @@ from floor.warehouse.models import Lot
 from floor.warehouse.quantities import qty
 
 FLOW = "pick"
-Waiting = Picking.Waiting
+Waiting = PickerPlace.Waiting
 ShortReason = Pick.ShortReason
 ZERO = Decimal(0)
 
@@ -50,21 +50,21 @@ class Outcome(flow.Outcome):
     problem: bool = False  # open the short-pick panel
 
     @property
-    def picking(self) -> Picking:
+    def picking(self) -> PickerPlace:
         return self.place
 
 
-# `task_progress` and `last_put_seen` on a Picking, and `tote_binding` on its stop (a Pick), are
+# `task_progress` and `last_put_seen` on a PickerPlace, and `tote_binding` on its stop (a Pick), are
 # read by sql.place and sql.next_stop in the same statement as the place, for this request: a scan
 # that changes them updates them (`_record`) or marks them unread (`_stale`), and the screen then
 # asks the database (`selectors.screen`, `undo_preview`, `binding_of`).
 
 
-def picking_for(*, actor, warehouse, lock: bool = False) -> Picking:
+def picking_for(*, actor, warehouse, lock: bool = False) -> PickerPlace:
     """The person's place (their row locked with `lock`), with what the screen shows read with it."""
     picking = sql.place(actor_id=actor.pk, lock=lock)
     if picking is None:
-        Picking.objects.bulk_create([Picking(actor=actor, warehouse=warehouse)], ignore_conflicts=True)
+        PickerPlace.objects.bulk_create([PickerPlace(actor=actor, warehouse=warehouse)], ignore_conflicts=True)
         picking = sql.place(actor_id=actor.pk, lock=lock)
     if picking.warehouse_id != warehouse.pk:  # moved to another warehouse: start afresh there
         picking.warehouse = warehouse
@@ -74,33 +74,33 @@ def picking_for(*, actor, warehouse, lock: bool = False) -> Picking:
     return picking
 
 
-def _begin(*, actor, warehouse, key: str, raw: str) -> tuple[Picking, Outcome | None]:
+def _begin(*, actor, warehouse, key: str, raw: str) -> tuple[PickerPlace, Outcome | None]:
     return flow.begin(picking_for, flow=FLOW, actor=actor, warehouse=warehouse, key=key, raw=raw, outcome=Outcome)
 
 
-def _task_held(picking: Picking) -> tuple[PickTask | None, Outcome | None]:
+def _task_held(picking: PickerPlace) -> tuple[PickTask | None, Outcome | None]:
     """What every action on a task does after `_begin`: the person's task, held (`_hold`)."""
     if picking.task_id is None:
         raise ScanRejected(_("Get work first"))
     return _hold(picking)
 
 
-def _clear(picking: Picking) -> None:
+def _clear(picking: PickerPlace) -> None:
     picking.task, picking.pick, picking.waiting, picking.lot, picking.quantity = None, None, "", None, None
     picking.last_put = None
     _stale(picking)
 
 
-def _save(picking: Picking) -> None:
+def _save(picking: PickerPlace) -> None:
     sql.save_place(picking)
 
 
-def _stale(picking: Picking) -> None:
+def _stale(picking: PickerPlace) -> None:
     """Stops or puts changed: the screen reads how far the task is and the last put again."""
-    picking.task_progress = picking.last_put_seen = Picking.NOT_READ
+    picking.task_progress = picking.last_put_seen = PickerPlace.NOT_READ
 
 
-def _forget_step(picking: Picking) -> None:
+def _forget_step(picking: PickerPlace) -> None:
     picking.lot, picking.quantity = None, None
 
 
@@ -108,7 +108,7 @@ def _lease_end():
     return timezone.now() + timedelta(seconds=settings.PICK_LEASE_SECONDS)
 
 
-def _hold(picking: Picking) -> tuple[PickTask | None, Outcome | None]:
+def _hold(picking: PickerPlace) -> tuple[PickTask | None, Outcome | None]:
     """(The person's task, None), its lease renewed (the UPDATE locks its row until the transaction
     ends); or, when it is no longer theirs (the lease lapsed and someone else took it, a supervisor
     handed it over, it was cancelled), (None, the outcome that says so). Nothing else is recorded
@@ -136,7 +136,7 @@ def lost_message(task: PickTask) -> str:
     return _("%(task)s was taken off you — get work again") % {"task": task.reference}
 
 
-def _said(picking: Picking, scan: Scan) -> dict:
+def _said(picking: PickerPlace, scan: Scan) -> dict:
     """What a rejection says was scanned: the item's SKU, the bin's name… (asked only then)."""
     return {"code": scanned_name(scan=scan, warehouse_id=picking.warehouse_id)}
 
@@ -185,7 +185,7 @@ def binding_of(task: PickTask, pick: Pick) -> TaskTote:
     return binding
 
 
-def _find_last_put(picking: Picking) -> None:
+def _find_last_put(picking: PickerPlace) -> None:
     """The place's pointer to its last put, looked for among the person's records in the task:
     when the task changes, and after an undo (each put sets it)."""
     picking.last_put_id = (
@@ -198,7 +198,7 @@ def _find_last_put(picking: Picking) -> None:
     )
 
 
-def _mid_step(picking: Picking) -> bool:
+def _mid_step(picking: PickerPlace) -> bool:
     return picking.waiting in (Waiting.PUT, Waiting.SHORT) or (
         picking.waiting == Waiting.ITEM and picking.quantity is not None
     )

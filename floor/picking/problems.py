@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from floor.counting.models import CountTask
 from floor.errors import ScanRejected
 from floor.picking import allocation, sql
-from floor.picking.models import OrderLine, Pick, Picking, PickTask
+from floor.picking.models import OrderLine, Pick, PickerPlace, PickTask
 from floor.picking.path import walk_order
 from floor.picking.place import ZERO, Outcome, ShortReason, Waiting, _begin, _check_lot, _save, _stale, _task_held
 from floor.picking.task import _advance
@@ -19,7 +19,7 @@ from floor.warehouse.models import Product
 from floor.warehouse.quantities import qty
 
 
-def _skip(picking: Picking, task: PickTask) -> Outcome:
+def _skip(picking: PickerPlace, task: PickTask) -> Outcome:
     pick = picking.pick
     if pick is None:
         raise ScanRejected(_("Bind the totes first"))
@@ -78,7 +78,7 @@ def short(*, actor, warehouse, reason: str, found: Decimal, key: str, device: st
     return Outcome(picking, _("Put the %(qty)s found in the tote") % {"qty": qty(found)}, "warning")
 
 
-def _short(picking: Picking, task: PickTask, pick: Pick, reason: str, *, said: str, device: str = "") -> Outcome:
+def _short(picking: PickerPlace, task: PickTask, pick: Pick, reason: str, *, said: str, device: str = "") -> Outcome:
     """What is missing at this stop: the order line is that much short, the bin is counted, and,
     by setting, the rest is looked for in other bins of the warehouse."""
     missing = pick.quantity - pick.picked

@@ -2,13 +2,13 @@
 
 from django.db.models import Count, Q
 
-from floor.picking.models import Pick, Picking, PickTask, TaskTote
+from floor.picking.models import Pick, PickerPlace, PickTask, TaskTote
 from floor.picking.place import Waiting, binding_of, lost_message
 from floor.picking.task import tasks_waiting
 from floor.picking.undo import undo_preview
 
 
-def screen(picking: Picking) -> dict:
+def screen(picking: PickerPlace) -> dict:
     """The task, the stop, its tote, and how far the task is: a few queries, whatever its size."""
     task = picking.task
     context = {"picking": picking, "task": None}
@@ -19,7 +19,7 @@ def screen(picking: Picking) -> dict:
             context["waiting_tasks"] = tasks_waiting(picking.warehouse_id)
         return context
     stops = picking.task_progress  # read with the person's place (sql.place)
-    if stops is Picking.NOT_READ:
+    if stops is PickerPlace.NOT_READ:
         counts = (
             Pick.objects.filter(task=task)
             .exclude(state=Pick.State.CANCELLED)

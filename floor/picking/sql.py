@@ -1,6 +1,6 @@
 """The rows every pick scan reads and writes, by hand-written SQL.
 
-Each scan reads the picker's place (their Picking row, locked) with the task, the stop, its item,
+Each scan reads the picker's place (their PickerPlace row, locked) with the task, the stop, its item,
 bin and lot, the tote and order it goes into, how far the task is and the last put Undo would take
 back; a stop that ends asks for the next one with its tote. Built by the ORM, those statements
 (a dozen joined tables, two counts, a correlated look-up) cost several times the CPU PostgreSQL spends
@@ -16,7 +16,7 @@ from functools import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
-from floor.picking.models import Order, OrderLine, Pick, Picking, PickRecord, PickTask, TaskTote
+from floor.picking.models import Order, OrderLine, Pick, PickerPlace, PickRecord, PickTask, TaskTote
 from floor.sql import Part, cache_related, column, decimal, quote, table
 from floor.warehouse.models import Location, Lot, Product, Tote
 
@@ -79,12 +79,12 @@ def _stop_parts(vendor: str) -> list:
 
 @cache
 def _place_query(vendor: str, lock: bool) -> tuple:
-    head = [Part(Picking, "pg"), Part(PickTask, "t"), Part(Lot, "gl")]
+    head = [Part(PickerPlace, "pg"), Part(PickTask, "t"), Part(Lot, "gl")]
     stop = _stop_parts(vendor)
     columns = [part.columns for part in head] + [part.columns for _, part in stop]
     pick = table(Pick)
     p_task, p_state = column(Pick, "task"), column(Pick, "state")
-    pg_task, pg_actor = f"pg.{column(Picking, 'task')}", f"pg.{column(Picking, 'actor')}"
+    pg_task, pg_actor = f"pg.{column(PickerPlace, 'task')}", f"pg.{column(PickerPlace, 'actor')}"
     # How far the task is (stops not cancelled, and of them those not open), and the last put of
     # this person in the task that still counts: what Undo would take back.
     columns += [
@@ -97,12 +97,12 @@ def _place_query(vendor: str, lock: bool) -> tuple:
     ]
     params = [Pick.State.CANCELLED, Pick.State.CANCELLED, Pick.State.OPEN]
     sql = (
-        f"SELECT {', '.join(columns)} FROM {table(Picking)} pg "  # noqa: S608 — names from the models
+        f"SELECT {', '.join(columns)} FROM {table(PickerPlace)} pg "  # noqa: S608 — names from the models
         f"LEFT JOIN {table(PickTask)} t ON t.{quote('id')} = {pg_task} "
-        f"LEFT JOIN {table(Lot)} gl ON gl.{quote('id')} = pg.{column(Picking, 'lot')} "
-        f"LEFT JOIN {pick} p ON p.{quote('id')} = pg.{column(Picking, 'pick')} "
+        f"LEFT JOIN {table(Lot)} gl ON gl.{quote('id')} = pg.{column(PickerPlace, 'lot')} "
+        f"LEFT JOIN {pick} p ON p.{quote('id')} = pg.{column(PickerPlace, 'pick')} "
         + _stop_joins(pg_task)
-        + f"LEFT JOIN {table(PickRecord)} lr ON lr.{quote('id')} = pg.{column(Picking, 'last_put')} "
+        + f"LEFT JOIN {table(PickRecord)} lr ON lr.{quote('id')} = pg.{column(PickerPlace, 'last_put')} "
         f"LEFT JOIN {pick} lp ON lp.{quote('id')} = lr.{column(PickRecord, 'pick')} "
         f"LEFT JOIN {table(Product)} lpp ON lpp.{quote('id')} = lp.{column(Pick, 'product')} "
         f"LEFT JOIN {table(Tote)} lt ON lt.{quote('id')} = lr.{column(PickRecord, 'tote')} "
@@ -115,10 +115,10 @@ def _place_query(vendor: str, lock: bool) -> tuple:
     return sql, params, head, (quantity, quantity_converters)
 
 
-def place(*, actor_id: int, lock: bool = False) -> Picking | None:
-    """The person's Picking row (locked with `lock`) with its task, lot and stop (item, bin, lot,
+def place(*, actor_id: int, lock: bool = False) -> PickerPlace | None:
+    """The person's PickerPlace row (locked with `lock`) with its task, lot and stop (item, bin, lot,
     binding) cached on it, and in `task_progress` and `last_put_seen` what the screen shows of the
-    task (Picking says what they hold; floor/picking/place.py how they are kept up)."""
+    task (PickerPlace says what they hold; floor/picking/place.py how they are kept up)."""
     db = connections[DEFAULT_DB_ALIAS]
     sql, params, head, (quantity_col, quantity_converters) = _place_query(db.vendor, lock)
     with db.cursor() as cursor:
@@ -206,14 +206,14 @@ _STEP = ("task", "pick", "waiting", "lot", "quantity", "last_put", "updated_at")
 
 @cache
 def _save_place_sql(vendor: str) -> str:
-    columns = ", ".join(f"{column(Picking, name)} = %s" for name in _STEP)
-    return f"UPDATE {table(Picking)} SET {columns} WHERE {quote('id')} = %s"  # noqa: S608 — names from the model
+    columns = ", ".join(f"{column(PickerPlace, name)} = %s" for name in _STEP)
+    return f"UPDATE {table(PickerPlace)} SET {columns} WHERE {quote('id')} = %s"  # noqa: S608 — names from the model
 
 
-def save_place(picking: Picking) -> None:
+def save_place(picking: PickerPlace) -> None:
     """The step's columns of a place (its person and warehouse do not change on a scan)."""
     picking.updated_at = timezone.now()
-    values = [_prep(Picking, name, getattr(picking, Picking._meta.get_field(name).attname)) for name in _STEP]
+    values = [_prep(PickerPlace, name, getattr(picking, PickerPlace._meta.get_field(name).attname)) for name in _STEP]
     _execute(_save_place_sql(connection.vendor), [*values, picking.pk])
 
 

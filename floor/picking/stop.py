@@ -13,7 +13,7 @@ from floor.ledger import services as ledger
 from floor.ledger.keys import scan_key
 from floor.ledger.models import Move, Quant
 from floor.picking import sql
-from floor.picking.models import Pick, Picking, PickRecord, PickTask, TaskTote
+from floor.picking.models import Pick, PickerPlace, PickRecord, PickTask, TaskTote
 from floor.picking.place import (
     Outcome,
     Waiting,
@@ -62,7 +62,7 @@ def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> 
     return _resume(picking, task, message=task.reference)
 
 
-def _command(picking: Picking, task: PickTask, scan: Scan, *, device: str) -> Outcome:
+def _command(picking: PickerPlace, task: PickTask, scan: Scan, *, device: str) -> Outcome:
     if scan.command == Command.UNDO:
         return _undo(picking, task, device=device)
     if scan.command == Command.SKIP:
@@ -88,7 +88,7 @@ def _command(picking: Picking, task: PickTask, scan: Scan, *, device: str) -> Ou
     raise ScanRejected(_("%(command)s does nothing here") % {"command": scan.command})
 
 
-def _bind(picking: Picking, task: PickTask, scan: Scan) -> Outcome:
+def _bind(picking: PickerPlace, task: PickTask, scan: Scan) -> Outcome:
     binding = TaskTote.objects.select_related("order").filter(task=task, tote=None).order_by("position", "pk").first()
     if binding is None:  # bound meanwhile (another request of the same person)
         return _resume(picking, task, message="")
@@ -114,7 +114,7 @@ def _bind(picking: Picking, task: PickTask, scan: Scan) -> Outcome:
     return _resume(picking, task, message=_("Tote %(tote)s for %(order)s") % {"tote": tote, "order": order})
 
 
-def _bin(picking: Picking, scan: Scan) -> Outcome:
+def _bin(picking: PickerPlace, scan: Scan) -> Outcome:
     pick = picking.pick
     if scan.kind == Kind.LOCATION and scan.location_id == pick.location_id:
         picking.waiting = Waiting.ITEM
@@ -131,7 +131,7 @@ def _bin(picking: Picking, scan: Scan) -> Outcome:
     )
 
 
-def _item(picking: Picking, scan: Scan) -> Outcome:
+def _item(picking: PickerPlace, scan: Scan) -> Outcome:
     pick = picking.pick
     product = pick.product
     if scan.kind == Kind.LOCATION:
@@ -168,7 +168,7 @@ def _item(picking: Picking, scan: Scan) -> Outcome:
     return _ready(picking, quantity, _check_lot(pick, name, quantity))
 
 
-def _label(picking: Picking, scan: Scan) -> Outcome:
+def _label(picking: PickerPlace, scan: Scan) -> Outcome:
     """The lot or serial of the item scanned, from a label of its own (or its full GS1 label)."""
     pick = picking.pick
     serial = pick.product.tracking == Product.Tracking.SERIAL
@@ -187,7 +187,7 @@ def as_label(*, actor, raw: str) -> Scan | None:
     are printed as plain barcodes too. None when nothing waits for one."""
     code = raw.strip()
     row = (
-        Picking.objects.filter(actor=actor, waiting=Waiting.ITEM, quantity__isnull=False)
+        PickerPlace.objects.filter(actor=actor, waiting=Waiting.ITEM, quantity__isnull=False)
         .values_list("pick__product__tracking", flat=True)
         .first()
     )
@@ -197,7 +197,7 @@ def as_label(*, actor, raw: str) -> Scan | None:
     return Scan(raw=raw, code=code, kind=Kind.GS1, **label)
 
 
-def _ready(picking: Picking, quantity: Decimal, lot: Lot | None) -> Outcome:
+def _ready(picking: PickerPlace, quantity: Decimal, lot: Lot | None) -> Outcome:
     picking.waiting, picking.quantity, picking.lot = Waiting.PUT, quantity, lot
     _save(picking)
     pick = picking.pick
@@ -230,7 +230,7 @@ def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
     return Outcome(picking, _("%(qty)s × %(sku)s") % {"qty": qty(quantity), "sku": picking.pick.product.sku})
 
 
-def _put(picking: Picking, task: PickTask, scan: Scan, *, key: str, device: str) -> Outcome:
+def _put(picking: PickerPlace, task: PickTask, scan: Scan, *, key: str, device: str) -> Outcome:
     binding = binding_of(task, picking.pick)
     said = {"tote": binding.tote.barcode, "order": binding.order.reference}
     if scan.kind != Kind.TOTE:
@@ -244,7 +244,7 @@ def _put(picking: Picking, task: PickTask, scan: Scan, *, key: str, device: str)
     return _record(picking, task, binding, key=key, device=device)
 
 
-def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, device: str) -> Outcome:
+def _record(picking: PickerPlace, task: PickTask, binding: TaskTote, *, key: str, device: str) -> Outcome:
     # The stop's row locked and its counts read again; its item, bin and lot never change.
     pick = picking.pick
     sql.lock_stop(pick)
@@ -289,7 +289,7 @@ def _record(picking: Picking, task: PickTask, binding: TaskTote, *, key: str, de
     }
     # What the screen shows next is known here: no need to read it again.
     stops = picking.task_progress
-    if stops is not Picking.NOT_READ and pick.state == Pick.State.PICKED:
+    if stops is not PickerPlace.NOT_READ and pick.state == Pick.State.PICKED:
         picking.task_progress = (stops[0], stops[1] + 1)
     picking.last_put_seen = (quantity, pick.product.sku, binding.tote.barcode, pick.state)
     if picking.waiting == Waiting.SHORT:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from floor.picking import delivery
-from floor.picking.models import Order, Pick, Picking, PickTask, TaskTote, Wave
+from floor.picking.models import Order, Pick, PickerPlace, PickTask, TaskTote, Wave
 from floor.picking.place import (
     Outcome,
     Waiting,
@@ -87,7 +87,7 @@ def _unbind_empty_totes(task: PickTask) -> None:
     )
 
 
-def _resume(picking: Picking, task: PickTask, *, message: str) -> Outcome:
+def _resume(picking: PickerPlace, task: PickTask, *, message: str) -> Outcome:
     _forget_step(picking)
     _stale(picking)
     if TaskTote.objects.filter(task=task, tote=None).exists():
@@ -129,7 +129,7 @@ def _release(task: PickTask) -> None:
 
 
 def _advance(
-    picking: Picking,
+    picking: PickerPlace,
     task: PickTask,
     done: Pick,
     *,
@@ -154,7 +154,7 @@ def _advance(
 _ENDED = (PickTask.State.DONE, PickTask.State.CANCELLED)
 
 
-def _finish(picking: Picking, task: PickTask, *, device: str, said: str = "") -> Outcome:
+def _finish(picking: PickerPlace, task: PickTask, *, device: str, said: str = "") -> Outcome:
     """No stop left: the task is done; each of its orders whose picks (in every task of the wave)
     are all done is picked, and, with no pack step, shipped at once. Empty totes are freed; the
     others wait at packing."""

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.models import Move
-from floor.picking.models import OrderLine, Pick, Picking, PickRecord, PickTask, TaskTote
+from floor.picking.models import OrderLine, Pick, PickerPlace, PickRecord, PickTask, TaskTote
 from floor.picking.place import (
     Outcome,
     Waiting,
@@ -25,14 +25,14 @@ from floor.picking.task import _resume
 from floor.warehouse.quantities import qty
 
 
-def undoable(picking: Picking) -> PickRecord | None:
+def undoable(picking: PickerPlace) -> PickRecord | None:
     """The person's last put in this task that still counts."""
     if picking.last_put_id is None:
         return None
     return PickRecord.objects.select_related("tote__location").get(pk=picking.last_put_id)
 
 
-def _last_bound(picking: Picking) -> TaskTote | None:
+def _last_bound(picking: PickerPlace) -> TaskTote | None:
     """The tote bound last, while nothing has been put in any tote of the task: binding totes is
     the step Undo takes back until the first put."""
     if PickRecord.objects.filter(pick__task_id=picking.task_id).exists():
@@ -45,18 +45,16 @@ def _last_bound(picking: Picking) -> TaskTote | None:
     )
 
 
-
-
-def undo_preview(picking: Picking) -> str:
+def undo_preview(picking: PickerPlace) -> str:
     """What Undo would do, said before it does it."""
     if picking.task_id is None:
         return ""
     if _mid_step(picking):
         return _("Undo: drop the scan under way")
     last = picking.last_put_seen  # read with the person's place (sql.place)
-    if last is Picking.NOT_READ and picking.last_put_id is None:
+    if last is PickerPlace.NOT_READ and picking.last_put_id is None:
         last = None
-    elif last is Picking.NOT_READ:
+    elif last is PickerPlace.NOT_READ:
         last = (
             PickRecord.objects.filter(pk=picking.last_put_id)
             .values_list("quantity", "pick__product__sku", "tote__barcode", "pick__state")
@@ -85,7 +83,7 @@ def undo(*, actor, warehouse, key: str, device: str = "") -> Outcome:
     return _undo(picking, task, device=device)
 
 
-def _undo(picking: Picking, task: PickTask, *, device: str) -> Outcome:
+def _undo(picking: PickerPlace, task: PickTask, *, device: str) -> Outcome:
     if _mid_step(picking):
         return _cancel(picking)
     _stale(picking)
@@ -133,7 +131,7 @@ def _undo(picking: Picking, task: PickTask, *, device: str) -> Outcome:
     )
 
 
-def _cancel(picking: Picking) -> Outcome:
+def _cancel(picking: PickerPlace) -> Outcome:
     if not _mid_step(picking):
         return Outcome(picking, _("Nothing to cancel"), "warning")
     if picking.waiting == Waiting.SHORT:

@@ -10,7 +10,7 @@ from floor.accounts.roles import Role
 from floor.errors import ScanRejected
 from floor.picking import problems, selectors, stop, task
 from floor.picking import undo as undoing
-from floor.picking.models import Pick, Picking
+from floor.picking.models import Pick, PickerPlace
 from floor.picking.place import picking_for
 from floor.scanning import flow
 
@@ -28,7 +28,7 @@ def _screen(request, outcome=None, error=None):
     elif request.warehouse is not None:
         picking = picking_for(actor=request.user, warehouse=request.warehouse)
     else:  # no warehouse: nothing to pick, only the message
-        picking = Picking(actor=request.user)
+        picking = PickerPlace(actor=request.user)
     context = selectors.screen(picking)
     context.update(
         reasons=Pick.ShortReason.choices,

@@ -1,7 +1,7 @@
 """The skeleton every scanner flow is written on (floor/README.md walks through one).
 
 A flow keeps each person's **place** in their work: one row per person (Move stock's Transfer,
-Receive's Receiving, Pick's Picking…) that says what their scanner shows and what the next scan
+Receive's Receiving, Pick's PickerPlace…) that says what their scanner shows and what the next scan
 means. Every action of the flow is a plain function of its services.py that
 
 1. takes the place, locked until the transaction ends, and stops at once on a replay (`begin`):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
-from floor.picking.models import Picking
+from floor.picking.models import PickerPlace
 from tests import factories
 from tests.pages import page_text
 from tests.picking.task_factories import Stop, pick_task
@@ -40,7 +40,7 @@ def test_the_upgrade_points_each_picker_at_their_last_put_that_still_counts():
         client.post("/pick/scan", {"code": code, "key": str(uuid.uuid4())})
     client.post("/pick/undo", {"key": str(uuid.uuid4())})  # the NUT put: the BOLT put counts now
     idle = factories.user(roles=["picker"], wh=wh)
-    Picking.objects.create(actor=idle, warehouse=wh)
+    PickerPlace.objects.create(actor=idle, warehouse=wh)
 
     try:
         _migrate(BEFORE)
@@ -48,8 +48,8 @@ def test_the_upgrade_points_each_picker_at_their_last_put_that_still_counts():
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
-    last = Picking.objects.select_related("last_put__pick__product").get(actor=person).last_put
+    last = PickerPlace.objects.select_related("last_put__pick__product").get(actor=person).last_put
     assert (last.pick.product.sku, last.quantity, last.reverses) == ("BOLT", 2, None)
-    assert Picking.objects.get(actor=idle).last_put is None
+    assert PickerPlace.objects.get(actor=idle).last_put is None
     page = page_text(client.get("/pick/"))
     assert "Undo: take 2 × BOLT out of T-0001" in page

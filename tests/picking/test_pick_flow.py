@@ -16,7 +16,7 @@ from floor.ledger.checks import ledger_differences
 from floor.ledger.models import Move, Quant
 from floor.odoo.models import Operation
 from floor.picking import allocation, waves
-from floor.picking.models import Order, OrderLine, Pick, Picking, PickRecord, PickTask, TaskTote
+from floor.picking.models import Order, OrderLine, Pick, PickerPlace, PickRecord, PickTask, TaskTote
 from floor.warehouse.models import Location
 from floor.warehouse.services import virtual_location
 from tests import factories
@@ -118,7 +118,7 @@ def test_get_work_gives_the_pickers_own_task_back_first(floor):
 
     post(floor.client, "/pick/work")
 
-    assert Picking.objects.get(actor=floor.person).task == mine.task
+    assert PickerPlace.objects.get(actor=floor.person).task == mine.task
 
 
 def test_no_work_waiting_says_so(floor):
@@ -172,7 +172,7 @@ def test_a_tote_that_cannot_take_the_order_is_refused(floor, code, message):
     bind(busy, factories.tote(floor.wh, "T-BUSY"))
     built = pick_task(floor.wh, [Stop("OUT/1", floor.a1, floor.bolt, 2)], sequence=0)
     post(floor.client, "/pick/work")
-    assert Picking.objects.get(actor=floor.person).task == built.task
+    assert PickerPlace.objects.get(actor=floor.person).task == built.task
 
     page = scan(floor.client, code)
 
@@ -252,7 +252,7 @@ def test_a_wrong_bin_is_refused(floor):
     ready(floor, [Stop("OUT/1", floor.a1, floor.bolt, 3)])
     page = scan(floor.client, floor.a2.barcode)
     assert "Wrong bin — expected A-01-01 (scanned A-02-01)" in page and 'data-sound="wrong_bin"' in page
-    assert Picking.objects.get(actor=floor.person).waiting == "bin"
+    assert PickerPlace.objects.get(actor=floor.person).waiting == "bin"
     page = scan(floor.client, BOLT)
     assert "Scan the bin first — expected A-01-01" in page
     scan(floor.client, floor.a1.barcode)
@@ -267,7 +267,7 @@ def test_a_wrong_item_is_refused(floor):
     # What was scanned is named as the picker knows it: the item's SKU, not its barcode's digits.
     assert "Wrong item — expected BOLT (scanned NUT)" in page and 'data-sound="wrong_item"' in page
     assert "Scan the item — expected BOLT (scanned tote T-0001)" in scan(floor.client, "T-0001")
-    assert nothing_recorded() and Picking.objects.get(actor=floor.person).waiting == "item"
+    assert nothing_recorded() and PickerPlace.objects.get(actor=floor.person).waiting == "item"
 
 
 def test_a_wrong_tote_is_refused(floor):
@@ -582,7 +582,7 @@ def test_a_lapsed_lease_is_handed_to_the_next_picker_and_keeps_what_was_picked(f
     assert fresh(built.picks[0]).picked == 2 and on_hand(floor.t1.location, floor.bolt) == 2
     page = scan(floor.client, floor.a2.barcode)
     assert f"{built.task.reference} was handed to Ana — get work again" in page and "feedback-error" in page
-    assert Picking.objects.get(actor=floor.person).task is None
+    assert PickerPlace.objects.get(actor=floor.person).task is None
     assert PickRecord.objects.count() == 1
 
 

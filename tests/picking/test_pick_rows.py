@@ -7,7 +7,7 @@ import pytest
 
 from floor.picking import place as places
 from floor.picking import selectors, sql, stop, task
-from floor.picking.models import Pick, Picking
+from floor.picking.models import Pick, PickerPlace
 from floor.scanning.parser import parse
 from tests import factories
 from tests.picking.task_factories import Stop, pick_task
@@ -43,9 +43,9 @@ def _start(wh, person):
         _scan(wh, person, code)
 
 
-def _as_the_orm_reads_it(picking: Picking) -> dict:
+def _as_the_orm_reads_it(picking: PickerPlace) -> dict:
     """The screen of the same place, every part of it read by the ORM."""
-    fresh = Picking.objects.select_related("task", "pick__product", "pick__location", "pick__lot", "lot").get(
+    fresh = PickerPlace.objects.select_related("task", "pick__product", "pick__location", "pick__lot", "lot").get(
         pk=picking.pk
     )
     fresh.actor = picking.actor
@@ -121,7 +121,7 @@ def test_skip_sends_the_stop_to_the_end_and_goes_to_the_first_other_open_stop(pl
 
     picking = _scan(wh, person, "CMD-SKIP")
 
-    assert picking.pick == built.picks[1] and picking.waiting == Picking.Waiting.BIN
+    assert picking.pick == built.picks[1] and picking.waiting == PickerPlace.Waiting.BIN
     sequences = dict(Pick.objects.filter(task=built.task).values_list("pk", "sequence"))
     assert sequences[built.picks[0].pk] > max(sequences[p.pk] for p in built.picks[1:])
     assert selectors.screen(picking)["binding"].tote.barcode == "T-0002"

@@ -15,7 +15,7 @@ from floor.ledger.checks import ledger_differences
 from floor.ledger.models import Move
 from floor.packing.cartons import MAX_WEIGHT_KG
 from floor.packing.models import Carton
-from floor.picking.models import Pick, Picking, PickRecord
+from floor.picking.models import Pick, PickerPlace, PickRecord
 from floor.putaway.models import Putaway
 from floor.receiving.models import Receipt, ReceiptLine, Receiving
 from floor.transfers.models import Transfer
@@ -216,7 +216,7 @@ class PickQuantity(Field):
             self.scan("/pick/scan", code)
 
     def state(self):
-        picking = Picking.objects.get(actor=self.person)
+        picking = PickerPlace.objects.get(actor=self.person)
         return picking.waiting, picking.quantity
 
     def finish(self):
