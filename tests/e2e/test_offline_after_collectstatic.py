@@ -2,18 +2,14 @@
 brotli on the wire, and the service worker caching those names, so that a page opened without a
 network is the offline page in the app's own styles."""
 
-import os
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.served import floor_serve
 from tests.e2e.test_scanner_shell import BADGE, PIN, scan
-from tests.e2e.test_served_under_the_policy import ENROL
 
 pytestmark = [
     pytest.mark.e2e,
@@ -26,36 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def deployed(tmp_path, collected_static):
     """`python -m floor.serve` without DEBUG, on collectstatic's files, as the Procfile runs it."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "floor-e2e-deployed",
-        "STATIC_ROOT": str(collected_static),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deployed.sqlite3'}",
-    }
-    env.pop("REDIS_URL", None)
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*manage, "shell", "-c", ENROL], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    command = [sys.executable, "-m", "floor.serve", "--port", str(port), "--workers", "1"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("floor.serve did not answer")
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=40)
+    with floor_serve(
+        tmp_path / "deployed.sqlite3", DEBUG="0", SECRET_KEY="floor-e2e-deployed", STATIC_ROOT=str(collected_static)
+    ) as address:
+        yield address
 
 
 def test_offline_a_page_is_the_styled_offline_page_from_the_hashed_shell(page, deployed):

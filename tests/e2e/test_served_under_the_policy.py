@@ -3,16 +3,12 @@ in Chromium under the Content-Security-Policy it sends: the live connection open
 service worker takes the page and the web app manifest loads. The other walks run on Django's live
 server, which speaks no websocket (they stand one in)."""
 
-import os
 import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.served import floor_serve
 from tests.e2e.test_scanner_shell import BADGE, PIN, scan
 
 pytestmark = [
@@ -20,45 +16,12 @@ pytestmark = [
     pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="floor.serve needs SO_REUSEPORT (Linux)"),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-ENROL = (
-    "from floor.accounts.services import enrol; from floor.warehouse.services import create_warehouse;"
-    f"enrol(username='picker', roles=['picker'], password='floor-demo', badge='{BADGE}', pin='{PIN}',"
-    " warehouse=create_warehouse(code='WH', name='Main'))"
-)
-
 
 @pytest.fixture
 def served(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        # DEBUG: static files from the finders, without a collectstatic into the shared staticfiles/.
-        "DEBUG": "1",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite3'}",
-    }
-    env.pop("REDIS_URL", None)
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*manage, "shell", "-c", ENROL], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    command = [sys.executable, "-m", "floor.serve", "--port", str(port), "--workers", "1"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("floor.serve did not answer")
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=40)
+    # DEBUG: static files from the finders, without a collectstatic into the shared staticfiles/.
+    with floor_serve(tmp_path / "served.sqlite3", DEBUG="1") as address:
+        yield address
 
 
 PING = """() => new Promise((answered, failed) => {
