@@ -261,3 +261,19 @@ def test_a_person_with_no_warehouse_is_told_so(client):
 
 def test_the_home_screen_has_a_count_card_for_counters(floor):
     assert "/count/" in floor.client.get("/").content.decode()
+
+
+def test_the_count_card_is_for_counters_only(client):
+    client.force_login(factories.user(roles=["picker"], wh=factories.warehouse()))
+    assert "/count/" not in client.get("/").content.decode()
+
+
+def test_queries_per_item_scan_stay_the_same_whatever_the_bin_holds(floor, django_assert_max_num_queries):
+    start(floor)
+    scan(floor.client, GTIN)
+    for _ in range(30):
+        factories.stock(floor.a, factories.product(), 1)
+    # Parse 1, the place locked 1, replay check 1, the lease renewed 1, the item 1, its first count
+    # or the ledger's figure 2, the line written 1, the total said back 1, the savepoints 2.
+    with django_assert_max_num_queries(12):
+        scan(floor.client, GTIN)
