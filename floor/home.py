@@ -25,6 +25,8 @@ def work_for(user, warehouse) -> dict:
         )
     if has_role(user, Role.PACKER):
         actions.append({"title": _("Pack"), "hint": _("Totes into cartons, labelled"), "url": reverse("packing:pack")})
+    if has_role(user, Role.COUNTER):
+        actions.append({"title": _("Count"), "hint": _("Get work: bins to count"), "url": reverse("counting:count")})
     actions.append({"title": _("Move stock"), "hint": _("Bin to bin"), "url": reverse("transfers:move")})
     waiting = []
     if warehouse is not None:

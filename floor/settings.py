@@ -281,6 +281,12 @@ ODOO_RECEIPT_BACKORDER = env.bool("ODOO_RECEIPT_BACKORDER", default=True)
 # Picking: a task's lease lapses after this long without a scan, and "Get work" may hand it to
 # someone else (what was picked stays picked).
 PICK_LEASE_SECONDS = env.int("PICK_LEASE_SECONDS", default=300)
+# Counting: a count task's lease lapses after this long without a scan (what was counted stays).
+# A count within tolerance (units, or percent of the ledger's quantity, whichever is larger)
+# adjusts the stock at once; beyond it, someone else recounts the bin.
+COUNT_LEASE_SECONDS = env.int("COUNT_LEASE_SECONDS", default=300)
+COUNT_TOLERANCE_UNITS = env.float("COUNT_TOLERANCE_UNITS", default=2.0)
+COUNT_TOLERANCE_PERCENT = env.float("COUNT_TOLERANCE_PERCENT", default=5.0)
 # A short pick: "backorder" leaves the rest for a later delivery; "reallocate" first looks for it
 # in another bin of the warehouse and adds that stop to the task.
 PICK_SHORT = env.str("PICK_SHORT", default="backorder")

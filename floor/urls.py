@@ -11,6 +11,7 @@ urlpatterns = [
     path("scan/", include("floor.scanning.urls")),
     path("warehouse/", include("floor.demo.urls")),  # label sheets, at the address they have always had
     path("move/", include("floor.transfers.urls")),
+    path("count/", include("floor.counting.urls")),
     path("receive/", include("floor.receiving.urls")),
     path("putaway/", include("floor.putaway.urls")),
     path("pick/", include("floor.picking.urls")),

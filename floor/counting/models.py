@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from floor.warehouse.models import Location, Warehouse
+from floor.warehouse.models import Location, Lot, Product, Warehouse
 
 
 class CountTask(models.Model):
@@ -22,6 +22,16 @@ class CountTask(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The lease: who counts it, and until when without a scan; then "Get work" may hand it on.
+    counter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # A recount: of which count, and by anyone but the person who counted that one.
+    recount_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="recounts")
+    not_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -32,3 +42,44 @@ class CountTask(models.Model):
 
     def __str__(self):
         return f"{self.location} ({self.get_state_display()})"
+
+
+class CounterPlace(models.Model):
+    """Where a counter is: the bin they hold (a leased task), and since when they count in it."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    actor = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(CountTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    bin_scanned_at = models.DateTimeField(null=True, blank=True)  # None: the bin is still to scan
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"CounterPlace {self.actor_id}"
+
+    @property
+    def step(self) -> str:
+        if self.task_id is None:
+            return "work"
+        if self.bin_scanned_at is None:
+            return "bin"
+        return "items"
+
+
+class CountLine(models.Model):
+    """One scan (or typed quantity) of a count. `expected` is the ledger's quantity of that item
+    and lot in the bin at that moment: the count is blind, so it is never shown to the counter."""
+
+    task = models.ForeignKey(CountTask, on_delete=models.PROTECT, related_name="lines")
+    counter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    quantity = models.DecimalField(max_digits=12, decimal_places=3)
+    expected = models.DecimalField(max_digits=14, decimal_places=3)
+    counted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["task", "counter"], name="count_line_task_counter")]
+
+    def __str__(self):
+        return f"{self.quantity} {self.product_id}@{self.location_id}"

@@ -24,6 +24,7 @@ _COMMAND_TITLES = {
     Command.PROBLEM: _("Problem"),
     Command.QTY: _("Quantity"),
     Command.CANCEL: _("Cancel"),
+    Command.EMPTY: _("Bin empty"),
 }
 
 # What a GS1 AI (10) or (21) may hold and Code 128 can draw; anything else gets no GS1 label.

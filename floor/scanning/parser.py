@@ -47,6 +47,7 @@ class Command(StrEnum):
     PROBLEM = "PROBLEM"
     QTY = "QTY"
     CANCEL = "CANCEL"
+    EMPTY = "EMPTY"  # counting: the bin holds nothing
 
 
 # What the command sheet prints: command → barcode. Read case-insensitively.

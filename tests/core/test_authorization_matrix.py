@@ -33,6 +33,7 @@ POLICY = {
     "scanning:selftest": SIGNED_IN,
     "demo:labels": SIGNED_IN,
     **{f"transfers:{name}": MOVERS for name in ("move", "scan", "quantity", "undo")},
+    **{f"counting:{name}": {C} for name in ("count", "work", "scan", "quantity", "undo", "empty", "done")},
     **{
         f"receiving:{name}": {R}
         for name in (
@@ -230,6 +231,7 @@ def test_a_supervisor_of_warehouse_a_reaches_nothing_of_warehouse_b_by_its_id(cl
 SCAN_SCREENS = {
     # role, the screen to open first (GET), the scan URL
     "move": ("picker", "transfers:move", "transfers:scan"),
+    "count": ("counter", "counting:count", "counting:scan"),
     "receive": ("receiver", "receiving:receive", "receiving:scan"),
     "putaway": ("receiver", "putaway:putaway", "putaway:scan"),
     "pick": ("picker", "picking:pick", "picking:scan"),

@@ -331,6 +331,39 @@ def move_screen(client) -> Screen:
     )
 
 
+def count_screen(client) -> Screen:
+    from floor.counting.models import CountTask
+
+    wh = factories.warehouse()
+    widget, lotted, serial = _products(wh)
+    l1, _l2, sn1 = _lots(lotted, serial)
+    a, b = factories.storage_bin(wh, aisle="A", bay=1), factories.storage_bin(wh, aisle="B", bay=1)
+    factories.stock(a, widget, 30)
+    factories.stock(a, lotted, 5, lot=l1)
+    factories.stock(a, serial, 1, lot=sn1)
+    CountTask.objects.create(warehouse=wh, location=a, reason="Short pick")
+    CountTask.objects.create(warehouse=wh, location=b, reason="Short pick")
+    client.force_login(factories.user(roles=["counter"], wh=wh))
+    client.post("/count/work", {"key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+    known = _known(wh, f"01{LOTTED.zfill(14)}10L1", f"01{SERIAL.zfill(14)}21SN1", "10L2")
+    at_bin = [("/count/scan", {"code": a.barcode})]
+    return Screen(
+        "count",
+        known,
+        {
+            "/count/scan": scan_fields(known),
+            "/count/quantity": typed(),
+            "/count/undo": keyed(),
+            "/count/empty": keyed(),
+            "/count/done": keyed(),
+            "/count/work": keyed(),
+        },
+        flow=_scans("/count/scan", a.barcode, WIDGET, CASE, f"01{LOTTED.zfill(14)}10L1", "CMD-UNDO", "CMD-DONE")
+        + [("/count/quantity", {"quantity": "2"}), ("/count/undo", {}), ("/count/done", {}), ("/count/work", {})],
+        positions=[[], at_bin, at_bin + [("/count/scan", {"code": WIDGET})]],
+    )
+
+
 def receive_screen(client) -> Screen:
     wh = factories.warehouse()
     widget, lotted, serial = _products(wh)
@@ -510,6 +543,7 @@ def lookup_screen(client) -> Screen:
 
 SCREENS = {
     "move": move_screen,
+    "count": count_screen,
     "receive": receive_screen,
     "putaway": putaway_screen,
     "pick": pick_screen,

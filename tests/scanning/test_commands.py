@@ -21,7 +21,7 @@ def test_it_reads_a_command_whatever_its_case_and_wrapping(raw):
 
 
 def test_the_sheet_has_one_barcode_per_command():
-    assert set(COMMANDS) == {"DONE", "UNDO", "SKIP", "PROBLEM", "QTY", "CANCEL"}
+    assert set(COMMANDS) == {"DONE", "UNDO", "SKIP", "PROBLEM", "QTY", "CANCEL", "EMPTY"}
     assert COMMANDS[Command.PROBLEM] == "CMD-PROBLEM"
     assert len(set(COMMANDS.values())) == len(COMMANDS)
 

@@ -25,7 +25,8 @@ def two(client):
     t.a, t.b = f.warehouse("WHA"), f.warehouse("WHB")
     t.person = f.user(roles=["receiver"], wh=t.a)
     t.bolt = f.product(sku="SKU-SECRET", name="Secret bolt", gtin="4006381333931")
-    t.b_bin = f.storage_bin(t.b)
+    # A fixed bay: a bin named from the factories' running number could hold "77" or "40".
+    t.b_bin = f.storage_bin(t.b, bay=1)
     f.stock(t.b_bin, t.bolt, 77)
     t.b_tote = f.tote(t.b, "TOTE-B1")
     f.stock(t.b_tote.location, t.bolt, 5)

@@ -1,0 +1,443 @@
+"""Counting a bin blind: get work (a count task leased to the counter), scan the bin, scan each
+item in it (1 per scan, or a typed quantity), Done. The ledger's quantity is read beside each item
+the first time it is counted and never shown; Done compares the count with it. Within tolerance
+the stock is adjusted at once (bin ↔ inventory loss) and Odoo hears of the count; beyond it, the
+bin is recounted by someone else."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from floor.counting.models import CounterPlace, CountLine, CountTask
+from floor.errors import ScanRejected
+from floor.ledger import services as ledger
+from floor.ledger.keys import scan_key
+from floor.ledger.models import Move, Quant
+from floor.odoo import outbox
+from floor.odoo.models import Operation
+from floor.scanning import flow
+from floor.scanning.parser import Command, Kind, Scan
+from floor.scanning.selectors import scanned_name
+from floor.warehouse.models import Location, Lot, Product
+from floor.warehouse.quantities import qty
+from floor.warehouse.services import virtual_location
+
+FLOW = "count"
+
+
+@dataclass
+class Outcome(flow.Outcome):
+    @property
+    def counter_place(self) -> CounterPlace:
+        return self.place
+
+
+def open_place(*, actor, warehouse, lock: bool = False) -> CounterPlace:
+    places = CounterPlace.objects.select_related("task__location")
+    if lock:
+        places = places.select_for_update(of=("self",))
+    place = places.filter(actor=actor).first()
+    if place is None:
+        try:
+            with transaction.atomic():
+                CounterPlace.objects.create(actor=actor, warehouse=warehouse)
+        except IntegrityError:
+            pass  # the same person's other request made it a moment ago
+        place = places.get(actor=actor)
+    if place.warehouse_id != warehouse.pk:
+        # Moved to another warehouse: what they held in the old one is let go.
+        place.warehouse, place.task, place.bin_scanned_at = warehouse, None, None
+        place.save()
+    return place
+
+
+def _begin(*, actor, warehouse, key: str, raw: str) -> tuple[CounterPlace, Outcome | None]:
+    return flow.begin(open_place, flow=FLOW, actor=actor, warehouse=warehouse, key=key, raw=raw, outcome=Outcome)
+
+
+def _lease_end():
+    return timezone.now() + timedelta(seconds=settings.COUNT_LEASE_SECONDS)
+
+
+def _available(warehouse, actor, now):
+    """Count tasks "Get work" may hand this person: open, held by nobody (a lapsed lease counts as
+    nobody), and not the recount of their own count."""
+    return (
+        CountTask.objects.filter(warehouse=warehouse, state=CountTask.State.OPEN)
+        .filter(Q(counter=None) | Q(lease_until__lt=now) | Q(counter=actor))
+        .exclude(not_for=actor)
+    )
+
+
+def tasks_waiting(*, warehouse, actor) -> int:
+    return _available(warehouse, actor, timezone.now()).count()
+
+
+def _held(place: CounterPlace) -> CountTask | None:
+    """The person's task, its lease renewed; None (and the place cleared) when it is no longer
+    theirs: the lease lapsed and someone else took it, or it was counted."""
+    if place.task_id is None:
+        return None
+    renewed = CountTask.objects.filter(pk=place.task_id, counter=place.actor_id, state=CountTask.State.OPEN).update(
+        lease_until=_lease_end()
+    )
+    if renewed:
+        return place.task
+    place.task, place.bin_scanned_at = None, None
+    place.save(update_fields=["task", "bin_scanned_at", "updated_at"])
+    return None
+
+
+@transaction.atomic
+def get_work(*, actor, warehouse) -> Outcome:
+    """The person's own task if they still hold it, else the oldest one nobody holds. Rows another
+    counter is taking right now are skipped, not waited for: two counters get two bins."""
+    place = open_place(actor=actor, warehouse=warehouse, lock=True)
+    held = _held(place)
+    if held is not None:
+        return Outcome(place, _("Back to %(bin)s") % {"bin": held.location.name})
+    task = (
+        _available(warehouse, actor, timezone.now())
+        .select_related("location")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if task is None:
+        return Outcome(place, _("No bins to count — ask a supervisor"), "warning")
+    task.counter, task.lease_until = actor, _lease_end()
+    task.save(update_fields=["counter", "lease_until"])
+    place.task, place.bin_scanned_at = task, None
+    place.save(update_fields=["task", "bin_scanned_at", "updated_at"])
+    return Outcome(place, _("Count %(bin)s") % {"bin": task.location.name})
+
+
+@transaction.atomic
+def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> Outcome:
+    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=scan.raw)
+    if replayed:
+        return replayed
+    task = _held(place)
+    if task is None:
+        raise ScanRejected(_("Get work first"))
+    if scan.kind == Kind.COMMAND:
+        if scan.command == Command.UNDO:
+            return _undo(place)
+        if scan.command == Command.DONE:
+            return _done(place, key=key, device=device)
+        if scan.command == Command.EMPTY:
+            return _empty(place, key=key, device=device)
+        if scan.command == Command.QTY:
+            if place.step != "items" or _last(place) is None:
+                raise ScanRejected(_("Scan the item first"))
+            return Outcome(place, _("Type the quantity"), "warning")
+        raise ScanRejected(_("%(command)s does nothing here") % {"command": scan.command})
+    if place.step == "bin":
+        return _scan_bin(place, scan)
+    if scan.kind == Kind.LOCATION and scan.location_id == task.location_id:
+        return Outcome(place, _("Counting %(bin)s") % {"bin": task.location.name})
+    return _count_item(place, scan)
+
+
+def _said(place: CounterPlace, scan: Scan) -> dict:
+    return {"code": scanned_name(scan=scan, warehouse_id=place.warehouse_id)}
+
+
+def _scan_bin(place: CounterPlace, scan: Scan) -> Outcome:
+    task = place.task
+    if scan.kind != Kind.LOCATION or scan.tote_id is not None:
+        raise ScanRejected(
+            _("Scan the bin — expected %(bin)s (scanned %(code)s)") % {"bin": task.location.name, **_said(place, scan)}
+        )
+    if scan.location_id != task.location_id:
+        here = Location.objects.filter(pk=scan.location_id).values_list("warehouse", flat=True).first()
+        if here != place.warehouse_id:
+            raise ScanRejected(_("%(code)s is not a bin of this warehouse") % {"code": scan.code}, sound="wrong_bin")
+        raise ScanRejected(
+            _("Wrong bin — expected %(bin)s (scanned %(code)s)") % {"bin": task.location.name, **_said(place, scan)},
+            sound="wrong_bin",
+        )
+    place.bin_scanned_at = timezone.now()
+    place.save(update_fields=["bin_scanned_at", "updated_at"])
+    return Outcome(place, _("Counting %(bin)s — scan each item") % {"bin": task.location.name})
+
+
+def _count_item(place: CounterPlace, scan: Scan) -> Outcome:
+    task = place.task
+    if scan.kind not in (Kind.PRODUCT, Kind.GS1) or scan.product_id is None:
+        raise ScanRejected(
+            _("Scan an item in %(bin)s (scanned %(code)s)") % {"bin": task.location.name, **_said(place, scan)},
+            sound="wrong_item",
+        )
+    product = Product.objects.get(pk=scan.product_id)
+    lot, quantity = _lot(place, product, scan), scan.quantity or Decimal(1)
+    if product.tracking == Product.Tracking.SERIAL:
+        quantity = Decimal(1)  # serials one per unit
+    line = CountLine.objects.create(
+        task=task,
+        counter_id=place.actor_id,
+        location=task.location,
+        product=product,
+        lot=lot,
+        quantity=quantity,
+        expected=_first_expected(place, product, lot),
+    )
+    return Outcome(place, _counted_words(line, product))
+
+
+def _counted_words(line: CountLine, product: Product) -> str:
+    total = CountLine.objects.filter(
+        task=line.task_id, counter=line.counter_id, product=product, lot=line.lot_id
+    ).aggregate(total=Sum("quantity"))["total"]
+    words = _("%(qty)s × %(sku)s counted") % {"qty": qty(total), "sku": product.sku}
+    if line.lot_id:
+        words += " · " + _("lot %(lot)s") % {"lot": line.lot.name}
+    return words
+
+
+def _lot(place: CounterPlace, product: Product, scan: Scan) -> Lot | None:
+    if product.tracking == Product.Tracking.NONE:
+        return None
+    serial = product.tracking == Product.Tracking.SERIAL
+    name = scan.serial if serial else scan.lot
+    if not name:
+        what = _("serial number") if serial else _("lot")
+        raise ScanRejected(_("Scan the %(what)s label of %(sku)s") % {"what": what, "sku": product.sku})
+    # A lot Floor never saw is counted too: it is in the bin.
+    lot, _created = Lot.objects.get_or_create(product=product, name=name)
+    if serial and CountLine.objects.filter(task=place.task_id, counter=place.actor_id, lot=lot).exists():
+        raise ScanRejected(_("Serial %(serial)s is already counted") % {"serial": name})
+    return lot
+
+
+def _first_expected(place: CounterPlace, product: Product, lot: Lot | None) -> Decimal:
+    """The ledger's quantity of the item and lot in the bin when it was first counted here."""
+    first = (
+        CountLine.objects.filter(task=place.task_id, counter=place.actor_id, product=product, lot=lot)
+        .order_by("pk")
+        .values_list("expected", flat=True)
+        .first()
+    )
+    if first is not None:
+        return first
+    return _on_hand(place.task.location_id, product.pk, lot.pk if lot else None)
+
+
+def _on_hand(location_id: int, product_id: int, lot_id: int | None) -> Decimal:
+    total = Quant.objects.filter(location=location_id, product=product_id, lot=lot_id, package=None).aggregate(
+        total=Sum("quantity")
+    )["total"]
+    return total or Decimal(0)
+
+
+def _last(place: CounterPlace) -> CountLine | None:
+    return (
+        CountLine.objects.select_related("product", "lot")
+        .filter(task=place.task_id, counter=place.actor_id)
+        .order_by("-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
+    """A typed quantity for the last item counted: a case of 12 scanned once, typed 12."""
+    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=f"qty {quantity}")
+    if replayed:
+        return replayed
+    if _held(place) is None:
+        raise ScanRejected(_("Get work first"))
+    line = _last(place)
+    if line is None:
+        raise ScanRejected(_("Scan the item first"))
+    if quantity <= 0:
+        raise ScanRejected(_("Quantity must be more than zero"))
+    if line.product.tracking == Product.Tracking.SERIAL and quantity != 1:
+        raise ScanRejected(_("Serials one per unit — scan each one"))
+    line.quantity = quantity
+    line.save(update_fields=["quantity"])
+    return Outcome(place, _counted_words(line, line.product))
+
+
+@transaction.atomic
+def undo(*, actor, warehouse, key: str, device: str = "") -> Outcome:
+    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="undo")
+    if replayed:
+        return replayed
+    if _held(place) is None:
+        raise ScanRejected(_("Nothing to undo"))
+    return _undo(place)
+
+
+def _undo(place: CounterPlace) -> Outcome:
+    line = _last(place)
+    if line is None:
+        raise ScanRejected(_("Nothing to undo"))
+    line.delete()
+    return Outcome(
+        place,
+        _("Undone: %(qty)s × %(sku)s not counted") % {"qty": qty(line.quantity), "sku": line.product.sku},
+        "warning",
+    )
+
+
+def undo_preview(place: CounterPlace) -> str:
+    if place.step != "items":
+        return ""
+    line = _last(place)
+    if line is None:
+        return ""
+    return _("Undo: take back %(qty)s × %(sku)s") % {"qty": qty(line.quantity), "sku": line.product.sku}
+
+
+@transaction.atomic
+def done(*, actor, warehouse, key: str, device: str = "") -> Outcome:
+    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="done")
+    if replayed:
+        return replayed
+    if _held(place) is None:
+        raise ScanRejected(_("Get work first"))
+    return _done(place, key=key, device=device)
+
+
+@transaction.atomic
+def empty(*, actor, warehouse, key: str, device: str = "") -> Outcome:
+    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="empty")
+    if replayed:
+        return replayed
+    if _held(place) is None:
+        raise ScanRejected(_("Get work first"))
+    return _empty(place, key=key, device=device)
+
+
+def _empty(place: CounterPlace, *, key: str, device: str) -> Outcome:
+    if place.step != "items":
+        raise ScanRejected(_("Scan the bin first — expected %(bin)s") % {"bin": place.task.location.name})
+    if _last(place) is not None:
+        raise ScanRejected(_("Items were counted here — Undo them, or Done"))
+    return _done(place, key=key, device=device)
+
+
+@dataclass
+class _Counted:
+    counted: Decimal = Decimal(0)
+    expected: Decimal = Decimal(0)
+
+
+def _variances(place: CounterPlace) -> dict[tuple[int, int | None], _Counted]:
+    """Per item and lot: what was counted, and what the ledger held at the moment it was first
+    counted. Stock in the bin that was not counted at all counts as 0 against what the ledger held
+    when the bin was scanned. Moves after those moments (a picker beside the counter) are no part
+    of the difference: the ledger carries them already."""
+    task = place.task
+    found: dict[tuple[int, int | None], _Counted] = defaultdict(_Counted)
+    for line in CountLine.objects.filter(task=task, counter=place.actor_id).order_by("pk"):
+        item = (line.product_id, line.lot_id)
+        if item not in found:
+            found[item].expected = line.expected
+        found[item].counted += line.quantity
+    since = place.bin_scanned_at
+    now_held = Quant.objects.filter(location=task.location_id, package=None).exclude(quantity=0)
+    held = defaultdict(Decimal)
+    for product_id, lot_id, quantity in now_held.values_list("product", "lot", "quantity"):
+        held[(product_id, lot_id)] += quantity
+    # What came in since the bin was scanned was not there then; what went out was.
+    for product_id, lot_id, quantity in Move.objects.filter(
+        to_location=task.location_id, to_package=None, created_at__gte=since
+    ).values_list("product", "lot", "quantity"):
+        held[(product_id, lot_id)] -= quantity
+    for product_id, lot_id, quantity in Move.objects.filter(
+        from_location=task.location_id, package=None, created_at__gte=since
+    ).values_list("product", "lot", "quantity"):
+        held[(product_id, lot_id)] += quantity
+    for item, quantity in held.items():
+        if item not in found and quantity:
+            found[item].expected = quantity
+    return found
+
+
+def _within_tolerance(counted: _Counted) -> bool:
+    difference = abs(counted.counted - counted.expected)
+    allowed = max(
+        Decimal(str(settings.COUNT_TOLERANCE_UNITS)),
+        abs(counted.expected) * Decimal(str(settings.COUNT_TOLERANCE_PERCENT)) / 100,
+    )
+    return difference <= allowed
+
+
+def _done(place: CounterPlace, *, key: str, device: str) -> Outcome:
+    task = place.task
+    if place.step != "items":
+        raise ScanRejected(_("Scan the bin first — expected %(bin)s") % {"bin": task.location.name})
+    found = _variances(place)
+    task.state = CountTask.State.DONE
+    task.save(update_fields=["state"])
+    place.task, place.bin_scanned_at = None, None
+    place.save(update_fields=["task", "bin_scanned_at", "updated_at"])
+    if not all(_within_tolerance(counted) for counted in found.values()):
+        CountTask.objects.create(
+            warehouse_id=task.warehouse_id,
+            location=task.location,
+            reason=_("Recount: %(bin)s differs from the ledger") % {"bin": task.location.name},
+            recount_of=task,
+            not_for_id=place.actor_id,
+        )
+        # The words say nothing of the ledger's quantity: the count stays blind.
+        return Outcome(
+            place, _("%(bin)s counted — someone else will recount it") % {"bin": task.location.name}, "warning"
+        )
+    _adjust(place, task, found, key=key, device=device)
+    return Outcome(place, _("%(bin)s counted — thank you") % {"bin": task.location.name}, "document")
+
+
+def _adjust(place: CounterPlace, task: CountTask, found: dict, *, key: str, device: str) -> None:
+    """One post bin ↔ inventory loss for the differences, and the count to Odoo."""
+    if not found:
+        return
+    loss = virtual_location(Location.Kind.INVENTORY_LOSS)
+    reference = f"COUNT-{task.pk}"
+    moves = []
+    for (product_id, lot_id), counted in sorted(found.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
+        difference = counted.counted - counted.expected
+        if not difference:
+            continue
+        found_more = difference > 0
+        moves.append(
+            Move(
+                product_id=product_id,
+                lot_id=lot_id,
+                quantity=abs(difference),
+                from_location=loss if found_more else task.location,
+                to_location=task.location if found_more else loss,
+                actor_id=place.actor_id,
+                device=device[:64],
+                reference=reference,
+            )
+        )
+    if moves:
+        ledger.post(moves, key=scan_key(FLOW, key))
+    # Odoo is told what the bin holds now, by the floor's ledger (the count, and any move since).
+    lines = [
+        {
+            "product": product_id,
+            "lot": lot_id,
+            "location": task.location_id,
+            "counted": f"{_on_hand(task.location_id, product_id, lot_id).normalize():f}",
+        }
+        for product_id, lot_id in sorted(found, key=lambda item: (item[0], item[1] or 0))
+    ]
+    outbox.enqueue(
+        kind=Operation.Kind.ADJUSTMENT,
+        warehouse=task.warehouse,
+        reference=f"FLOOR-{reference}",
+        payload={"lines": lines},
+        document=reference,
+        actor=place.actor,
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from floor.counting import views
+
+app_name = "counting"
+urlpatterns = [
+    path("", views.count, name="count"),
+    path("work", views.work, name="work"),
+    path("scan", views.scan, name="scan"),
+    path("quantity", views.quantity, name="quantity"),
+    path("undo", views.undo, name="undo"),
+    path("empty", views.empty, name="empty"),
+    path("done", views.done, name="done"),
+]
