@@ -62,6 +62,14 @@ def _begin(*, actor, warehouse, key: str, raw: str) -> tuple[CounterPlace, Outco
     return flow.begin(open_place, flow=FLOW, actor=actor, warehouse=warehouse, key=key, raw=raw, outcome=Outcome)
 
 
+def _begin_held(*, actor, warehouse, key: str, raw: str) -> tuple[CounterPlace, Outcome | None]:
+    """As `_begin`, for an action on the task the person holds: refused when they hold none."""
+    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=raw)
+    if replayed is None and _held(place) is None:
+        raise ScanRejected(_("Get work first"))
+    return place, replayed
+
+
 def _lease_end():
     return timezone.now() + timedelta(seconds=settings.COUNT_LEASE_SECONDS)
 
@@ -121,12 +129,10 @@ def get_work(*, actor, warehouse) -> Outcome:
 
 @transaction.atomic
 def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> Outcome:
-    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=scan.raw)
+    place, replayed = _begin_held(actor=actor, warehouse=warehouse, key=key, raw=scan.raw)
     if replayed:
         return replayed
-    task = _held(place)
-    if task is None:
-        raise ScanRejected(_("Get work first"))
+    task = place.task
     if scan.kind == Kind.COMMAND:
         if scan.command == Command.UNDO:
             return _undo(place)
@@ -249,11 +255,9 @@ def _last(place: CounterPlace) -> CountLine | None:
 @transaction.atomic
 def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
     """A typed quantity for the last item counted: a case of 12 scanned once, typed 12."""
-    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=f"qty {quantity}")
+    place, replayed = _begin_held(actor=actor, warehouse=warehouse, key=key, raw=f"qty {quantity}")
     if replayed:
         return replayed
-    if _held(place) is None:
-        raise ScanRejected(_("Get work first"))
     line = _last(place)
     if line is None:
         raise ScanRejected(_("Scan the item first"))
@@ -299,21 +303,17 @@ def undo_preview(place: CounterPlace) -> str:
 
 @transaction.atomic
 def done(*, actor, warehouse, key: str, device: str = "") -> Outcome:
-    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="done")
+    place, replayed = _begin_held(actor=actor, warehouse=warehouse, key=key, raw="done")
     if replayed:
         return replayed
-    if _held(place) is None:
-        raise ScanRejected(_("Get work first"))
     return _done(place, key=key, device=device)
 
 
 @transaction.atomic
 def empty(*, actor, warehouse, key: str, device: str = "") -> Outcome:
-    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="empty")
+    place, replayed = _begin_held(actor=actor, warehouse=warehouse, key=key, raw="empty")
     if replayed:
         return replayed
-    if _held(place) is None:
-        raise ScanRejected(_("Get work first"))
     return _empty(place, key=key, device=device)
 
 
