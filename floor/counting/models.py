@@ -11,13 +11,33 @@ from floor.warehouse.models import Location, Lot, Product, Warehouse
 class CountTask(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("To count")
+        APPROVAL = "approval", _("To approve")  # two counts disagree: a supervisor decides
         DONE = "done", _("Counted")
         CANCELLED = "cancelled", _("Cancelled")
+
+    class Source(models.TextChoices):
+        SHORT_PICK = "short_pick", _("Short pick")
+        NEGATIVE = "negative", _("Stock would go below zero")
+        NOT_COUNTED = "not_counted", _("Not counted for a while")
+        VARIANCE = "variance", _("Variance on the same item elsewhere")
+        ODOO = "odoo", _("Odoo's count schedule")
+        DIFFERENCE = "difference", _("Floor and Odoo differ")
+        PLAN = "plan", _("Count plan")
+        ONE_OFF = "one_off", _("Asked for today")
+        RECOUNT = "recount", _("Recount")
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        RECOUNT = "recount", _("Counted again")
 
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="count_tasks")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="count_tasks")
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     reason = models.CharField(_("why"), max_length=200)  # "Short pick: bin empty (W-00042-01)"
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.SHORT_PICK)
+    # Riskier bins are handed out first (a recount before a planned count).
+    priority = models.IntegerField(default=0)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -32,6 +52,20 @@ class CountTask(models.Model):
     not_for = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What the count found, written at Done (for accuracy): units the ledger held, units off,
+    # and whether every item was within tolerance; the value of the adjustment where cost is known.
+    counted_at = models.DateTimeField(null=True, blank=True)
+    units_expected = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    units_off = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    within_tolerance = models.BooleanField(null=True, blank=True)
+    adjusted_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # A supervisor's decision on two counts that disagree: who, when and why.
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["created_at"]

@@ -81,6 +81,7 @@ def _available(warehouse, actor, now):
         CountTask.objects.filter(warehouse=warehouse, state=CountTask.State.OPEN)
         .filter(Q(counter=None) | Q(lease_until__lt=now) | Q(counter=actor))
         .exclude(not_for=actor)
+        .exclude(recount_of__lines__counter=actor)
     )
 
 
@@ -115,7 +116,7 @@ def get_work(*, actor, warehouse) -> Outcome:
         _available(warehouse, actor, timezone.now())
         .select_related("location")
         .select_for_update(skip_locked=True, of=("self",))
-        .order_by("created_at", "pk")
+        .order_by("-priority", "created_at", "pk")
         .first()
     )
     if task is None:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from floor.counting.models import CountTask
+from floor.counting.raising import raise_count
 from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.models import Move, Quant
@@ -387,14 +388,13 @@ def _holding(difference: StockDifference) -> list[Quant]:
 def count_bin(*, difference: StockDifference, actor, reason: str) -> StockDifference:
     """Neither side is trusted yet: a counter counts the bin (blind)."""
     difference = _open(difference, reason)
-    task = CountTask.objects.filter(location=difference.location, state=CountTask.State.OPEN).first()
-    if task is None:
-        task = CountTask.objects.create(
-            warehouse=difference.warehouse,
-            location=difference.location,
-            reason=(_("Floor and Odoo differ: %(why)s") % {"why": reason})[:200],
-            raised_by=actor,
-        )
+    task = raise_count(
+        warehouse_id=difference.warehouse_id,
+        location_id=difference.location_id,
+        source=CountTask.Source.DIFFERENCE,
+        reason=_("Floor and Odoo differ: %(why)s") % {"why": reason},
+        raised_by_id=actor.pk,
+    )
     return _resolve(difference, state=StockDifference.State.COUNT, actor=actor, reason=reason, count_task=task)
 
 

@@ -4,11 +4,12 @@ counted and, by setting, the rest is looked for in other bins)."""
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from floor.counting.models import CountTask
+from floor.counting.raising import raise_count
 from floor.errors import ScanRejected
 from floor.picking import allocation, sql
 from floor.picking.models import OrderLine, Pick, PickerPlace, PickTask
@@ -87,17 +88,13 @@ def _short(picking: PickerPlace, task: PickTask, pick: Pick, reason: str, *, sai
     pick.save(update_fields=["state", "short_reason"])
     OrderLine.objects.filter(pk=pick.order_line_id).update(short=F("short") + missing)
     label = str(ShortReason(reason).label)
-    if not CountTask.objects.filter(location_id=pick.location_id, state=CountTask.State.OPEN).exists():
-        try:
-            with transaction.atomic():
-                CountTask.objects.create(
-                    warehouse_id=task.warehouse_id,
-                    location_id=pick.location_id,
-                    reason=_("Short pick: %(why)s (%(task)s)") % {"why": label.lower(), "task": task.reference},
-                    raised_by_id=picking.actor_id,
-                )
-        except IntegrityError:
-            pass  # raised by another short pick there a moment ago: one count covers both
+    raise_count(
+        warehouse_id=task.warehouse_id,
+        location_id=pick.location_id,
+        source=CountTask.Source.SHORT_PICK,
+        reason=_("Short pick: %(why)s (%(task)s)") % {"why": label.lower(), "task": task.reference},
+        raised_by_id=picking.actor_id,
+    )
     message = _("%(qty)s × %(sku)s short (%(why)s) — %(bin)s will be counted") % {
         "qty": qty(missing),
         "sku": pick.product.sku,

@@ -111,6 +111,8 @@ class Product(models.Model):
         limit_choices_to={"kind": "storage"},
         verbose_name=_("fixed bin"),
     )
+    # Cost of one unit (Odoo's standard price) where it is pulled; None: unknown.
+    cost = models.DecimalField(_("unit cost"), max_digits=14, decimal_places=4, null=True, blank=True)
     active = models.BooleanField(default=True)
     odoo_id = models.IntegerField(null=True, blank=True, unique=True)
     odoo_uom_id = models.IntegerField(null=True, blank=True)
