@@ -66,6 +66,14 @@ def work_for(user, warehouse) -> dict:
                     "url": reverse("stations:stations"),
                 }
             )
+            to_approve = CountTask.objects.filter(warehouse=warehouse, state=CountTask.State.APPROVAL).count()
+            actions.append(
+                {
+                    "title": _("Counts to approve"),
+                    "hint": _("%(n)s bins counted twice, the counts disagreeing") % {"n": to_approve},
+                    "url": reverse("counting:approvals"),
+                }
+            )
             failed = Operation.objects.filter(warehouse=warehouse, state=Operation.State.FAILED).count()
             changed = SyncException.objects.filter(warehouse=warehouse, resolved=False).count()
             differing = StockDifference.objects.filter(warehouse=warehouse, state=StockDifference.State.OPEN).count()

@@ -287,6 +287,8 @@ PICK_LEASE_SECONDS = env.int("PICK_LEASE_SECONDS", default=300)
 COUNT_LEASE_SECONDS = env.int("COUNT_LEASE_SECONDS", default=300)
 COUNT_TOLERANCE_UNITS = env.float("COUNT_TOLERANCE_UNITS", default=2.0)
 COUNT_TOLERANCE_PERCENT = env.float("COUNT_TOLERANCE_PERCENT", default=5.0)
+# ...and, where the item's cost is known, a difference worth more than this is beyond it too.
+COUNT_TOLERANCE_VALUE = env.float("COUNT_TOLERANCE_VALUE", default=100.0)
 # A short pick: "backorder" leaves the rest for a later delivery; "reallocate" first looks for it
 # in another bin of the warehouse and adds that stop to the task.
 PICK_SHORT = env.str("PICK_SHORT", default="backorder")

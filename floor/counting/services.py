@@ -4,7 +4,6 @@ the first time it is counted and never shown; Done compares the count with it. W
 the stock is adjusted at once (bin ↔ inventory loss) and Odoo hears of the count; beyond it, the
 bin is recounted by someone else."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -15,19 +14,14 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from floor.counting import results
 from floor.counting.models import CounterPlace, CountLine, CountTask
 from floor.errors import ScanRejected
-from floor.ledger import services as ledger
-from floor.ledger.keys import scan_key
-from floor.ledger.models import Move, Quant
-from floor.odoo import outbox
-from floor.odoo.models import Operation
 from floor.scanning import flow
 from floor.scanning.parser import Command, Kind, Scan
 from floor.scanning.selectors import scanned_name
 from floor.warehouse.models import Location, Lot, Product
 from floor.warehouse.quantities import qty
-from floor.warehouse.services import virtual_location
 
 FLOW = "count"
 
@@ -234,14 +228,7 @@ def _first_expected(place: CounterPlace, product: Product, lot: Lot | None) -> D
     )
     if first is not None:
         return first
-    return _on_hand(place.task.location_id, product.pk, lot.pk if lot else None)
-
-
-def _on_hand(location_id: int, product_id: int, lot_id: int | None) -> Decimal:
-    total = Quant.objects.filter(location=location_id, product=product_id, lot=lot_id, package=None).aggregate(
-        total=Sum("quantity")
-    )["total"]
-    return total or Decimal(0)
+    return results.on_hand(place.task.location_id, product.pk, lot.pk if lot else None)
 
 
 def _last(place: CounterPlace) -> CountLine | None:
@@ -326,119 +313,21 @@ def _empty(place: CounterPlace, *, key: str, device: str) -> Outcome:
     return _done(place, key=key, device=device)
 
 
-@dataclass
-class _Counted:
-    counted: Decimal = Decimal(0)
-    expected: Decimal = Decimal(0)
-
-
-def _variances(place: CounterPlace) -> dict[tuple[int, int | None], _Counted]:
-    """Per item and lot: what was counted, and what the ledger held at the moment it was first
-    counted. Stock in the bin that was not counted at all counts as 0 against what the ledger held
-    when the bin was scanned. Moves after those moments (a picker beside the counter) are no part
-    of the difference: the ledger carries them already."""
-    task = place.task
-    found: dict[tuple[int, int | None], _Counted] = defaultdict(_Counted)
-    for line in CountLine.objects.filter(task=task, counter=place.actor_id).order_by("pk"):
-        item = (line.product_id, line.lot_id)
-        if item not in found:
-            found[item].expected = line.expected
-        found[item].counted += line.quantity
-    since = place.bin_scanned_at
-    now_held = Quant.objects.filter(location=task.location_id, package=None).exclude(quantity=0)
-    held = defaultdict(Decimal)
-    for product_id, lot_id, quantity in now_held.values_list("product", "lot", "quantity"):
-        held[(product_id, lot_id)] += quantity
-    # What came in since the bin was scanned was not there then; what went out was.
-    for product_id, lot_id, quantity in Move.objects.filter(
-        to_location=task.location_id, to_package=None, created_at__gte=since
-    ).values_list("product", "lot", "quantity"):
-        held[(product_id, lot_id)] -= quantity
-    for product_id, lot_id, quantity in Move.objects.filter(
-        from_location=task.location_id, package=None, created_at__gte=since
-    ).values_list("product", "lot", "quantity"):
-        held[(product_id, lot_id)] += quantity
-    for item, quantity in held.items():
-        if item not in found and quantity:
-            found[item].expected = quantity
-    return found
-
-
-def _within_tolerance(counted: _Counted) -> bool:
-    difference = abs(counted.counted - counted.expected)
-    allowed = max(
-        Decimal(str(settings.COUNT_TOLERANCE_UNITS)),
-        abs(counted.expected) * Decimal(str(settings.COUNT_TOLERANCE_PERCENT)) / 100,
-    )
-    return difference <= allowed
-
-
 def _done(place: CounterPlace, *, key: str, device: str) -> Outcome:
     task = place.task
     if place.step != "items":
         raise ScanRejected(_("Scan the bin first — expected %(bin)s") % {"bin": task.location.name})
-    found = _variances(place)
-    task.state = CountTask.State.DONE
-    task.save(update_fields=["state"])
+    found = results.tally(task, place.actor_id, place.bin_scanned_at)
+    verdict = results.finish(task, found, actor_id=place.actor_id, key=key, device=device)
     place.task, place.bin_scanned_at = None, None
     place.save(update_fields=["task", "bin_scanned_at", "updated_at"])
-    if not all(_within_tolerance(counted) for counted in found.values()):
-        CountTask.objects.create(
-            warehouse_id=task.warehouse_id,
-            location=task.location,
-            reason=_("Recount: %(bin)s differs from the ledger") % {"bin": task.location.name},
-            recount_of=task,
-            not_for_id=place.actor_id,
-        )
-        # The words say nothing of the ledger's quantity: the count stays blind.
+    # The words say nothing of the ledger's quantity: the count stays blind.
+    if verdict == results.Verdict.RECOUNT:
         return Outcome(
             place, _("%(bin)s counted — someone else will recount it") % {"bin": task.location.name}, "warning"
         )
-    _adjust(place, task, found, key=key, device=device)
-    return Outcome(place, _("%(bin)s counted — thank you") % {"bin": task.location.name}, "document")
-
-
-def _adjust(place: CounterPlace, task: CountTask, found: dict, *, key: str, device: str) -> None:
-    """One post bin ↔ inventory loss for the differences, and the count to Odoo."""
-    if not found:
-        return
-    loss = virtual_location(Location.Kind.INVENTORY_LOSS)
-    reference = f"COUNT-{task.pk}"
-    moves = []
-    for (product_id, lot_id), counted in sorted(found.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
-        difference = counted.counted - counted.expected
-        if not difference:
-            continue
-        found_more = difference > 0
-        moves.append(
-            Move(
-                product_id=product_id,
-                lot_id=lot_id,
-                quantity=abs(difference),
-                from_location=loss if found_more else task.location,
-                to_location=task.location if found_more else loss,
-                actor_id=place.actor_id,
-                device=device[:64],
-                reference=reference,
-            )
+    if verdict == results.Verdict.APPROVAL:
+        return Outcome(
+            place, _("%(bin)s counted — a supervisor will look at it") % {"bin": task.location.name}, "warning"
         )
-    if moves:
-        ledger.post(moves, key=scan_key(FLOW, key))
-    # Odoo is told what the bin holds now, by the floor's ledger (the count, and any move since).
-    lines = [
-        {
-            "product": product_id,
-            "lot": lot_id,
-            "location": task.location_id,
-            "counted": f"{_on_hand(task.location_id, product_id, lot_id).normalize():f}",
-        }
-        for product_id, lot_id in sorted(found, key=lambda item: (item[0], item[1] or 0))
-    ]
-    outbox.enqueue(
-        kind=Operation.Kind.ADJUSTMENT,
-        warehouse=task.warehouse,
-        reference=f"FLOOR-{reference}",
-        payload={"lines": lines},
-        document=reference,
-        actor=place.actor,
-    )
+    return Outcome(place, _("%(bin)s counted — thank you") % {"bin": task.location.name}, "document")

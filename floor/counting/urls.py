@@ -11,4 +11,6 @@ urlpatterns = [
     path("undo", views.undo, name="undo"),
     path("empty", views.empty, name="empty"),
     path("done", views.done, name="done"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/<int:count_id>/", views.approval, name="approval"),
 ]

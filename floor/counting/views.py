@@ -1,9 +1,14 @@
-from django.views.decorators.http import require_GET, require_POST
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
+from floor.counting import approvals as approvals_of
 from floor.counting import services
-from floor.counting.models import CounterPlace
+from floor.counting.models import CounterPlace, CountTask
+from floor.errors import ScanRejected
 from floor.scanning import flow
 
 
@@ -72,3 +77,44 @@ def empty(request):
 def done(request):
     outcome, error = flow.attempt(request, services.done, **flow.keys(request))
     return _screen(request, outcome, error)
+
+
+# --- A supervisor decides on counts that disagree
+
+
+@require_GET
+@role_required(Role.SUPERVISOR)
+def approvals(request):
+    decided = (
+        CountTask.objects.filter(warehouse=request.warehouse)
+        .exclude(decision="")
+        .select_related("location", "decided_by")
+        .order_by("-decided_at", "-pk")[:20]
+    )
+    return render(
+        request,
+        "counting/approvals.html",
+        {"waiting": approvals_of.waiting(request.warehouse), "decided": decided},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SUPERVISOR)
+def approval(request, count_id):
+    task = get_object_or_404(CountTask, pk=count_id, warehouse=request.warehouse, state__in=["approval", "done"])
+    if request.method == "POST":
+        try:
+            said = approvals_of.decide(
+                task_id=task.pk,
+                warehouse=request.warehouse,
+                actor=request.user,
+                decision=request.POST.get("decision", ""),
+                reason=request.POST.get("reason", ""),
+                device=flow.device_name(request),
+            )
+        except ScanRejected as refused:
+            messages.error(request, str(refused))
+            return redirect(reverse("counting:approval", args=[task.pk]))
+        messages.success(request, said)
+        return redirect(reverse("counting:approvals"))
+    return render(request, "counting/approval.html", {"review": approvals_of.review(task)})

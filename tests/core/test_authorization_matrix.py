@@ -34,6 +34,7 @@ POLICY = {
     "demo:labels": SIGNED_IN,
     **{f"transfers:{name}": MOVERS for name in ("move", "scan", "quantity", "undo")},
     **{f"counting:{name}": {C} for name in ("count", "work", "scan", "quantity", "undo", "empty", "done")},
+    **{f"counting:{name}": {S} for name in ("approvals", "approval")},
     **{
         f"receiving:{name}": {R}
         for name in (
@@ -166,6 +167,7 @@ def warehouse_b_objects(wh):
     """One of everything a URL names by id, all in warehouse B."""
     from decimal import Decimal
 
+    from floor.counting.models import CountTask
     from floor.odoo.models import Operation, StockDifference, SyncException
     from floor.packing.models import PrintJob
     from floor.picking.models import PickTask, Wave, WaveRule
@@ -197,6 +199,12 @@ def warehouse_b_objects(wh):
             odoo_id=1,
             message="changed",
             fingerprint="x",
+        ).pk,
+        "count_id": CountTask.objects.create(
+            warehouse=wh,
+            location=factories.storage_bin(wh, aisle="C"),
+            reason="two counts disagree",
+            state=CountTask.State.APPROVAL,
         ).pk,
         "difference_id": StockDifference.objects.create(
             warehouse=wh,

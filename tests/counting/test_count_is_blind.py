@@ -54,3 +54,37 @@ def test_the_ledgers_quantity_is_in_no_answer_of_a_whole_count(floor, client):
         assert answer.status_code in (200, 302)
         # 37 as a number, not two characters inside a token.
         assert not re.search(r"(?<![0-9A-Za-z])37(?![0-9A-Za-z])", answer.content.decode()), answer.content
+
+
+def _counter(floor, client_class):
+    person = client_class()
+    person.force_login(factories.user(roles=["counter"], wh=floor.wh))
+    return person
+
+
+def _count(person, floor, quantity):
+    return [
+        person.get("/count/"),
+        person.post("/count/work", HTTP_HX_REQUEST="true"),
+        scan(person, floor.a.barcode),
+        scan(person, GTIN),
+        post(person, "quantity", {"quantity": str(quantity)}),
+        post(person, "done"),
+        person.get("/count/"),
+        person.get("/"),
+    ]
+
+
+def test_counts_that_disagree_and_a_third_count_stay_blind(floor, client):
+    answers = _count(floor.client, floor, 30)
+    answers += _count(_counter(floor, type(client)), floor, 20)  # disagrees: a supervisor decides
+    waiting = CountTask.objects.get(state=CountTask.State.APPROVAL)
+    supervisor = type(client)()
+    supervisor.force_login(factories.user(roles=["supervisor"], wh=floor.wh))
+    supervisor.post(f"/count/approvals/{waiting.pk}/", {"decision": "recount", "reason": "count again"})
+    answers += _count(_counter(floor, type(client)), floor, 21)
+    assert "a supervisor will look at it" in answers[13].content.decode()
+    assert CountTask.objects.filter(recount_of=waiting, state=CountTask.State.DONE).exists()
+    for answer in answers:
+        assert answer.status_code in (200, 302)
+        assert not re.search(r"(?<![0-9A-Za-z])37(?![0-9A-Za-z])", answer.content.decode()), answer.content

@@ -93,3 +93,32 @@ def test_a_count_while_two_pickers_take_from_the_bin_ends_right(postgres):
     assert any("thank you" in str(answer) for answer in answers)
     assert on_hand(a, item) == 39 - 6
     assert ledger_differences() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_supervisors_deciding_at_once_decide_once(postgres):
+    wh = factories.warehouse()
+    a = factories.storage_bin(wh, aisle="A")
+    item = factories.product(gtin=GTIN)
+    factories.stock(a, item, 40)
+    first = CountTask.objects.create(warehouse=wh, location=a, reason="Short pick")
+    for client, quantity in zip(_counters(wh), ("30", "20"), strict=True):
+        client.post("/count/work", **HTMX)
+        for code in (a.barcode, GTIN):
+            client.post("/count/scan", {"code": code, "key": str(uuid.uuid4())}, **HTMX)
+        client.post("/count/quantity", {"quantity": quantity, "key": str(uuid.uuid4())}, **HTMX)
+        client.post("/count/done", {"key": str(uuid.uuid4())}, **HTMX)
+    waiting = CountTask.objects.get(recount_of=first, state=CountTask.State.APPROVAL)
+    supervisors = []
+    for name in ("ana", "ben"):
+        client = Client()
+        client.force_login(factories.user(name, roles=["supervisor"], wh=wh))
+        supervisors.append(client)
+
+    def decide(client):
+        return lambda: client.post(f"/count/approvals/{waiting.pk}/", {"decision": "approved", "reason": "seen"})
+
+    _at_once(*(decide(client) for client in supervisors))
+    assert on_hand(a, item) == 20
+    assert Move.objects.filter(reference=f"COUNT-{waiting.pk}").count() == 1
+    assert ledger_differences() == []
