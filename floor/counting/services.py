@@ -28,6 +28,8 @@ FLOW = "count"
 
 @dataclass
 class Outcome(flow.Outcome):
+    ask_quantity: bool = False  # QTY was scanned: the number box takes the next keys
+
     @property
     def counter_place(self) -> CounterPlace:
         return self.place
@@ -138,7 +140,7 @@ def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> 
         if scan.command == Command.QTY:
             if place.step != "items" or _last(place) is None:
                 raise ScanRejected(_("Scan the item first"))
-            return Outcome(place, _("Type the quantity"), "warning")
+            return Outcome(place, _("Type the quantity"), "warning", ask_quantity=True)
         raise ScanRejected(_("%(command)s does nothing here") % {"command": scan.command})
     if place.step == "bin":
         return _scan_bin(place, scan)

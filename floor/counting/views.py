@@ -26,6 +26,7 @@ def _screen(request, outcome=None, error=None, status=200):
         if request.warehouse is not None and place.task_id is None
         else 0,
         "undo_preview": services.undo_preview(place),
+        "ask_quantity": bool(outcome and outcome.ask_quantity),
         **flow.feedback(outcome, error),
     }
     return flow.answer(request, "counting/_screen.jinja", "counting/count.html", context, status)
