@@ -1,6 +1,6 @@
 from django.urls import path
 
-from floor.counting import views
+from floor.counting import accuracy_views, views
 
 app_name = "counting"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("undo", views.undo, name="undo"),
     path("empty", views.empty, name="empty"),
     path("done", views.done, name="done"),
+    path("accuracy/", accuracy_views.accuracy, name="accuracy"),
+    path("accuracy.csv", accuracy_views.accuracy_csv, name="accuracy_csv"),
 ]

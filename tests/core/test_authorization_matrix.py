@@ -34,6 +34,8 @@ POLICY = {
     "demo:labels": SIGNED_IN,
     **{f"transfers:{name}": MOVERS for name in ("move", "scan", "quantity", "undo")},
     **{f"counting:{name}": {C} for name in ("count", "work", "scan", "quantity", "undo", "empty", "done")},
+    "counting:accuracy": {S},
+    "counting:accuracy_csv": {S},
     **{
         f"receiving:{name}": {R}
         for name in (
