@@ -12,12 +12,12 @@ WIDTH = 320
 INK, MUTED, GRID = "#111", "#4d4d4d", "#c8c8c8"
 # Two series told apart by more than hue: solid dark, then light with a dark outline.
 SERIES = [{"fill": "#0b3d91", "stroke": "#0b3d91"}, {"fill": "#a9c1ec", "stroke": "#0b1f44"}]
-FONT = 11
+FONT = 12
 LEGEND = 16  # a legend line
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{number_format(value, 0)} %"
+    return "–" if value is None else f"{number_format(value, 0)}\u00a0%"  # 50 %, never 50 over %
 
 
 def _svg(*, ident: str, title: str, description: str, height: int, body: SafeString) -> SafeString:
@@ -59,6 +59,13 @@ def _legend(names: list[str]) -> SafeString:
             for n, name in enumerate(names)
         ]
     )
+
+
+def _named(i: int, count: int) -> bool:
+    """Whether the i-th of `count` weeks is named under the plot: as many as fit without
+    overlapping, the latest always among them."""
+    every = 1 if count <= 8 else 2 if count <= 16 else -(-count // 8)
+    return (count - 1 - i) % every == 0
 
 
 def percent_bars(
@@ -103,8 +110,8 @@ def percent_lines(
     *, ident: str, title: str, labels: list[str], series: list[tuple[str, list[float | None]]]
 ) -> SafeString:
     """A line per series over the weeks, 0–100 %; a week without counts breaks the line."""
-    left, top, plot_height, bottom = 34, LEGEND * len(series) + 8, 120, 18
-    inner = WIDTH - left - 6
+    left, right, top, plot_height, bottom = 44, 16, LEGEND * len(series) + 8, 120, 18
+    inner = WIDTH - left - right
     step = inner / max(len(labels) - 1, 1)
 
     def x(i: int) -> float:
@@ -120,7 +127,7 @@ def percent_lines(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>'
                 '<text x="{}" y="{}" fill="{}" text-anchor="end">{}</text>',
                 left,
-                WIDTH - 6,
+                WIDTH - right,
                 y(level),
                 y(level),
                 GRID,
@@ -130,9 +137,8 @@ def percent_lines(
                 _percent(level),
             )
         )
-    every = 1 if len(labels) <= 8 else 2 if len(labels) <= 16 else 4  # week labels that do not overlap
     for i, label in enumerate(labels):
-        if (len(labels) - 1 - i) % every == 0:  # the latest week always named
+        if _named(i, len(labels)):
             parts.append(
                 format_html(
                     '<text x="{}" y="{}" fill="{}" text-anchor="middle">{}</text>',
@@ -182,32 +188,41 @@ def percent_lines(
 
 
 def value_columns(*, ident: str, title: str, labels: list[str], values: list) -> SafeString:
-    """A column per week from a zero line: stock found (up) or lost (down) in money."""
-    left, top, plot_height, bottom = 4, 8, 120, 18
-    inner = WIDTH - left * 2
-    slot = inner / max(len(labels), 1)
-    high = max([float(v) for v in values if v] + [0.0])
-    low = min([float(v) for v in values if v] + [0.0])
+    """A column per week from a zero line: stock found (up) or lost (down) in money, the highest
+    and lowest figures named on the left."""
+    left, right, top, plot_height, bottom = 52, 6, 8, 120, 18
+    slot = (WIDTH - left - right) / max(len(labels), 1)
+    amounts = [float(value or 0) for value in values]
+    high, low = max([*amounts, 0.0]), min([*amounts, 0.0])
     span = (high - low) or 1.0
-    zero = top + plot_height * high / span
-    every = 1 if len(labels) <= 8 else 2 if len(labels) <= 16 else 4
+
+    def y(amount: float) -> float:
+        return round(top + plot_height * (high - amount) / span, 1)
+
     parts = []
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        amount = float(value or 0)
-        height = round(plot_height * abs(amount) / span, 1)
-        bx = round(left + i * slot + slot * 0.15, 1)
+    for level in sorted({high, 0.0, low}):
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" fill="{}" text-anchor="end">{}</text>',
+                left - 4,
+                y(level) + 4,
+                MUTED,
+                number_format(level, 0),
+            )
+        )
+    for i, (label, amount) in enumerate(zip(labels, amounts, strict=True)):
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}"/>',
-                bx,
-                round(zero - height if amount > 0 else zero, 1),
+                round(left + i * slot + slot * 0.15, 1),
+                min(y(amount), y(0)),
                 round(slot * 0.7, 1),
-                height,
+                abs(y(amount) - y(0)),
                 SERIES[0]["fill"],
                 SERIES[0]["stroke"],
             )
         )
-        if (len(labels) - 1 - i) % every == 0:
+        if _named(i, len(labels)):
             parts.append(
                 format_html(
                     '<text x="{}" y="{}" fill="{}" text-anchor="middle">{}</text>',
@@ -218,17 +233,10 @@ def value_columns(*, ident: str, title: str, labels: list[str], values: list) ->
                 )
             )
     parts.append(
-        format_html(
-            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>',
-            left,
-            WIDTH - left,
-            round(zero, 1),
-            round(zero, 1),
-            INK,
-        )
+        format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>', left, WIDTH - right, y(0), y(0), INK)
     )
     description = "; ".join(
-        f"{label}: {number_format(value or 0, 2)}" for label, value in zip(labels, values, strict=True)
+        f"{label}: {number_format(amount, 2)}" for label, amount in zip(labels, amounts, strict=True)
     )
     return _svg(
         ident=ident,

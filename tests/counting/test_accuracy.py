@@ -263,3 +263,10 @@ def test_supervisors_find_it_on_the_home_screen(supervisor, counts, client):
     assert "Count accuracy" in supervisor.get("/").content.decode()
     client.force_login(counts.alice)
     assert "Count accuracy" not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("weeks", ["0", "abc", "1000"])
+def test_weeks_that_make_no_sense_show_the_last_twelve(supervisor, counts, weeks):
+    page = supervisor.get("/count/accuracy/", {"weeks": weeks})
+
+    assert page.status_code == 200 and len(page.context["found"].by_week) == accuracy.WEEKS
