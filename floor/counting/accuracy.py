@@ -134,12 +134,16 @@ def _zone_of(location_ids) -> dict[int, Location | None]:
 
 
 def _under(zone: Location) -> list[int]:
-    """The zone and every place in it that is not itself a zone: a count's bin has its parent
-    among them exactly when the count belongs to the zone."""
+    """The zone and every place in it, not itself a zone, that holds places: a count belongs to
+    the zone exactly when its bin's parent is among them (bins hold nothing, so the list is short)."""
     found, level = [zone.pk], [zone.pk]
     while level:
         level = list(
-            Location.objects.filter(parent_id__in=level).exclude(kind=Location.Kind.VIEW).values_list("pk", flat=True)
+            Location.objects.filter(parent_id__in=level, children__isnull=False)
+            .exclude(kind=Location.Kind.VIEW)
+            .order_by()
+            .values_list("pk", flat=True)
+            .distinct()
         )
         found += level
     return found
