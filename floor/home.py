@@ -74,6 +74,13 @@ def work_for(user, warehouse) -> dict:
                     "url": reverse("counting:approvals"),
                 }
             )
+            actions.append(
+                {
+                    "title": _("Count accuracy"),
+                    "hint": _("Bins and units right first time"),
+                    "url": reverse("counting:accuracy"),
+                }
+            )
             failed = Operation.objects.filter(warehouse=warehouse, state=Operation.State.FAILED).count()
             changed = SyncException.objects.filter(warehouse=warehouse, resolved=False).count()
             differing = StockDifference.objects.filter(warehouse=warehouse, state=StockDifference.State.OPEN).count()

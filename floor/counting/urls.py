@@ -1,6 +1,6 @@
 from django.urls import path
 
-from floor.counting import views
+from floor.counting import accuracy_views, views
 
 app_name = "counting"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("done", views.done, name="done"),
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<int:count_id>/", views.approval, name="approval"),
+    path("accuracy/", accuracy_views.accuracy, name="accuracy"),
+    path("accuracy.csv", accuracy_views.accuracy_csv, name="accuracy_csv"),
 ]

@@ -35,6 +35,8 @@ POLICY = {
     **{f"transfers:{name}": MOVERS for name in ("move", "scan", "quantity", "undo")},
     **{f"counting:{name}": {C} for name in ("count", "work", "scan", "quantity", "undo", "empty", "done")},
     **{f"counting:{name}": {S} for name in ("approvals", "approval")},
+    "counting:accuracy": {S},
+    "counting:accuracy_csv": {S},
     **{
         f"receiving:{name}": {R}
         for name in (

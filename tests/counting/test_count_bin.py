@@ -177,7 +177,8 @@ def test_an_item_that_should_not_be_there_is_counted_too(floor):
 
 def test_over_tolerance_nothing_is_adjusted_and_someone_else_recounts(floor, client):
     answer = _count(floor, 30)
-    assert "someone else will recount" in answer and "37" not in answer
+    # Blind: the ledger's 37 is nowhere (the bin's name may hold a 37 of its own: A-372-01).
+    assert "someone else will recount" in answer and "37" not in answer.replace(floor.a.name, "")
     assert on_hand(floor.a, floor.item) == 37
     assert not Operation.objects.filter(kind=Operation.Kind.ADJUSTMENT).exists()
     recount = CountTask.objects.get(state=CountTask.State.OPEN)
