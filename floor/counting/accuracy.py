@@ -7,12 +7,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from floor.counting.models import CountLine, CountTask
+from floor.counting.models import CountTask
 from floor.warehouse.models import Location, Warehouse
 
 WEEKS = 12  # the page opens on the last twelve weeks, this one included
@@ -21,18 +21,11 @@ MOST_WEEKS = 104
 FIRST = Q(recount_of__isnull=True)
 # An adjustment was posted when a count with units off closed its bin: within tolerance at once,
 # or after a supervisor approved it. Its value is known only where the items' cost is.
-ADJUSTED = Q(adjusted_value__isnull=False) | (
-    Q(units_off__gt=0) & (Q(within_tolerance=True) | Q(decision=CountTask.Decision.APPROVED))
-)
+# An adjustment: the stock followed a count that found a difference.
+ADJUSTED = Q(adjusted=True, units_off__gt=0)
 
 _UNITS = DecimalField(max_digits=14, decimal_places=3)
 _ZERO = Value(Decimal(0), output_field=_UNITS)
-
-
-def _units_counted():
-    # What the count's own counter counted (a lease handed on leaves an earlier counter's lines).
-    lines = CountLine.objects.filter(task=OuterRef("pk"), counter=OuterRef("counter"))
-    return Subquery(lines.values("task").annotate(n=Sum("quantity")).values("n"), output_field=_UNITS)
 
 
 def _figures() -> dict:
@@ -44,7 +37,7 @@ def _figures() -> dict:
         # Units off against the larger of what the ledger held and what was counted: a bin found
         # full that the ledger thought empty is 0 % right, not minus infinity.
         "base": Sum(
-            Greatest(Coalesce("units_expected", _ZERO), Coalesce(_units_counted(), _ZERO)),
+            Greatest(Coalesce("units_expected", _ZERO), Coalesce("units_counted", _ZERO)),
             filter=FIRST,
             default=_ZERO,
         ),

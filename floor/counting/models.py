@@ -53,11 +53,14 @@ class CountTask(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # What the count found, written at Done (for accuracy): units the ledger held, units off,
-    # and whether every item was within tolerance; the value of the adjustment where cost is known.
+    # and whether every item was within tolerance; the value of the adjustment where cost is known
+    # (negative: a loss).
     counted_at = models.DateTimeField(null=True, blank=True)
     units_expected = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    units_counted = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
     units_off = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
     within_tolerance = models.BooleanField(null=True, blank=True)
+    adjusted = models.BooleanField(default=False)  # the stock followed this count (a post, Odoo told)
     adjusted_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     # A supervisor's decision on two counts that disagree: who, when and why.
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)

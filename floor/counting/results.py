@@ -156,6 +156,7 @@ def finish(task: CountTask, found: dict[Item, Counted], *, actor_id: int, key: s
     task.state = CountTask.State.DONE
     task.counted_at = timezone.now()
     task.units_expected = sum((c.expected for c in found.values()), ZERO)
+    task.units_counted = sum((c.counted for c in found.values()), ZERO)
     task.units_off = sum((abs(c.difference) for c in found.values()), ZERO)
     task.within_tolerance = _all_within(found, costs)
     earlier = [of_task(count) for count in _earlier_counts(task)]
@@ -198,7 +199,8 @@ def recount(task: CountTask, *, not_for_id: int) -> CountTask:
 
 def adjust(task: CountTask, found: dict[Item, Counted], *, actor_id: int, key: str, device: str) -> Decimal | None:
     """One post bin ↔ inventory loss for the differences, and the count to Odoo. Answers the value
-    of the units put in or taken out, where the items' cost is known."""
+    of the adjustment where the items' cost is known: units found add, units missing take away."""
+    task.adjusted = True
     if not found:
         return None
     loss = virtual_location(Location.Kind.INVENTORY_LOSS)
@@ -209,7 +211,7 @@ def adjust(task: CountTask, found: dict[Item, Counted], *, actor_id: int, key: s
         if not difference:
             continue
         if costs.get(product_id) is not None:
-            value = (value or ZERO) + abs(difference) * costs[product_id]
+            value = (value or ZERO) + difference * costs[product_id]
         found_more = difference > 0
         moves.append(
             Move(

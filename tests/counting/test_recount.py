@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from floor.counting import accuracy
 from floor.counting.models import CountTask
 from floor.ledger import services as ledger
 from floor.ledger.checks import ledger_differences
@@ -197,4 +198,13 @@ def test_a_cheap_item_within_tolerance_adjusts_and_keeps_its_value(floor, settin
     floor.item.save()
     assert "thank you" in count(floor.client, floor, 35)
     floor.task.refresh_from_db()
-    assert floor.task.adjusted_value == Decimal("2.50") and floor.task.within_tolerance is True
+    assert floor.task.adjusted_value == Decimal("-2.50") and floor.task.within_tolerance is True
+
+
+def test_the_accuracy_page_counts_what_the_counts_found(two_counts, settings):
+    count(two_counts.second, two_counts, 31)  # the recount stands: 6 units adjusted
+    total = accuracy.accuracy(warehouse=two_counts.wh).total
+    assert (total.counts, total.right, total.recounts, total.adjustments) == (1, 0, 1, 1)
+    assert total.off == 7 and total.base == 37
+    page = page_text(two_counts.supervisor.get("/count/accuracy/"))
+    assert "Count accuracy" in page
