@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from floor.accounts.roles import Role, has_role, roles_of
 from floor.counting.models import CountTask
+from floor.counting.services import tasks_waiting
 from floor.ledger.models import Quant
 from floor.odoo.models import Operation, StockDifference, SyncException
 from floor.picking.models import Order, PickTask
@@ -50,8 +51,8 @@ def work_for(user, warehouse) -> dict:
             picked = Order.objects.filter(warehouse=warehouse, state=Order.State.PICKED).count()
             waiting.append({"title": _("Orders to pack"), "count": picked})
         if has_role(user, Role.COUNTER):
-            counts = CountTask.objects.filter(warehouse=warehouse, state=CountTask.State.OPEN).count()
-            waiting.append({"title": _("Bins to count"), "count": counts})
+            # Those they may take: a recount of their own count is someone else's.
+            waiting.append({"title": _("Bins to count"), "count": tasks_waiting(warehouse=warehouse, actor=user)})
         if has_role(user, Role.INSPECTOR):
             returns = Return.objects.filter(warehouse=warehouse, state="expected").count()
             waiting.append({"title": _("Returns to inspect"), "count": returns})

@@ -208,3 +208,8 @@ def test_the_accuracy_page_counts_what_the_counts_found(two_counts, settings):
     assert total.off == 7 and total.base == 37
     page = page_text(two_counts.supervisor.get("/count/accuracy/"))
     assert "Count accuracy" in page
+
+
+def test_the_home_screen_counts_no_recount_of_the_persons_own_count(two_counts):
+    assert '<span class="count">0</span> Bins to count' in page_text(two_counts.client.get("/"))
+    assert '<span class="count">1</span> Bins to count' in page_text(two_counts.second.get("/"))
