@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from floor.accounts.roles import Role, has_role, roles_of
 from floor.counting.models import CountTask
+from floor.counting.raising import BUSY
 from floor.ledger.models import Quant
 from floor.odoo.models import Operation, StockDifference, SyncException
 from floor.picking.models import Order, PickTask
@@ -64,6 +65,14 @@ def work_for(user, warehouse) -> dict:
                     "title": _("Pack stations"),
                     "hint": _("Printers, scales, carton types, labels"),
                     "url": reverse("stations:stations"),
+                }
+            )
+            actions.append(
+                {
+                    "title": _("Counts"),
+                    "hint": _("%(n)s waiting · plans, classes, today's bins")
+                    % {"n": CountTask.objects.filter(warehouse=warehouse, state__in=BUSY).count()},
+                    "url": reverse("counting:plans"),
                 }
             )
             failed = Operation.objects.filter(warehouse=warehouse, state=Operation.State.FAILED).count()
