@@ -533,8 +533,16 @@ class StockQuant(Model):
         return _q(rec.get("quantity", 0.0) - self.compute_reserved_quantity(rec))
 
     def compute_inventory_date(self, rec):
-        # Stored, and writable ("Request a Count" writes it): computed only while it is not set.
-        return rec.get("inventory_date") or self.env["stock.location"].next_count_date(rec.get("location_id"))
+        # Stored when the quant is made (`schedule_count`) and writable ("Request a Count" writes
+        # it); a later change of the location's cycle leaves it alone (facts.json).
+        if "inventory_date" in rec:
+            return rec["inventory_date"]
+        return self.env["stock.location"].next_count_date(rec.get("location_id"))
+
+    def schedule_count(self, rid):
+        """_compute_inventory_date on a new quant: the location's next count date."""
+        rec = self.table[rid]
+        rec.setdefault("inventory_date", self.env["stock.location"].next_count_date(rec.get("location_id")))
 
     def compute_is_outdated(self, rec):
         if not rec.get("inventory_quantity_set"):
@@ -599,6 +607,7 @@ class StockQuant(Model):
                     "user_id": False,
                 }
             )
+            self.schedule_count(rid)
             if self.env.version < "19.0":
                 # 17/18 store inventory_diff_quantity when the quant is created and leave it stale as stock
                 # moves (it depends on inventory_quantity only): the recordings show -6.0 on an uncounted quant.
@@ -665,6 +674,9 @@ class StockQuant(Model):
         vals.setdefault("company_id", 1)
         vals.pop("reserved_quantity", None)
         return vals
+
+    def after_create(self, rid, vals, ctx):
+        self.schedule_count(rid)
 
     def before_write(self, ids, vals, ctx):
         vals = dict(vals)
