@@ -276,3 +276,14 @@ def test_make_counts_now_fills_the_queue_shown_with_source_why_and_priority(wh, 
 def test_supervisors_find_counts_on_the_home_screen(client, supervisor):
     text = page_text(client.get("/"))
     assert "Counts" in text and "0 waiting · plans, classes, today's bins" in text
+
+
+def test_the_bins_asked_for_today_stay_listed_as_done_once(wh, client, supervisor):
+    a = factories.storage_bin(wh, aisle="A")
+    client.post("/count/plans/today", {"bins": a.barcode})
+    text = page_text(client.get("/count/plans/"))
+    assert "1 bin, once" in text and "Stop" not in text
+
+
+def test_the_cut_offs_read_as_a_person_writes_them(client, supervisor):
+    assert "the first 80 % are A, up to 95 % B" in page_text(client.get("/count/plans/"))
