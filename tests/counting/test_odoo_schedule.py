@@ -8,9 +8,12 @@ import pytest
 from django.utils import timezone
 
 from floor.counting.models import CountTask
+from floor.ledger import services as ledger
+from floor.ledger.models import Move
 from floor.odoo.models import PullCursor
 from floor.odoo.pull.schedule import SCHEDULE_CURSOR
 from floor.warehouse.models import Location, Product
+from tests import factories
 from tests.odoo.test_pull_support import connect, pull_now
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +126,14 @@ def test_items_bring_their_cost_from_odoo(odoo):
     pull_now()
     assert Product.objects.get(odoo_id=odoo.ids["product"]).cost == Decimal("12.5")
     assert Product.objects.get(odoo_id=odoo.ids["product_lot"]).cost is None  # 0 in Odoo: nobody set it
+
+
+def test_a_move_made_in_odoo_that_floor_refuses_raises_a_count_on_the_bin(odoo):
+    pull_now()  # Odoo's 5 on the shelf are Floor's opening balance
+    where, item = shelf(odoo), Product.objects.get(odoo_id=odoo.ids["product"])
+    elsewhere = factories.storage_bin(where.warehouse, aisle="Z")
+    ledger.post([Move(product=item, quantity=Decimal(5), from_location=where, to_location=elsewhere)], key="gone")
+    odoo.adjust(odoo.ids["product"], odoo.ids["shelf_1"], 2)  # Odoo takes 3 off the shelf Floor holds empty
+    pull_now()
+    [task] = CountTask.objects.filter(source=CountTask.Source.NEGATIVE)
+    assert task.location == where and item.sku in task.reason
