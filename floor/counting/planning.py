@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from floor.counting.models import CountPlan, CountTask
 from floor.counting.raising import BUSY, PRIORITY, raise_count
@@ -155,7 +156,8 @@ def bin_grades(held: dict[int, set[int]], classes: dict[int, ItemClass]) -> dict
 
 
 def last_counted(warehouse) -> dict[int, datetime]:
-    """When each bin's last finished count was made."""
+    """When each bin's last finished count was made (a count finished before Done kept the time:
+    when it was raised)."""
     done = CountTask.objects.filter(warehouse=warehouse, state=CountTask.State.DONE)
     rows = done.values("location").annotate(at=Max(Coalesce("counted_at", "created_at")))
     return {row["location"]: row["at"] for row in rows}
@@ -177,6 +179,14 @@ class Due:
 
 def _age(today: date, moment: datetime | None) -> int | None:
     return None if moment is None else (today - timezone.localdate(moment)).days
+
+
+def _every(days: int) -> str:
+    return ngettext("every %(n)s day", "every %(n)s days", days) % {"n": days}
+
+
+def _ago(days: int) -> str:
+    return ngettext("last counted %(n)s day ago", "last counted %(n)s days ago", days) % {"n": days}
 
 
 def _plan_bins(plan: CountPlan, bins: dict[int, Location], held: dict[int, set[int]]) -> list[int]:
@@ -219,17 +229,19 @@ def due_counts(*, warehouse, today: date | None = None) -> list[Due]:
             since = _age(today, stocked.get(location_id))
             if since is None:
                 continue
-            words = _("never counted, stock in for %(days)s days") % {"days": since}
+            words = ngettext(
+                "never counted, stock in for %(n)s day", "never counted, stock in for %(n)s days", since
+            ) % {"n": since}
             age = since
         else:
-            words = _("last counted %(days)s days ago") % {"days": age}
+            words = _ago(age)
         if age >= settings.COUNT_NOT_COUNTED_DAYS:
             reason = _("Not counted for a while: %(words)s") % {"words": words}
             offer(location_id, CountTask.Source.NOT_COUNTED, 0, age - settings.COUNT_NOT_COUNTED_DAYS, reason)
         if age >= days[grade]:
-            reason = _("Class %(grade)s, counted every %(every)s days: %(words)s") % {
+            reason = _("Class %(grade)s, counted %(every)s: %(words)s") % {
                 "grade": grade,
-                "every": days[grade],
+                "every": _every(days[grade]),
                 "words": words,
             }
             offer(location_id, CountTask.Source.PLAN, CLASS_WEIGHT[grade], age - days[grade], reason)
@@ -239,10 +251,10 @@ def due_counts(*, warehouse, today: date | None = None) -> list[Due]:
             age = _age(today, counted.get(location_id))
             if age is not None and age < plan.every_days:
                 continue
-            words = _("never counted") if age is None else _("last counted %(days)s days ago") % {"days": age}
-            reason = _("%(plan)s, every %(every)s days: %(words)s") % {
+            words = _("never counted") if age is None else _ago(age)
+            reason = _("%(plan)s, %(every)s: %(words)s") % {
                 "plan": plan_name(plan),
-                "every": plan.every_days,
+                "every": _every(plan.every_days),
                 "words": words,
             }
             overdue = plan.every_days if age is None else age - plan.every_days

@@ -174,8 +174,8 @@ def test_an_aisle_plan_and_an_item_plan(wh):
     planning.add_plan(warehouse=wh, actor=supervisor, every_days=1, products=planning.items_by_code("GLUE"))
     due = {d.location: d.reason for d in planning.due_counts(warehouse=wh)}
     assert due == {
-        in_aisle: "Aisle K, every 1 days: last counted 2 days ago",
-        holding: "Items GLUE, every 1 days: last counted 2 days ago",
+        in_aisle: "Aisle K, every 1 day: last counted 2 days ago",
+        holding: "Items GLUE, every 1 day: last counted 2 days ago",
     }
 
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from floor.counting.models import CountTask
 from floor.counting.raising import raise_count
@@ -88,10 +89,12 @@ class CountSchedule(Reader):
                 continue
             asked.append((_id(row["location_id"]), row["write_date"], reason))
         for row in locations:
-            reason = _("Odoo: counted every %(days)s days, due %(date)s") % {
-                "days": row["cyclic_inventory_frequency"],
-                "date": row["next_inventory_date"],
-            }
+            every = row["cyclic_inventory_frequency"]
+            reason = ngettext(
+                "Odoo: counted every %(days)s day, due %(date)s",
+                "Odoo: counted every %(days)s days, due %(date)s",
+                every,
+            ) % {"days": every, "date": row["next_inventory_date"]}
             asked.append((row["id"], row["write_date"], reason))
         if not asked:
             return
