@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from floor.accounts.roles import Role, has_role, roles_of
 from floor.counting.models import CountTask
+from floor.counting.raising import BUSY
 from floor.counting.services import tasks_waiting
 from floor.ledger.models import Quant
 from floor.odoo.models import Operation, StockDifference, SyncException
@@ -65,6 +66,14 @@ def work_for(user, warehouse) -> dict:
                     "title": _("Pack stations"),
                     "hint": _("Printers, scales, carton types, labels"),
                     "url": reverse("stations:stations"),
+                }
+            )
+            actions.append(
+                {
+                    "title": _("Counts"),
+                    "hint": _("%(n)s waiting · plans, classes, today's bins")
+                    % {"n": CountTask.objects.filter(warehouse=warehouse, state__in=BUSY).count()},
+                    "url": reverse("counting:plans"),
                 }
             )
             to_approve = CountTask.objects.filter(warehouse=warehouse, state=CountTask.State.APPROVAL).count()

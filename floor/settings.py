@@ -154,6 +154,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "floor.odoo.tasks.reconcile_with_odoo",
         "schedule": crontab(hour=env.int("ODOO_RECONCILE_HOUR", default=2), minute=15),
     },
+    # The day's planned counts, each morning at COUNT_PLAN_HOUR (local time), before the shift.
+    "make-due-counts": {
+        "task": "floor.counting.tasks.make_due_counts",
+        "schedule": crontab(hour=env.int("COUNT_PLAN_HOUR", default=5), minute=0),
+    },
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -289,6 +294,21 @@ COUNT_TOLERANCE_UNITS = env.float("COUNT_TOLERANCE_UNITS", default=2.0)
 COUNT_TOLERANCE_PERCENT = env.float("COUNT_TOLERANCE_PERCENT", default=5.0)
 # ...and, where the item's cost is known, a difference worth more than this is beyond it too.
 COUNT_TOLERANCE_VALUE = env.float("COUNT_TOLERANCE_VALUE", default=100.0)
+# Count planning (floor/counting/planning.py). Items are classed A, B or C by what was picked of
+# them over COUNT_ABC_WINDOW_DAYS: the items making the first COUNT_ABC_A_PERCENT of all units
+# picked (or of their value, where the cost is known) are A, up to COUNT_ABC_B_PERCENT B, the
+# rest C. A bin takes the highest class of what it holds and is counted every COUNT_DAYS_<class>.
+COUNT_ABC_WINDOW_DAYS = env.int("COUNT_ABC_WINDOW_DAYS", default=90)
+COUNT_ABC_A_PERCENT = env.float("COUNT_ABC_A_PERCENT", default=80.0)
+COUNT_ABC_B_PERCENT = env.float("COUNT_ABC_B_PERCENT", default=95.0)
+COUNT_DAYS_A = env.int("COUNT_DAYS_A", default=30)
+COUNT_DAYS_B = env.int("COUNT_DAYS_B", default=90)
+COUNT_DAYS_C = env.int("COUNT_DAYS_C", default=365)
+# A bin holding stock that nobody counted for this long is counted, whatever its plan.
+COUNT_NOT_COUNTED_DAYS = env.int("COUNT_NOT_COUNTED_DAYS", default=180)
+# Planned counts a warehouse's counters get through in a day: the morning's run tops the queue of
+# planned counts up to this, riskiest first. Counts raised by something found wrong come on top.
+COUNT_DAILY_CAPACITY = env.int("COUNT_DAILY_CAPACITY", default=40)
 # A short pick: "backorder" leaves the rest for a later delivery; "reallocate" first looks for it
 # in another bin of the warehouse and adds that stop to the task.
 PICK_SHORT = env.str("PICK_SHORT", default="backorder")

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from floor.counting import results
+from floor.counting import planning, results
 from floor.counting.models import CountLine, CountTask
 from floor.errors import ScanRejected
 from floor.ledger.models import Move
@@ -104,9 +104,11 @@ def decide(*, task_id: int, warehouse, actor, decision: str, reason: str, device
     if CountLine.objects.filter(task__in=counts, counter=actor).exists():
         raise ScanRejected(_("You counted this bin — another supervisor decides"))
     if decision == CountTask.Decision.APPROVED:
+        found = results.of_task(task)
         task.adjusted_value = results.adjust(
-            task, results.of_task(task), actor_id=actor.pk, key=f"count-approved-{task.pk}", device=device
+            task, found, actor_id=actor.pk, key=f"count-approved-{task.pk}", device=device
         )
+        planning.variance_elsewhere(task=task, product_ids=results.off_items(found))
         said = _("%(bin)s: the latest count is taken, the stock adjusted")
     elif decision == CountTask.Decision.REJECTED:
         said = _("%(bin)s: the count is rejected, the ledger stands")

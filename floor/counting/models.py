@@ -120,3 +120,33 @@ class CountLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} {self.product_id}@{self.location_id}"
+
+
+class CountPlan(models.Model):
+    """A supervisor's standing order to count: a zone or aisle, some items' bins, or some bins
+    today. Classes A, B and C are the plan every warehouse has without asking (settings)."""
+
+    class Kind(models.TextChoices):
+        ZONE = "zone", _("Zone or aisle")
+        PRODUCT = "product", _("Items")
+        ONE_OFF = "one_off", _("These bins today")
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="count_plans")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # A zone plan: the bins under a zone (a view location), or of one aisle of the warehouse.
+    zone = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+", limit_choices_to={"kind": "view"}
+    )
+    aisle = models.CharField(_("aisle"), max_length=10, blank=True)
+    products = models.ManyToManyField(Product, blank=True, related_name="+")
+    bins = models.ManyToManyField(Location, blank=True, related_name="+")
+    every_days = models.PositiveIntegerField(_("every (days)"), null=True, blank=True)  # None: once (one-off)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-active", "-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.pk}"

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from floor.counting import planning
 from floor.counting.models import CountLine, CountTask
 from floor.counting.raising import PRIORITY
 from floor.errors import ScanRejected
@@ -122,6 +123,14 @@ def _all_within(found: dict[Item, Counted], costs) -> bool:
     return all(within_tolerance(c.difference, c.expected, costs.get(item[0])) for item, c in found.items())
 
 
+def off_items(found: dict[Item, Counted]) -> list[int]:
+    """The items a count found beyond tolerance."""
+    costs = _costs(found)
+    return sorted(
+        {item[0] for item, c in found.items() if not within_tolerance(c.difference, c.expected, costs.get(item[0]))}
+    )
+
+
 def _agrees(found: dict[Item, Counted], earlier: dict[Item, Counted], costs) -> bool:
     """Two counts agree when every item's difference from the ledger is the same within tolerance:
     the same units missing (or found) both times, whatever moved in between."""
@@ -163,6 +172,8 @@ def finish(task: CountTask, found: dict[Item, Counted], *, actor_id: int, key: s
     if task.within_tolerance or any(_agrees(found, counts, costs) for counts in earlier):
         task.adjusted_value = adjust(task, found, actor_id=actor_id, key=key, device=device)
         verdict = Verdict.ADJUSTED
+        if not task.within_tolerance:  # a variance two counts agree on: where else did it go?
+            planning.variance_elsewhere(task=task, product_ids=off_items(found))
     elif earlier:
         task.state = CountTask.State.APPROVAL
         verdict = Verdict.APPROVAL

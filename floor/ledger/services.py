@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from floor.errors import ScanRejected
 from floor.ledger.keys import undo_key
 from floor.ledger.models import Move, Quant
+from floor.ledger.signals import stock_refused
 from floor.sql import decimal
 from floor.warehouse.models import Location, Product
 from floor.warehouse.quantities import qty
@@ -74,6 +75,7 @@ def _post(moves: list[Move], *, key: str) -> list[Move]:
         for location_id, product_id, lot_id, package_id in short:
             if location_id in real:
                 stock_key = (location_id, product_id, lot_id, package_id)
+                stock_refused.send(sender=Move, location_id=location_id, product_id=product_id)
                 raise NotEnoughStock(
                     product=Product.objects.get(pk=product_id),
                     location=Location.objects.get(pk=location_id),

@@ -38,6 +38,19 @@ POLICY = {
     "counting:accuracy": {S},
     "counting:accuracy_csv": {S},
     **{
+        f"counting:{name}": {S}
+        for name in (
+            "plans",
+            "add_zone_plan",
+            "add_item_plan",
+            "count_today",
+            "stop_plan",
+            "make_counts_now",
+            "classes",
+            "queue",
+        )
+    },
+    **{
         f"receiving:{name}": {R}
         for name in (
             "receive",
@@ -169,7 +182,7 @@ def warehouse_b_objects(wh):
     """One of everything a URL names by id, all in warehouse B."""
     from decimal import Decimal
 
-    from floor.counting.models import CountTask
+    from floor.counting.models import CountPlan, CountTask
     from floor.odoo.models import Operation, StockDifference, SyncException
     from floor.packing.models import PrintJob
     from floor.picking.models import PickTask, Wave, WaveRule
@@ -193,6 +206,9 @@ def warehouse_b_objects(wh):
         "job_id": PrintJob.objects.create(station=bench, carton=carton, zpl="^XA^XZ").pk,
         "carton_id": carton.pk,
         "operation_id": operation.pk,
+        "plan_id": CountPlan.objects.create(
+            warehouse=wh, kind=CountPlan.Kind.ZONE, aisle="B", every_days=7, created_by=factories.user(wh=wh)
+        ).pk,
         "exception_id": SyncException.objects.create(
             kind=SyncException.Kind.RECEIPT,
             warehouse=wh,

@@ -213,3 +213,18 @@ def test_the_accuracy_page_counts_what_the_counts_found(two_counts, settings):
 def test_the_home_screen_counts_no_recount_of_the_persons_own_count(two_counts):
     assert '<span class="count">0</span> Bins to count' in page_text(two_counts.client.get("/"))
     assert '<span class="count">1</span> Bins to count' in page_text(two_counts.second.get("/"))
+
+
+def test_a_variance_two_counts_agree_on_has_the_items_other_bins_counted(two_counts):
+    factories.stock(two_counts.b, two_counts.item, 5)
+    count(two_counts.second, two_counts, 31)
+    elsewhere = CountTask.objects.get(location=two_counts.b, state=CountTask.State.OPEN)
+    assert elsewhere.source == CountTask.Source.VARIANCE and two_counts.a.name in elsewhere.reason
+
+
+def test_an_approved_variance_has_the_items_other_bins_counted(two_counts):
+    factories.stock(two_counts.b, two_counts.item, 5)
+    count(two_counts.second, two_counts, 20)
+    assert not CountTask.objects.filter(location=two_counts.b).exists()
+    decide(two_counts, "approved")
+    assert CountTask.objects.get(location=two_counts.b).source == CountTask.Source.VARIANCE

@@ -19,13 +19,15 @@ from tests.odoo_double.seed import ean13
 pytestmark = pytest.mark.django_db
 
 # One search_read each for warehouses, picking types, locations, products, pickings, their moves,
-# lots and the done move lines Odoo made since the last pull, and the lot schema (is
-# product_expiry installed?): whatever the number of records.
-CALLS_PER_PULL = 9
+# lots, the done move lines Odoo made since the last pull, the quants whose count Odoo scheduled or
+# someone requested since, and the lot schema (is product_expiry installed?): whatever the number
+# of records.
+CALLS_PER_PULL = 10
 # The first pull also finds Odoo's virtual locations (one read), gives the returns location its
-# place in Odoo (a look-up by barcode, then its creation), and takes the opening balance: where
-# Odoo's moves stand, the lines just before it, and the quants (one page here).
-CALLS_FIRST_PULL = CALLS_PER_PULL + 6
+# place in Odoo (a look-up by barcode, then its creation), takes the opening balance (where Odoo's
+# moves stand, the lines just before it, and the quants: one page here), and reads the day's due
+# cyclic counts of locations (the day's first pull).
+CALLS_FIRST_PULL = CALLS_PER_PULL + 7
 
 
 @pytest.fixture

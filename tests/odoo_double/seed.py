@@ -618,6 +618,7 @@ def stock(env: Env, product_id: int, qty: float, location=None, lot=None, packag
                 "user_id": False,
             }
         )
+        quants.schedule_count(rid)
     current = quants.table[rid].get("quantity", 0.0)
     quants._apply(rid, current + qty, keep_count=True)
     return rid

@@ -8,6 +8,8 @@ location (vendors and customers too) has quants; on-hand counts internal locatio
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .errors import PyValueError, UserError, ValidationError
 from .orm import Model, Recordset, rpc
 
@@ -362,6 +364,53 @@ class StockLocation(Model):
         self._check_barcode(vals.get("barcode"), None, vals.get("company_id"))
         return vals
 
+    # --- the count schedule: a location counted every N days (cyclic_inventory_frequency)
+    SCHEDULE_INPUTS = frozenset({"cyclic_inventory_frequency", "last_inventory_date", "usage", "company_id"})
+
+    def after_create(self, rid, vals, ctx):
+        self.schedule(rid)
+
+    def after_write(self, ids, vals, old, ctx):
+        if self.SCHEDULE_INPUTS & set(vals):
+            for lid in ids:
+                self.schedule(lid)
+
+    def schedule(self, lid):
+        """_compute_next_inventory_date (17-19): stored, so it moves only when its inputs do; a
+        location already overdue when they change is due tomorrow."""
+        rec = self.table[lid]
+        today = self.env.now().date()
+        every = rec.get("cyclic_inventory_frequency") or 0
+        if not (rec.get("company_id") and rec.get("usage") in ("internal", "transit") and every > 0):
+            rec["next_inventory_date"] = False
+            return
+        last = rec.get("last_inventory_date")
+        if not last:
+            due = today + dt.timedelta(days=every)
+        elif every - (today - dt.date.fromisoformat(last)).days <= 0:
+            due = today + dt.timedelta(days=1)
+        else:
+            due = dt.date.fromisoformat(last) + dt.timedelta(days=every)
+        rec["next_inventory_date"] = due.isoformat()
+
+    def next_count_date(self, lid) -> str | bool:
+        """_get_next_inventory_date: the date a quant here is next due a count. The location's
+        cyclic date, else the company's annual count (31 December, Odoo's default); 19 takes the
+        earlier of the two."""
+        rec = self.table.get(lid)
+        if not rec or rec.get("usage") not in ("internal", "transit"):
+            return False
+        today = self.env.now().date()
+        annual = dt.date(today.year, 12, 31)
+        if annual <= today:
+            annual = dt.date(today.year + 1, 12, 31)
+        cyclic = rec.get("next_inventory_date")
+        if not cyclic:
+            return annual.isoformat()
+        if self.env.version >= "19.0":
+            return min(cyclic, annual.isoformat())
+        return cyclic
+
     def before_write(self, ids, vals, ctx):
         if vals.get("barcode"):
             for lid in ids:
@@ -484,7 +533,16 @@ class StockQuant(Model):
         return _q(rec.get("quantity", 0.0) - self.compute_reserved_quantity(rec))
 
     def compute_inventory_date(self, rec):
-        return f"{self.env.now().year}-12-31"
+        # Stored when the quant is made (`schedule_count`) and writable ("Request a Count" writes
+        # it); a later change of the location's cycle leaves it alone (facts.json).
+        if "inventory_date" in rec:
+            return rec["inventory_date"]
+        return self.env["stock.location"].next_count_date(rec.get("location_id"))
+
+    def schedule_count(self, rid):
+        """_compute_inventory_date on a new quant: the location's next count date."""
+        rec = self.table[rid]
+        rec.setdefault("inventory_date", self.env["stock.location"].next_count_date(rec.get("location_id")))
 
     def compute_is_outdated(self, rec):
         if not rec.get("inventory_quantity_set"):
@@ -549,6 +607,7 @@ class StockQuant(Model):
                     "user_id": False,
                 }
             )
+            self.schedule_count(rid)
             if self.env.version < "19.0":
                 # 17/18 store inventory_diff_quantity when the quant is created and leave it stale as stock
                 # moves (it depends on inventory_quantity only): the recordings show -6.0 on an uncounted quant.
@@ -615,6 +674,9 @@ class StockQuant(Model):
         vals.setdefault("company_id", 1)
         vals.pop("reserved_quantity", None)
         return vals
+
+    def after_create(self, rid, vals, ctx):
+        self.schedule_count(rid)
 
     def before_write(self, ids, vals, ctx):
         vals = dict(vals)
@@ -707,6 +769,11 @@ class StockQuant(Model):
         }
         if "last_count_date" in self.schema.fields:
             done["last_count_date"] = env.now().strftime("%Y-%m-%d")
+        # _apply_inventory: the location was counted today, and the quant is next due by its schedule.
+        locations = env["stock.location"]
+        locations.update(rec["location_id"], {"last_inventory_date": env.now().strftime("%Y-%m-%d")})
+        locations.schedule(rec["location_id"])
+        done["inventory_date"] = locations.next_count_date(rec["location_id"])
         self.update(rid, done)
 
     @rpc()

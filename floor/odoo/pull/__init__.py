@@ -15,6 +15,8 @@ In this order, each step needing the one before:
 - **pickings** open (`confirmed`, `waiting`, `assigned`) receipts → Receipt, deliveries → Order,
   returns (incoming with `return_id`) → Return, internal transfers → InternalPicking, and their
   moves → lines.
+- **count schedule** Odoo's own: a location's cyclic count come due, a quant's scheduled date come,
+  or a count requested in Odoo → a count task on the Floor bin (floor/odoo/pull/schedule.py).
 
 Incremental: per Odoo model a PullCursor holds the highest `write_date` read, and the next pull
 asks `write_date >= cursor - ODOO_PULL_OVERLAP_SECONDS` (30 by default; with archived records, so
@@ -43,11 +45,13 @@ import uuid
 
 from django.core.cache import cache
 
+from floor.counting import triggers
 from floor.odoo.client import OdooClient
 from floor.odoo.pull.base import DEFAULT_OVERLAP_SECONDS, KINDS, LOCK_KEY, LOCK_SECONDS, PullResult
 from floor.odoo.pull.catalogue import Catalogue, product_code
 from floor.odoo.pull.documents import DOCUMENTS, Documents, resolve_exception
 from floor.odoo.pull.places import Places, own_location_code
+from floor.odoo.pull.schedule import CountSchedule
 from floor.odoo.stock import StockTruth
 
 __all__ = [
@@ -72,13 +76,16 @@ def pull(*, client: OdooClient, full: bool = False, opening: bool = False) -> Pu
     if not cache.add(LOCK_KEY, token, LOCK_SECONDS):
         return PullResult(skipped=True)
     try:
-        return _Pull(client, full=full, opening=opening).run()
+        result = _Pull(client, full=full, opening=opening).run()
     finally:
         if cache.get(LOCK_KEY) == token:
             cache.delete(LOCK_KEY)
+    # Odoo's moves the ledger refused ("count the bin"): counted, now that the pull has committed.
+    triggers.raise_refused_counts()
+    return result
 
 
-class _Pull(Places, Catalogue, Documents):
+class _Pull(Places, Catalogue, Documents, CountSchedule):
     """One pull, its steps in order (each module holds its steps)."""
 
     def run(self) -> PullResult:
@@ -93,5 +100,6 @@ class _Pull(Places, Catalogue, Documents):
         self.pull_pickings()  # may bring items the product step missed: lots come after
         self.pull_lots()
         StockTruth(self).run()  # on-hand stock, once all it refers to is here
+        self.pull_count_schedule()
         self.result.calls = self.client.calls - before
         return self.result

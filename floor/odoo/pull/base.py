@@ -39,6 +39,7 @@ KINDS = (
     "internal transfers",
     "opening stock",
     "odoo moves",
+    "odoo counts",
 )
 
 Kind = Location.Kind
@@ -73,6 +74,7 @@ PRODUCT_FIELDS = [
     "volume",
     "active",
     "product_tmpl_id",
+    "standard_price",  # the unit cost: Product.cost (0 in Odoo: not set)
     "write_date",
 ]
 PICKING_FIELDS = [
@@ -190,6 +192,10 @@ class Reader:
         moment = PullCursor.objects.filter(model=model).values_list("last_write_date", flat=True).first()
         if moment is None:
             return None
+        return self._overlapped(moment)
+
+    @staticmethod
+    def _overlapped(moment) -> str:
         # Odoo stamps write_date with its transaction's start: a long transaction commits records
         # older than the newest already read. Reading a little before the cursor catches them.
         overlap = getattr(settings, "ODOO_PULL_OVERLAP_SECONDS", DEFAULT_OVERLAP_SECONDS)

@@ -38,6 +38,12 @@ def product_code(barcode) -> tuple[str, bool] | None:
     return code[:64], False
 
 
+def _cost(standard_price) -> Decimal | None:
+    """Odoo's standard price as Floor's unit cost; 0, Odoo's default, is a cost nobody set."""
+    cost = Decimal(str(standard_price or 0)).quantize(Decimal("0.0001"))
+    return cost if cost > 0 else None
+
+
 class Catalogue(Reader):
     # --- products
 
@@ -100,6 +106,7 @@ class Catalogue(Reader):
                 odoo_uom_id=_id(row["uom_id"]),
                 weight=Decimal(str(row["weight"] or 0)).quantize(Decimal("0.001")),
                 volume=Decimal(str(row["volume"] or 0)).quantize(Decimal("0.000001")),
+                cost=_cost(row["standard_price"]),
                 odoo_id=row["id"],
                 active=True,
             )
