@@ -23,8 +23,8 @@ NORMAL = Load(scanners=300, every=(1.5, 2.5))
 SATURATION = Load(scanners=16)
 LEDGER = True
 
-# A `make bench` counts about 30 bins a second at saturation for 18 s and a bin every 24 s per
-# scanner at normal load (≈350 in 28 s); bench/inprocess.py 125 for 1500 requests.
+# Normal load counts a bin every 24 s a scanner (≈350 bins in 28 s, and 300 held at its end);
+# saturation, at 500 requests/s, would count 750 in 18 s; bench/inprocess.py 125 for 1500 requests.
 BINS = 2000
 AISLE = "CT"
 PER_KIND = 20  # items of each kind (loose, case, pair): a bin holds one of each, by its bay
