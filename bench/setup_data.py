@@ -74,8 +74,9 @@ def bench_users(warehouse: Warehouse, count: int) -> list:
         ],
         ignore_conflicts=True,
     )
-    # Each bench scanner may pick, receive, put away and pack: the scenarios share the same people.
-    groups = [Group.objects.get_or_create(name=role.value)[0] for role in (Role.PICKER, Role.RECEIVER, Role.PACKER)]
+    # Each bench scanner may pick, receive, put away, pack and count: the scenarios share the same people.
+    roles = (Role.PICKER, Role.RECEIVER, Role.PACKER, Role.COUNTER)
+    groups = [Group.objects.get_or_create(name=role.value)[0] for role in roles]
     membership = user_model.groups.through
     membership.objects.bulk_create(
         [membership(user=user, group=group) for user in users for group in groups], ignore_conflicts=True
