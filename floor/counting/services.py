@@ -77,7 +77,7 @@ def _available(warehouse, actor, now):
         CountTask.objects.filter(warehouse=warehouse, state=CountTask.State.OPEN)
         .filter(Q(counter=None) | Q(lease_until__lt=now) | Q(counter=actor))
         .exclude(not_for=actor)
-        .exclude(recount_of__lines__counter=actor)
+        .exclude(recount_of__counter=actor)
     )
 
 
