@@ -309,6 +309,8 @@ COUNT_NOT_COUNTED_DAYS = env.int("COUNT_NOT_COUNTED_DAYS", default=180)
 # Planned counts a warehouse's counters get through in a day: the morning's run tops the queue of
 # planned counts up to this, riskiest first. Counts raised by something found wrong come on top.
 COUNT_DAILY_CAPACITY = env.int("COUNT_DAILY_CAPACITY", default=40)
+# A variance two counts agree on has the item's other bins counted: this many, lately stocked first.
+COUNT_VARIANCE_BINS = env.int("COUNT_VARIANCE_BINS", default=5)
 # A short pick: "backorder" leaves the rest for a later delivery; "reallocate" first looks for it
 # in another bin of the warehouse and adds that stop to the task.
 PICK_SHORT = env.str("PICK_SHORT", default="backorder")

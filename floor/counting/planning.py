@@ -398,29 +398,29 @@ def add_plan(*, warehouse, actor, every_days: int, zone=None, aisle: str = "", p
 
 def variance_elsewhere(*, task: CountTask, product_ids) -> list[CountTask]:
     """A count found these items off in `task`'s bin: their other bins of the warehouse are counted
-    too (the stock may have gone to the wrong one)."""
-    others = (
-        Quant.objects.filter(
-            location__warehouse=task.warehouse_id,
-            location__kind=Location.Kind.STORAGE,
-            product__in=product_ids,
-            quantity__gt=0,
-        )
-        .exclude(location=task.location_id)
-        .values_list("location", "location__name", "product__sku")
-        .order_by("location", "product__sku")
+    too (the stock may have gone to the wrong one) — those stocked with them most lately first, where
+    a mis-put is likeliest, up to COUNT_VARIANCE_BINS: an item in a hundred bins is not a hundred
+    counts."""
+    holding = Quant.objects.filter(
+        location__warehouse=task.warehouse_id,
+        location__kind=Location.Kind.STORAGE,
+        product__in=product_ids,
+        quantity__gt=0,
+    ).exclude(location=task.location_id)
+    lately = (
+        Move.objects.filter(to_location__in=holding.values("location"), product__in=product_ids)
+        .values("to_location", "to_location__name")
+        .annotate(last_in=Max("created_at"))
+        .order_by("-last_in", "to_location")[: settings.COUNT_VARIANCE_BINS]
     )
-    where = task.location.name
-    raised, seen = [], set()
-    for location_id, _name, sku in others:
-        if location_id in seen:
-            continue
-        seen.add(location_id)
+    skus = ", ".join(Product.objects.filter(pk__in=product_ids).order_by("sku").values_list("sku", flat=True))
+    raised = []
+    for row in lately:
         counted = raise_count(
             warehouse_id=task.warehouse_id,
-            location_id=location_id,
+            location_id=row["to_location"],
             source=CountTask.Source.VARIANCE,
-            reason=_("Variance on %(sku)s in %(bin)s") % {"sku": sku, "bin": where},
+            reason=_("Variance on %(sku)s in %(bin)s") % {"sku": skus, "bin": task.location.name},
         )
         if counted is not None:
             raised.append(counted)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ FLOW = "count"
 @dataclass
 class Outcome(flow.Outcome):
     ask_quantity: bool = False  # QTY was scanned: the number box takes the next keys
+    counted: CountLine | None = None  # the line just counted or typed: what Undo would take back
 
     @property
     def counter_place(self) -> CounterPlace:
@@ -90,6 +91,14 @@ def _held(place: CounterPlace) -> CountTask | None:
     theirs: the lease lapsed and someone else took it, or it was counted."""
     if place.task_id is None:
         return None
+    task = place.task
+    if (
+        task.counter_id == place.actor_id
+        and task.state == CountTask.State.OPEN
+        and task.lease_until is not None
+        and task.lease_until - timezone.now() > timedelta(seconds=settings.COUNT_LEASE_SECONDS / 2)
+    ):
+        return task  # theirs for a good while yet: no write on every scan
     renewed = CountTask.objects.filter(pk=place.task_id, counter=place.actor_id, state=CountTask.State.OPEN).update(
         lease_until=_lease_end()
     )
@@ -183,6 +192,13 @@ def _count_item(place: CounterPlace, scan: Scan) -> Outcome:
     lot, quantity = _lot(place, product, scan), scan.quantity or Decimal(1)
     if product.tracking == Product.Tracking.SERIAL:
         quantity = Decimal(1)  # serials one per unit
+    # Each line of an item carries the ledger's quantity from when the item was first counted here.
+    before = CountLine.objects.filter(task=task, counter=place.actor_id, product=product, lot=lot).aggregate(
+        total=Sum("quantity"), expected=Max("expected")
+    )
+    expected = before["expected"]
+    if expected is None:
+        expected = results.on_hand(task.location_id, product.pk, lot.pk if lot else None)
     line = CountLine.objects.create(
         task=task,
         counter_id=place.actor_id,
@@ -190,15 +206,16 @@ def _count_item(place: CounterPlace, scan: Scan) -> Outcome:
         product=product,
         lot=lot,
         quantity=quantity,
-        expected=_first_expected(place, product, lot),
+        expected=expected,
     )
-    return Outcome(place, _counted_words(line, product))
+    return Outcome(place, _counted_words(line, product, (before["total"] or 0) + quantity), counted=line)
 
 
-def _counted_words(line: CountLine, product: Product) -> str:
-    total = CountLine.objects.filter(
-        task=line.task_id, counter=line.counter_id, product=product, lot=line.lot_id
-    ).aggregate(total=Sum("quantity"))["total"]
+def _counted_words(line: CountLine, product: Product, total: Decimal | None = None) -> str:
+    if total is None:
+        total = CountLine.objects.filter(
+            task=line.task_id, counter=line.counter_id, product=product, lot=line.lot_id
+        ).aggregate(total=Sum("quantity"))["total"]
     words = _("%(qty)s × %(sku)s counted") % {"qty": qty(total), "sku": product.sku}
     if line.lot_id:
         words += " · " + _("lot %(lot)s") % {"lot": line.lot.name}
@@ -218,19 +235,6 @@ def _lot(place: CounterPlace, product: Product, scan: Scan) -> Lot | None:
     if serial and CountLine.objects.filter(task=place.task_id, counter=place.actor_id, lot=lot).exists():
         raise ScanRejected(_("Serial %(serial)s is already counted") % {"serial": name})
     return lot
-
-
-def _first_expected(place: CounterPlace, product: Product, lot: Lot | None) -> Decimal:
-    """The ledger's quantity of the item and lot in the bin when it was first counted here."""
-    first = (
-        CountLine.objects.filter(task=place.task_id, counter=place.actor_id, product=product, lot=lot)
-        .order_by("pk")
-        .values_list("expected", flat=True)
-        .first()
-    )
-    if first is not None:
-        return first
-    return results.on_hand(place.task.location_id, product.pk, lot.pk if lot else None)
 
 
 def _last(place: CounterPlace) -> CountLine | None:
@@ -257,7 +261,7 @@ def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
         raise ScanRejected(_("Serials one per unit — scan each one"))
     line.quantity = quantity
     line.save(update_fields=["quantity"])
-    return Outcome(place, _counted_words(line, line.product))
+    return Outcome(place, _counted_words(line, line.product), counted=line)
 
 
 @transaction.atomic
@@ -282,10 +286,11 @@ def _undo(place: CounterPlace) -> Outcome:
     )
 
 
-def undo_preview(place: CounterPlace) -> str:
+def undo_preview(place: CounterPlace, counted: CountLine | None = None) -> str:
+    """What Undo would take back: the line just counted where the answer has it, else the last."""
     if place.step != "items":
         return ""
-    line = _last(place)
+    line = counted or _last(place)
     if line is None:
         return ""
     return _("Undo: take back %(qty)s × %(sku)s") % {"qty": qty(line.quantity), "sku": line.product.sku}

@@ -25,7 +25,7 @@ def _screen(request, outcome=None, error=None, status=200):
         "tasks_waiting": services.tasks_waiting(warehouse=request.warehouse, actor=request.user)
         if request.warehouse is not None and place.task_id is None
         else 0,
-        "undo_preview": services.undo_preview(place),
+        "undo_preview": services.undo_preview(place, outcome.counted if outcome else None),
         "ask_quantity": bool(outcome and outcome.ask_quantity),
         **flow.feedback(outcome, error),
     }

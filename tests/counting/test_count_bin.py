@@ -1,8 +1,10 @@
 """Counting a bin blind, scan by scan, through the view as a scanner sends it."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from floor.counting.models import CountLine, CountTask
 from floor.ledger.checks import ledger_differences
@@ -274,7 +276,15 @@ def test_queries_per_item_scan_stay_the_same_whatever_the_bin_holds(floor, djang
     scan(floor.client, GTIN)
     for _ in range(30):
         factories.stock(floor.a, factories.product(), 1)
-    # Parse 1, the place locked 1, replay check 1, the lease renewed 1, the item 1, its first count
-    # or the ledger's figure 2, the line written 1, the total said back 1, the savepoints 2.
-    with django_assert_max_num_queries(12):
+    # Parse 1, the place locked 1, replay check 1, the item 1, what was counted of it before 1, the
+    # line written 1, the savepoints 2 (the lease is renewed only when half of it has gone).
+    with django_assert_max_num_queries(8):
         scan(floor.client, GTIN)
+
+
+def test_a_scan_renews_a_lease_half_gone(floor, settings):
+    start(floor)
+    CountTask.objects.filter(pk=floor.task.pk).update(lease_until=timezone.now() + timedelta(seconds=10))
+    scan(floor.client, GTIN)
+    floor.task.refresh_from_db()
+    assert floor.task.lease_until > timezone.now() + timedelta(seconds=settings.COUNT_LEASE_SECONDS - 5)

@@ -114,3 +114,13 @@ def test_a_variance_raises_the_priority_of_a_count_already_waiting(floor):
     planning.variance_elsewhere(task=counted, product_ids=[floor.item.pk])
     waiting.refresh_from_db()
     assert waiting.priority == 70 and CountTask.objects.filter(location=floor.b).count() == 1
+
+
+def test_a_variance_counts_the_bins_stocked_with_the_item_most_lately_up_to_a_few(floor, settings):
+    settings.COUNT_VARIANCE_BINS = 3
+    bins = [factories.storage_bin(floor.wh, aisle="V") for _ in range(6)]
+    for where in bins:
+        factories.stock(where, floor.item, 2)
+    counted = CountTask.objects.create(warehouse=floor.wh, location=floor.a, reason="x", state="done")
+    raised = planning.variance_elsewhere(task=counted, product_ids=[floor.item.pk])
+    assert [task.location for task in raised] == bins[::-1][:3]
