@@ -14,7 +14,7 @@ from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from floor.counting import results
+from floor.counting import results, sql
 from floor.counting.models import CounterPlace, CountLine, CountTask
 from floor.errors import ScanRejected
 from floor.scanning import flow
@@ -37,17 +37,14 @@ class Outcome(flow.Outcome):
 
 
 def open_place(*, actor, warehouse, lock: bool = False) -> CounterPlace:
-    places = CounterPlace.objects.select_related("task__location")
-    if lock:
-        places = places.select_for_update(of=("self",))
-    place = places.filter(actor=actor).first()
+    place = sql.place(actor_id=actor.pk, lock=lock)
     if place is None:
         try:
             with transaction.atomic():
                 CounterPlace.objects.create(actor=actor, warehouse=warehouse)
         except IntegrityError:
             pass  # the same person's other request made it a moment ago
-        place = places.get(actor=actor)
+        place = sql.place(actor_id=actor.pk, lock=lock)
     if place.warehouse_id != warehouse.pk:
         # Moved to another warehouse: what they held in the old one is let go.
         place.warehouse, place.task, place.bin_scanned_at = warehouse, None, None
