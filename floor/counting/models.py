@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from floor.warehouse.models import Location, Lot, Product, Warehouse
@@ -76,6 +76,8 @@ class CountTask(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["location"], condition=Q(state="open"), name="count_one_open_per_bin")
         ]
+        # Get work: a warehouse's open counts, riskiest then oldest first.
+        indexes = [models.Index("warehouse", "state", F("priority").desc(), "created_at", name="count_task_queue")]
 
     def __str__(self):
         return f"{self.location} ({self.get_state_display()})"
