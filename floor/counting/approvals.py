@@ -82,7 +82,7 @@ def decide(*, task_id: int, warehouse, actor, decision: str, reason: str, device
     """The supervisor's decision, once: a second press (or a second supervisor) is told who decided."""
     task = (
         CountTask.objects.select_for_update(of=("self",))
-        .select_related("location", "decided_by")
+        .select_related("location")  # not who decided: joined, it is read before the lock is waited for
         .filter(pk=task_id, warehouse=warehouse)
         .first()
     )
