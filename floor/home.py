@@ -29,6 +29,10 @@ def work_for(user, warehouse) -> dict:
         actions.append({"title": _("Pack"), "hint": _("Totes into cartons, labelled"), "url": reverse("packing:pack")})
     if has_role(user, Role.COUNTER):
         actions.append({"title": _("Count"), "hint": _("Get work: bins to count"), "url": reverse("counting:count")})
+    if has_role(user, Role.INSPECTOR):
+        actions.append(
+            {"title": _("Inspect"), "hint": _("Returns: grade each item"), "url": reverse("returns:inspect")}
+        )
     actions.append({"title": _("Move stock"), "hint": _("Bin to bin"), "url": reverse("transfers:move")})
     waiting = []
     if warehouse is not None:
