@@ -127,7 +127,7 @@ def _return_of(scan: Scan, *, warehouse_id: int) -> Return:
 
 
 def _receive(place: InspectorPlace, scan: Scan, *, key: str, device: str) -> Outcome:
-    ret = place.ret
+    ret = _locked(place.ret)
     if scan.kind == Kind.DOCUMENT:
         raise ScanRejected(_("Inspecting return %(ref)s: close it first") % {"ref": ret.reference})
     if scan.kind not in (Kind.PRODUCT, Kind.GS1) or scan.product_id is None:
@@ -135,10 +135,9 @@ def _receive(place: InspectorPlace, scan: Scan, *, key: str, device: str) -> Out
             _("Scan an item of return %(ref)s (scanned %(code)s)")
             % {"ref": ret.reference, "code": scanned_name(scan=scan, warehouse_id=place.warehouse_id)}
         )
-    # Locked: two inspectors on one return never take in more than it expects between them.
+    # Under the return's lock: two inspectors on one return never take in more than it expects.
     lines = list(
-        ReturnLine.objects.select_for_update(of=("self",))
-        .select_related("product")
+        ReturnLine.objects.select_related("product")
         .filter(ret=ret, product=scan.product_id)
         .order_by("pk")
     )
@@ -217,6 +216,15 @@ def _shipped(order_id: int, lot: Lot) -> bool:
     return PickRecord.objects.filter(
         pick__order_line__order=order_id, lot=lot, reverses=None, reversal__isnull=True
     ).exists()
+
+
+def _locked(ret: Return) -> Return:
+    """The return, locked: a scan, an Undo and a Close on it go one at a time, whoever sends them,
+    and none lands on a return someone closed a moment ago."""
+    locked = Return.objects.select_for_update(of=("self",)).select_related("order").get(pk=ret.pk)
+    if locked.state not in OPEN:
+        raise ScanRejected(_("Return %(ref)s is closed already") % {"ref": locked.reference})
+    return locked
 
 
 def _returns_area(warehouse_id: int) -> Location:
@@ -334,7 +342,8 @@ def _undo(place: InspectorPlace, *, actor, device: str) -> Outcome:
     item = last_item(place)
     if item is None:
         raise ScanRejected(_("Nothing to undo"))
-    line = ReturnLine.objects.select_for_update().get(pk=item.line_id)
+    _locked(place.ret)
+    line = ReturnLine.objects.get(pk=item.line_id)
     # Back where it was, then back to the customer: each move reversed once (its key's undo key).
     if item.disposed_id is not None:
         ledger.reverse([item.disposed], actor_id=actor.pk, device=device)
@@ -419,7 +428,7 @@ def close(*, actor, warehouse, key: str, device: str = "") -> Outcome:
         raise ScanRejected(_("Scan a return first"))
     if place.item_id is not None:
         raise ScanRejected(_("Choose a grade for %(sku)s first") % {"sku": place.item.product.sku})
-    ret = Return.objects.select_for_update().select_related("order").get(pk=place.ret_id)
+    ret = _locked(place.ret)
     # Someone else's item scanned and not graded yet: their tap would land on a closed return.
     waiting = InspectorPlace.objects.filter(ret=ret, item__isnull=False).exclude(pk=place.pk)
     if waiting.exists():
