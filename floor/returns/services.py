@@ -136,11 +136,7 @@ def _receive(place: InspectorPlace, scan: Scan, *, key: str, device: str) -> Out
             % {"ref": ret.reference, "code": scanned_name(scan=scan, warehouse_id=place.warehouse_id)}
         )
     # Under the return's lock: two inspectors on one return never take in more than it expects.
-    lines = list(
-        ReturnLine.objects.select_related("product")
-        .filter(ret=ret, product=scan.product_id)
-        .order_by("pk")
-    )
+    lines = list(ReturnLine.objects.select_related("product").filter(ret=ret, product=scan.product_id).order_by("pk"))
     if not lines:
         sku = Product.objects.filter(pk=scan.product_id).values_list("sku", flat=True).first()
         raise ScanRejected(
