@@ -264,6 +264,7 @@ SCAN_SCREENS = {
     "putaway": ("receiver", "putaway:putaway", "putaway:scan"),
     "pick": ("picker", "picking:pick", "picking:scan"),
     "pack": ("packer", "packing:pack", "packing:scan"),
+    "inspect": ("inspector", "returns:inspect", "returns:scan"),
 }
 
 
