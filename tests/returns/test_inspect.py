@@ -314,3 +314,24 @@ def test_without_a_warehouse_the_screen_says_so(client):
     client.force_login(factories.user(roles=["inspector"]))
     assert "no warehouse" in page_text(client.get("/inspect/"))
     assert "no warehouse" in page_text(post(client, "scan", {"code": "X"}))
+
+
+def test_a_restocked_item_is_put_away_from_input_as_a_receipt_is(floor):
+    from django.test import Client
+
+    from floor.putaway.models import Putaway
+
+    shelf = factories.storage_bin(floor.wh, aisle="S")
+    floor.mug.fixed_bin = shelf
+    floor.mug.save()
+    scan(floor.client, "WH/RET/00001")
+    scan(floor.client, MUG)
+    grade(floor.client, "A")
+    receiver = Client()
+    receiver.force_login(factories.user(roles=["receiver"], wh=floor.wh))
+    answer = receiver.post("/putaway/scan", {"code": MUG, "key": "p-1"}, HTTP_HX_REQUEST="true")
+    assert "feedback-error" not in answer.content.decode()
+    putaway = Putaway.objects.get(actor__in=[answer.wsgi_request.user], state="open")
+    assert putaway.suggested == shelf and putaway.quantity == 1
+    receiver.post("/putaway/scan", {"code": shelf.barcode, "key": "p-2"}, HTTP_HX_REQUEST="true")
+    assert on_hand(shelf, floor.mug) == 1 and on_hand(floor.input, floor.mug) == 0
