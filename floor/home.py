@@ -59,7 +59,7 @@ def work_for(user, warehouse) -> dict:
             # Those they may take: a recount of their own count is someone else's.
             waiting.append({"title": _("Bins to count"), "count": tasks_waiting(warehouse=warehouse, actor=user)})
         if has_role(user, Role.INSPECTOR):
-            returns = Return.objects.filter(warehouse=warehouse, state="expected").count()
+            returns = Return.objects.filter(warehouse=warehouse, state__in=["expected", "inspecting"]).count()
             waiting.append({"title": _("Returns to inspect"), "count": returns})
         if Role.SUPERVISOR in roles_of(user):
             actions.append(

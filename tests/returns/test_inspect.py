@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from floor.home import work_for
 from floor.ledger.checks import ledger_differences
 from floor.ledger.models import Move
 from floor.odoo.models import Operation
@@ -335,3 +336,10 @@ def test_a_restocked_item_is_put_away_from_input_as_a_receipt_is(floor):
     assert putaway.suggested == shelf and putaway.quantity == 1
     receiver.post("/putaway/scan", {"code": shelf.barcode, "key": "p-2"}, HTTP_HX_REQUEST="true")
     assert on_hand(shelf, floor.mug) == 1 and on_hand(floor.input, floor.mug) == 0
+
+
+def test_a_return_under_way_still_waits_on_the_home_screen(floor):
+    scan(floor.client, "WH/RET/00001")
+    assert "Returns to inspect" in page_text(floor.client.get("/"))
+    [waiting] = [w for w in work_for(floor.person, floor.wh)["waiting"] if w["title"] == "Returns to inspect"]
+    assert waiting["count"] == 1
