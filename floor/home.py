@@ -29,6 +29,10 @@ def work_for(user, warehouse) -> dict:
         actions.append({"title": _("Pack"), "hint": _("Totes into cartons, labelled"), "url": reverse("packing:pack")})
     if has_role(user, Role.COUNTER):
         actions.append({"title": _("Count"), "hint": _("Get work: bins to count"), "url": reverse("counting:count")})
+    if has_role(user, Role.INSPECTOR):
+        actions.append(
+            {"title": _("Inspect"), "hint": _("Returns: grade each item"), "url": reverse("returns:inspect")}
+        )
     actions.append({"title": _("Move stock"), "hint": _("Bin to bin"), "url": reverse("transfers:move")})
     waiting = []
     if warehouse is not None:
@@ -55,7 +59,7 @@ def work_for(user, warehouse) -> dict:
             # Those they may take: a recount of their own count is someone else's.
             waiting.append({"title": _("Bins to count"), "count": tasks_waiting(warehouse=warehouse, actor=user)})
         if has_role(user, Role.INSPECTOR):
-            returns = Return.objects.filter(warehouse=warehouse, state="expected").count()
+            returns = Return.objects.filter(warehouse=warehouse, state__in=["expected", "inspecting"]).count()
             waiting.append({"title": _("Returns to inspect"), "count": returns})
         if Role.SUPERVISOR in roles_of(user):
             actions.append(

@@ -294,6 +294,23 @@ COUNT_TOLERANCE_UNITS = env.float("COUNT_TOLERANCE_UNITS", default=2.0)
 COUNT_TOLERANCE_PERCENT = env.float("COUNT_TOLERANCE_PERCENT", default=5.0)
 # ...and, where the item's cost is known, a difference worth more than this is beyond it too.
 COUNT_TOLERANCE_VALUE = env.float("COUNT_TOLERANCE_VALUE", default=100.0)
+# Returns inspection: the condition grades, each with its words and the disposition one tap on it
+# gives (floor/returns/models.py Disposition: restock, refurbish, quarantine, scrap, vendor).
+RETURN_GRADES = {
+    "A": (_("A · resealable"), "restock"),
+    "B": (_("B · opened"), "restock"),
+    "C": (_("C · damaged"), "quarantine"),
+    "D": (_("D · defective"), "scrap"),
+}
+# ...and the inspector's reason codes, asked when they send an item elsewhere than its grade says.
+RETURN_REASONS = {
+    "parts_missing": _("Parts missing"),
+    "not_as_graded": _("Worse than it looks"),
+    "repairable": _("Repairable"),
+    "vendor_warranty": _("Vendor warranty"),
+    "hygiene": _("Hygiene: seal broken"),
+    "other": _("Other: see the note"),
+}
 # Count planning (floor/counting/planning.py). Items are classed A, B or C by what was picked of
 # them over COUNT_ABC_WINDOW_DAYS: the items making the first COUNT_ABC_A_PERCENT of all units
 # picked (or of their value, where the cost is known) are A, up to COUNT_ABC_B_PERCENT B, the

@@ -17,6 +17,7 @@ urlpatterns = [
     path("pick/", include("floor.picking.urls")),
     path("waves/", include("floor.picking.wave_urls")),
     path("pack/", include("floor.packing.urls")),
+    path("inspect/", include("floor.returns.urls")),
     path("stations/", include("floor.packing.station_urls")),
     path("odoo/", include("floor.odoo.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -2,11 +2,13 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from floor.ledger.models import Move
 from floor.picking.models import Order
-from floor.warehouse.models import Product, Warehouse
+from floor.warehouse.models import Lot, Product, Warehouse
 
 
 class Return(models.Model):
@@ -43,3 +45,63 @@ class ReturnLine(models.Model):
 
     def __str__(self):
         return f"{self.ret_id}: {self.expected} {self.product_id}"
+
+
+class Disposition(models.TextChoices):
+    """Where an inspected item goes. Refurbish and return to vendor stay in the returns area,
+    marked, until their own flows exist."""
+
+    RESTOCK = "restock", _("Restock")
+    REFURBISH = "refurbish", _("Refurbish")
+    QUARANTINE = "quarantine", _("Quarantine")
+    SCRAP = "scrap", _("Scrap")
+    VENDOR = "vendor", _("Return to vendor")
+
+
+class Inspection(models.Model):
+    """One item (or a case of them) that came back: received from the customer into the returns
+    area by its scan, then graded and sent where its disposition says by one tap. Undo marks it
+    undone and reverses its moves; it is never deleted."""
+
+    ret = models.ForeignKey(Return, on_delete=models.PROTECT, related_name="inspections")
+    line = models.ForeignKey(ReturnLine, on_delete=models.PROTECT, related_name="inspections")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    grade = models.CharField(_("grade"), max_length=4, blank=True)  # blank: scanned, not graded yet
+    disposition = models.CharField(_("disposition"), max_length=12, choices=Disposition.choices, blank=True)
+    reason = models.CharField(_("inspector's reason"), max_length=20, blank=True)  # settings.RETURN_REASONS
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    received = models.ForeignKey(Move, on_delete=models.PROTECT, related_name="+")  # customer → returns
+    disposed = models.ForeignKey(Move, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    undone = models.BooleanField(default=False)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    device = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ret", "actor", "-id"], name="inspection_person_latest")]
+
+    def __str__(self):
+        return f"{self.quantity} {self.product_id} ({self.grade or '-'})"
+
+
+class InspectorPlace(models.Model):
+    """Where an inspector is: the return they hold open, and the item scanned but not yet graded."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    actor = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ret = models.ForeignKey(Return, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    item = models.ForeignKey(Inspection, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"InspectorPlace {self.actor_id}"
+
+    @property
+    def step(self) -> str:
+        if self.ret_id is None:
+            return "return"
+        if self.item_id is None:
+            return "item"
+        return "grade"

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = "anyone"  # no sign-in needed
 SIGNED_IN = "signed in"  # any role
 R, P, K, C, S = Role.RECEIVER, Role.PICKER, Role.PACKER, Role.COUNTER, Role.SUPERVISOR
+INSPECTOR = Role.INSPECTOR
 MOVERS = {R, P, K, C}
 
 POLICY = {
@@ -68,6 +69,7 @@ POLICY = {
             "lines",
         )
     },
+    **{f"returns:{name}": {INSPECTOR} for name in ("inspect", "scan", "grade", "undo", "review", "close")},
     **{f"putaway:{name}": {R} for name in ("putaway", "scan", "quantity", "reason", "undo")},
     **{
         f"picking:{name}": {P}
@@ -262,6 +264,7 @@ SCAN_SCREENS = {
     "putaway": ("receiver", "putaway:putaway", "putaway:scan"),
     "pick": ("picker", "picking:pick", "picking:scan"),
     "pack": ("packer", "packing:pack", "packing:scan"),
+    "inspect": ("inspector", "returns:inspect", "returns:scan"),
 }
 
 

@@ -364,6 +364,35 @@ def count_screen(client) -> Screen:
     )
 
 
+def inspect_screen(client) -> Screen:
+    from tests.returns.factories import announced_return, shipped_order
+
+    wh = factories.warehouse()
+    widget, lotted, serial = _products(wh)
+    l1, _l2, sn1 = _lots(lotted, serial)
+    order = shipped_order(wh, (widget, 30), (lotted, 2, l1), (serial, 1, sn1), reference="SO-1", odoo_id=77)
+    announced_return(wh, order, (widget, 13), (lotted, 1), (serial, 1), reference="RET-1")
+    client.force_login(factories.user(roles=["inspector"], wh=wh))
+    known = _known(wh, "RET-1", "SO-1", f"01{LOTTED.zfill(14)}10L1", f"01{SERIAL.zfill(14)}21SN1", "10L2")
+    grades = {"grade": free_text("A", "B", "C", "D"), "disposition": free_text("scrap", "restock", "vendor")}
+    grades |= {"reason": free_text("other", ""), "note": free_text("no lid"), **keyed()}
+    opened = [("/inspect/scan", {"code": "RET-1"})]
+    return Screen(
+        "inspect",
+        known,
+        {
+            "/inspect/scan": scan_fields(known),
+            "/inspect/grade": grades,
+            "/inspect/undo": keyed(),
+            "/inspect/close": keyed(),
+        },
+        flow=_scans("/inspect/scan", "RET-1", WIDGET, CASE, f"01{SERIAL.zfill(14)}21SN1", "CMD-UNDO", "CMD-CANCEL")
+        + [("/inspect/grade", {"grade": "A"}), ("/inspect/grade", {"grade": "D"}), ("/inspect/undo", {})]
+        + [("/inspect/close", {})],
+        positions=[[], opened, opened + [("/inspect/scan", {"code": WIDGET})]],
+    )
+
+
 def receive_screen(client) -> Screen:
     wh = factories.warehouse()
     widget, lotted, serial = _products(wh)
@@ -544,6 +573,7 @@ def lookup_screen(client) -> Screen:
 SCREENS = {
     "move": move_screen,
     "count": count_screen,
+    "inspect": inspect_screen,
     "receive": receive_screen,
     "putaway": putaway_screen,
     "pick": pick_screen,

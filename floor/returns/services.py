@@ -1,0 +1,487 @@
+"""Inspecting a return: scan the return (or its order), scan each item that came back, tap its
+grade. The item scan receives it from the customer into the returns area; the grade sends it where
+its disposition says (input for putaway, quarantine, scrap) through the ledger. Undo takes back the
+person's last item until the return is closed. Close tells Odoo: the return of the delivery, then
+a scrap and an internal transfer for where the items went."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from floor.errors import ScanRejected
+from floor.ledger import services as ledger
+from floor.ledger.keys import scan_key
+from floor.ledger.models import Move, Quant
+from floor.odoo import outbox
+from floor.odoo.models import Operation
+from floor.picking.models import Order, PickRecord
+from floor.returns.models import Disposition, Inspection, InspectorPlace, Return, ReturnLine
+from floor.scanning import flow
+from floor.scanning.parser import Command, Kind, Scan
+from floor.scanning.selectors import scanned_name
+from floor.warehouse.models import Location, Lot, Product
+from floor.warehouse.quantities import plain, qty
+from floor.warehouse.services import virtual_location
+
+FLOW = "inspect"
+OPEN = (Return.State.EXPECTED, Return.State.INSPECTING)
+
+
+@dataclass
+class Outcome(flow.Outcome):
+    done: Inspection | None = None  # the item just graded: what Undo now takes back
+
+    @property
+    def inspector_place(self) -> InspectorPlace:
+        return self.place
+
+
+def open_place(*, actor, warehouse, lock: bool = False) -> InspectorPlace:
+    place = _read(actor, lock)
+    if place is None:
+        try:
+            with transaction.atomic():
+                InspectorPlace.objects.create(actor=actor, warehouse=warehouse)
+        except IntegrityError:
+            pass  # the same person's other request made it a moment ago
+        place = _read(actor, lock)
+    if place.warehouse_id != warehouse.pk or (place.ret_id and place.ret.state not in OPEN):
+        # Moved to another warehouse, or someone else closed the return: nothing is held any more.
+        place.warehouse, place.ret, place.item = warehouse, None, None
+        place.save()
+    return place
+
+
+def _read(actor, lock: bool) -> InspectorPlace | None:
+    places = InspectorPlace.objects.select_related("ret", "item__product", "item__lot")
+    if lock:
+        places = places.select_for_update(of=("self",))
+    return places.filter(actor=actor).first()
+
+
+def _begin(*, actor, warehouse, key: str, raw: str) -> tuple[InspectorPlace, Outcome | None]:
+    return flow.begin(open_place, flow=FLOW, actor=actor, warehouse=warehouse, key=key, raw=raw, outcome=Outcome)
+
+
+@transaction.atomic
+def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> Outcome:
+    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=scan.raw)
+    if replayed:
+        return replayed
+    if scan.kind == Kind.COMMAND:
+        if scan.command == Command.UNDO:
+            return _undo(place, actor=actor, device=device)
+        if scan.command == Command.CANCEL:
+            return _cancel(place, actor=actor, device=device)
+        raise ScanRejected(_("%(command)s does nothing here") % {"command": scan.command})
+    if place.step == "return":
+        return _open_return(place, scan)
+    if place.step == "grade":
+        raise ScanRejected(_("Choose a grade for %(sku)s first") % {"sku": place.item.product.sku})
+    return _receive(place, scan, key=key, device=device)
+
+
+# --- Find the return
+
+
+def _open_return(place: InspectorPlace, scan: Scan) -> Outcome:
+    ret = _return_of(scan, warehouse_id=place.warehouse_id)
+    if ret.warehouse_id != place.warehouse_id:
+        raise ScanRejected(_("Return %(ref)s belongs to another warehouse") % {"ref": ret.reference})
+    if ret.state not in OPEN:
+        raise ScanRejected(_("Return %(ref)s is closed already") % {"ref": ret.reference})
+    Return.objects.filter(pk=ret.pk, state=Return.State.EXPECTED).update(state=Return.State.INSPECTING)
+    place.ret, place.item = ret, None
+    place.save(update_fields=["ret", "item", "updated_at"])
+    expected = sum((line.expected for line in ret.lines.all()), Decimal(0))
+    return Outcome(place, _("Return %(ref)s: %(n)s items expected") % {"ref": ret.reference, "n": qty(expected)})
+
+
+def _return_of(scan: Scan, *, warehouse_id: int) -> Return:
+    """The return a scan names: its own reference, or the order it returns when that order has
+    one open return."""
+    document = scan.document if scan.kind == Kind.DOCUMENT else None
+    if document is None or document.model not in ("return", "order"):
+        raise ScanRejected(
+            _("Scan the return or its order (scanned %(code)s)")
+            % {"code": scanned_name(scan=scan, warehouse_id=warehouse_id)}
+        )
+    if document.model == "return":
+        return Return.objects.get(pk=document.id)
+    order = Order.objects.get(pk=document.id)
+    if order.warehouse_id != warehouse_id:
+        raise ScanRejected(_("Order %(ref)s belongs to another warehouse") % {"ref": order.reference})
+    returns = list(order.returns.filter(state__in=OPEN)[:2])
+    if not returns:
+        raise ScanRejected(_("No return is announced for order %(ref)s") % {"ref": order.reference})
+    if len(returns) > 1:
+        raise ScanRejected(_("Order %(ref)s has several returns: scan the return's label") % {"ref": order.reference})
+    return returns[0]
+
+
+# --- Scan each item
+
+
+def _receive(place: InspectorPlace, scan: Scan, *, key: str, device: str) -> Outcome:
+    ret = _locked(place.ret)
+    if scan.kind == Kind.DOCUMENT:
+        raise ScanRejected(_("Inspecting return %(ref)s: close it first") % {"ref": ret.reference})
+    if scan.kind not in (Kind.PRODUCT, Kind.GS1) or scan.product_id is None:
+        raise ScanRejected(
+            _("Scan an item of return %(ref)s (scanned %(code)s)")
+            % {"ref": ret.reference, "code": scanned_name(scan=scan, warehouse_id=place.warehouse_id)}
+        )
+    # Under the return's lock: two inspectors on one return never take in more than it expects.
+    lines = list(ReturnLine.objects.select_related("product").filter(ret=ret, product=scan.product_id).order_by("pk"))
+    if not lines:
+        sku = Product.objects.filter(pk=scan.product_id).values_list("sku", flat=True).first()
+        raise ScanRejected(
+            _("%(sku)s is not on return %(ref)s: put it aside for a supervisor") % {"sku": sku, "ref": ret.reference},
+            sound="wrong_item",
+        )
+    quantity = scan.quantity or Decimal(1)
+    line = next((line for line in lines if line.expected - line.inspected >= quantity), None)
+    product = lines[0].product
+    if line is None:
+        expected = sum((line.expected for line in lines), Decimal(0))
+        raise ScanRejected(
+            _("More %(sku)s than the return expects (%(qty)s): put it aside for a supervisor")
+            % {"sku": product.sku, "qty": qty(expected)}
+        )
+    lot = _lot(ret, product, scan, quantity)
+    received = Move(
+        product=product,
+        lot=lot,
+        quantity=quantity,
+        from_location=virtual_location(Location.Kind.CUSTOMER),
+        to_location=_returns_area(place.warehouse_id),
+        actor_id=place.actor_id,
+        device=device[:64],
+        reference=ret.reference[:64],
+    )
+    [received] = ledger.post([received], key=scan_key(FLOW, key))
+    line.inspected += quantity
+    line.save(update_fields=["inspected"])
+    item = Inspection.objects.create(
+        ret=ret,
+        line=line,
+        product=product,
+        lot=lot,
+        quantity=quantity,
+        received=received,
+        actor_id=place.actor_id,
+        device=device[:64],
+    )
+    place.item = item
+    place.save(update_fields=["item", "updated_at"])
+    return Outcome(place, _("%(qty)s × %(sku)s in: its grade?") % {"qty": qty(quantity), "sku": product.sku})
+
+
+def _lot(ret: Return, product: Product, scan: Scan, quantity: Decimal) -> Lot | None:
+    """The lot or serial of a tracked item: on its label, and shipped on the return's order."""
+    if product.tracking == Product.Tracking.NONE:
+        return None
+    serial = product.tracking == Product.Tracking.SERIAL
+    name = scan.serial if serial else scan.lot
+    what = _("serial number") if serial else _("lot")
+    if not name:
+        raise ScanRejected(_("Scan the %(what)s label of %(sku)s") % {"what": what, "sku": product.sku})
+    if serial and quantity != 1:
+        raise ScanRejected(_("One serial at a time"))
+    lot = Lot.objects.filter(product=product, name=name).first()
+    if ret.order_id is not None and (lot is None or not _shipped(ret.order_id, lot)):
+        raise ScanRejected(
+            _("%(what)s %(lot)s of %(sku)s did not leave on order %(order)s: put it aside for a supervisor")
+            % {"what": what, "lot": name, "sku": product.sku, "order": ret.order.reference},
+            sound="wrong_item",
+        )
+    if lot is None:  # no order to check it against: taken as labelled
+        lot = Lot.objects.create(product=product, name=name)
+    in_stock = Quant.objects.filter(lot=lot, quantity__gt=0).exclude(location__kind__in=Location.VIRTUAL_KINDS)
+    if serial and in_stock.exists():
+        raise ScanRejected(_("Serial %(lot)s of %(sku)s is in stock already") % {"lot": name, "sku": product.sku})
+    return lot
+
+
+def _shipped(order_id: int, lot: Lot) -> bool:
+    """Whether the lot left on the order: picked for it, and not put back by an undo."""
+    return PickRecord.objects.filter(
+        pick__order_line__order=order_id, lot=lot, reverses=None, reversal__isnull=True
+    ).exists()
+
+
+def _locked(ret: Return) -> Return:
+    """The return, locked: a scan, an Undo and a Close on it go one at a time, whoever sends them,
+    and none lands on a return someone closed a moment ago."""
+    locked = Return.objects.select_for_update(of=("self",)).select_related("order").get(pk=ret.pk)
+    if locked.state not in OPEN:
+        raise ScanRejected(_("Return %(ref)s is closed already") % {"ref": locked.reference})
+    return locked
+
+
+def _returns_area(warehouse_id: int) -> Location:
+    area = Location.objects.filter(warehouse=warehouse_id, kind=Location.Kind.RETURNS, active=True).first()
+    if area is None:
+        raise ScanRejected(_("This warehouse has no returns area: ask a supervisor"))
+    return area
+
+
+# --- Inspect: one tap on a grade
+
+
+def grades() -> dict[str, tuple[str, str]]:
+    return settings.RETURN_GRADES
+
+
+@transaction.atomic
+def grade(
+    *,
+    actor,
+    warehouse,
+    grade: str,
+    key: str,
+    device: str = "",
+    disposition: str = "",
+    reason: str = "",
+    note: str = "",
+) -> Outcome:
+    """Grade the item just scanned and send it where the grade says, or where the inspector says
+    (with a reason)."""
+    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=f"grade {grade[:20]} {disposition[:20]}")
+    if replayed:
+        return replayed
+    item = place.item
+    if item is None:
+        raise ScanRejected(_("Scan an item first"))
+    if grade not in grades():
+        raise ScanRejected(_("Choose a grade"))
+    default = grades()[grade][1]
+    disposition = disposition or default
+    if disposition not in Disposition.values:
+        raise ScanRejected(_("Choose where it goes"))
+    if reason and reason not in settings.RETURN_REASONS:
+        raise ScanRejected(_("Choose a reason from the list"))
+    if disposition != default and not reason:
+        raise ScanRejected(
+            _("Why %(chosen)s and not %(default)s? Choose a reason")
+            % {"chosen": Disposition(disposition).label, "default": Disposition(default).label}
+        )
+    destination = _destination(disposition, warehouse)
+    if destination is not None:
+        moved = Move(
+            product_id=item.product_id,
+            lot_id=item.lot_id,
+            quantity=item.quantity,
+            from_location_id=item.received.to_location_id,
+            to_location=destination,
+            actor=actor,
+            device=device[:64],
+            reference=item.received.reference,
+        )
+        [item.disposed] = ledger.post([moved], key=scan_key(FLOW, key))
+    item.grade, item.disposition, item.reason = grade, disposition, reason
+    item.note = "".join(char for char in note if char.isprintable())[:200]
+    item.save(update_fields=["grade", "disposition", "reason", "note", "disposed"])
+    place.item = None
+    place.save(update_fields=["item", "updated_at"])
+    said = {"sku": item.product.sku, "grade": grade, "where": Disposition(disposition).label}
+    if destination is None:
+        return Outcome(place, _("%(sku)s %(grade)s: %(where)s, kept in returns") % said, done=item)
+    return Outcome(place, _("%(sku)s %(grade)s: %(where)s, to %(bin)s") % {**said, "bin": destination.name}, done=item)
+
+
+def _destination(disposition: str, warehouse) -> Location | None:
+    """Where a disposition sends the item from the returns area; None: it stays there, marked
+    (refurbish and return to vendor, and quarantine where the warehouse has no quarantine area)."""
+    if disposition == Disposition.SCRAP:
+        return virtual_location(Location.Kind.SCRAP)
+    kind = {Disposition.RESTOCK: Location.Kind.INPUT, Disposition.QUARANTINE: Location.Kind.QUARANTINE}.get(disposition)
+    if kind is None:
+        return None
+    area = Location.objects.filter(warehouse=warehouse, kind=kind, active=True).order_by("pk").first()
+    if area is None and kind == Location.Kind.INPUT:
+        raise ScanRejected(_("This warehouse has no input area to restock into: ask a supervisor"))
+    return area
+
+
+# --- Undo, Cancel
+
+
+@transaction.atomic
+def undo(*, actor, warehouse, key: str, device: str = "") -> Outcome:
+    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="undo")
+    if replayed:
+        return replayed
+    return _undo(place, actor=actor, device=device)
+
+
+def last_item(place: InspectorPlace) -> Inspection | None:
+    """What Undo takes back: the item scanned and not graded, else the person's last item of the
+    return, not undone."""
+    if place.item_id is not None:
+        return place.item
+    if place.ret_id is None:
+        return None
+    return (
+        Inspection.objects.select_related("product")
+        .filter(ret=place.ret_id, actor=place.actor_id, undone=False)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _undo(place: InspectorPlace, *, actor, device: str) -> Outcome:
+    item = last_item(place)
+    if item is None:
+        raise ScanRejected(_("Nothing to undo"))
+    _locked(place.ret)
+    line = ReturnLine.objects.get(pk=item.line_id)
+    # Back where it was, then back to the customer: each move reversed once (its key's undo key).
+    if item.disposed_id is not None:
+        ledger.reverse([item.disposed], actor_id=actor.pk, device=device)
+    ledger.reverse([item.received], actor_id=actor.pk, device=device)
+    line.inspected -= item.quantity
+    line.save(update_fields=["inspected"])
+    item.undone = True
+    item.save(update_fields=["undone"])
+    place.item = None
+    place.save(update_fields=["item", "updated_at"])
+    return Outcome(
+        place,
+        _("Undone: %(qty)s × %(sku)s not taken in") % {"qty": qty(item.quantity), "sku": item.product.sku},
+        "warning",
+    )
+
+
+def _cancel(place: InspectorPlace, *, actor, device: str) -> Outcome:
+    """The item not graded yet is taken back; without one, the person leaves the return (what
+    they inspected stays, for them or someone else to close)."""
+    if place.item_id is not None:
+        return _undo(place, actor=actor, device=device)
+    if place.ret_id is None:
+        return Outcome(place, _("Nothing to cancel"), "warning")
+    left = place.ret
+    place.ret = None
+    place.save(update_fields=["ret", "updated_at"])
+    return Outcome(place, _("Left return %(ref)s") % {"ref": left.reference}, "warning")
+
+
+def undo_preview(place: InspectorPlace, done: Inspection | None = None) -> str:
+    item = done or last_item(place)
+    if item is None:
+        return ""
+    return _("Undo: take back %(qty)s × %(sku)s") % {"qty": qty(item.quantity), "sku": item.product.sku}
+
+
+# --- Close
+
+
+@dataclass
+class Summary:
+    lines: list[dict]  # per line: product, expected, received, missing
+    by_grade: list[tuple[str, Decimal]]  # (grade's words, units)
+    by_disposition: list[tuple[str, Decimal]]
+    expected: Decimal
+    received: Decimal
+
+
+def summary(ret: Return) -> Summary:
+    lines = list(ret.lines.select_related("product").order_by("pk"))
+    items = ret.inspections.filter(undone=False).exclude(grade="").values_list("grade", "disposition", "quantity")
+    graded, disposed = Counter(), Counter()
+    for grade_of, disposition, quantity in items:
+        graded[grade_of] += quantity
+        disposed[disposition] += quantity
+    labels = grades()
+    return Summary(
+        lines=[
+            {
+                "product": line.product,
+                "expected": line.expected,
+                "received": line.inspected,
+                "missing": max(line.expected - line.inspected, Decimal(0)),
+            }
+            for line in lines
+        ],
+        by_grade=[(labels[g][0] if g in labels else g, units) for g, units in sorted(graded.items())],
+        by_disposition=[(Disposition(d).label, units) for d, units in sorted(disposed.items())],
+        expected=sum((line.expected for line in lines), Decimal(0)),
+        received=sum((line.inspected for line in lines), Decimal(0)),
+    )
+
+
+@transaction.atomic
+def close(*, actor, warehouse, key: str, device: str = "") -> Outcome:
+    """The return is done: what came back goes to Odoo, what did not is no longer expected."""
+    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="close")
+    if replayed:
+        return replayed
+    if place.ret_id is None:
+        raise ScanRejected(_("Scan a return first"))
+    if place.item_id is not None:
+        raise ScanRejected(_("Choose a grade for %(sku)s first") % {"sku": place.item.product.sku})
+    ret = _locked(place.ret)
+    # Someone else's item scanned and not graded yet: their tap would land on a closed return.
+    waiting = InspectorPlace.objects.filter(ret=ret, item__isnull=False).exclude(pk=place.pk)
+    if waiting.exists():
+        raise ScanRejected(_("Another inspector is grading an item of this return: wait for them"))
+    items = list(ret.inspections.filter(undone=False).select_related("received", "disposed__to_location", "line"))
+    _tell_odoo(ret, items, actor=actor)
+    ret.state = Return.State.DONE
+    ret.save(update_fields=["state"])
+    place.ret = None
+    place.save(update_fields=["ret", "updated_at"])
+    back = sum((item.quantity for item in items), Decimal(0))
+    expected = sum((line.expected for line in ret.lines.all()), Decimal(0))
+    return Outcome(
+        place,
+        _("Return %(ref)s closed: %(back)s of %(expected)s items back")
+        % {"ref": ret.reference, "back": qty(back), "expected": qty(expected)},
+        "document",
+    )
+
+
+def _tell_odoo(ret: Return, items: list[Inspection], *, actor) -> None:
+    """Odoo's return of the delivery (or the return Odoo announced) for what came back, into the
+    returns location; then one scrap for what was scrapped and one internal transfer for what
+    went to input or quarantine. Nothing when Odoo knows neither the return nor its order."""
+    if not items:
+        return
+    if ret.odoo_id:
+        payload = {"picking": ret.odoo_id}
+    elif ret.order_id and ret.order.odoo_id:
+        payload = {"delivery": ret.order.odoo_id}
+    else:
+        return
+    came_back: dict[tuple, Decimal] = defaultdict(Decimal)
+    for item in items:
+        move = item.received
+        odoo_move = item.line.odoo_move_id if ret.odoo_id else None
+        came_back[(move.product_id, move.lot_id, move.to_location_id, odoo_move)] += move.quantity
+    lines = []
+    for (product, lot, to, odoo_move), quantity in came_back.items():
+        line = {"product": product, "lot": lot, "quantity": plain(quantity), "to": to}
+        if odoo_move:
+            line["move"] = odoo_move
+        lines.append(line)
+    operations = [(Operation.Kind.RETURN, f"FLOOR-RET-{ret.pk}", {**payload, "lines": lines})]
+    disposed = [item.disposed for item in items if item.disposed_id is not None]
+    scrapped = [move for move in disposed if move.to_location.kind == Location.Kind.SCRAP]
+    moved = [move for move in disposed if move.to_location.kind != Location.Kind.SCRAP]
+    if scrapped:
+        operations.append((Operation.Kind.SCRAP, f"FLOOR-RET-{ret.pk}-SCRAP", {"lines": outbox.lines_of(scrapped)}))
+    if moved:
+        operations.append((Operation.Kind.INTERNAL, f"FLOOR-RET-{ret.pk}-MOVE", {"lines": outbox.lines_of(moved)}))
+    for kind, reference, operation_payload in operations:
+        outbox.enqueue(
+            kind=kind,
+            warehouse=ret.warehouse,
+            reference=reference,
+            payload=operation_payload,
+            document=ret.reference,
+            actor=actor,
+        )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from floor.returns import views
+
+app_name = "returns"
+urlpatterns = [
+    path("", views.inspect, name="inspect"),
+    path("scan", views.scan, name="scan"),
+    path("grade", views.grade, name="grade"),
+    path("undo", views.undo, name="undo"),
+    path("review", views.review, name="review"),
+    path("close", views.close, name="close"),
+]

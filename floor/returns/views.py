@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.views.decorators.http import require_GET, require_POST
+
+from floor.accounts.decorators import role_required
+from floor.accounts.roles import Role
+from floor.returns import services
+from floor.returns.models import Disposition, InspectorPlace
+from floor.scanning import flow
+
+
+def _screen(request, outcome=None, error=None, status=200, review=False):
+    if outcome:
+        place = outcome.inspector_place
+    elif request.warehouse is not None:
+        place = services.open_place(actor=request.user, warehouse=request.warehouse)
+    else:
+        place = InspectorPlace(actor=request.user)  # nothing to inspect without a warehouse
+    context = {
+        "place": place,
+        "ret": place.ret if place.ret_id else None,
+        "summary": services.summary(place.ret) if place.ret_id else None,
+        "review": review and place.step == "item",
+        "grades": services.grades(),
+        "dispositions": Disposition.choices,
+        "reasons": settings.RETURN_REASONS,
+        "undo_preview": services.undo_preview(place, outcome.done if outcome else None),
+        **flow.feedback(outcome, error),
+    }
+    return flow.answer(request, "returns/_screen.jinja", "returns/inspect.html", context, status)
+
+
+@require_GET
+@role_required(Role.INSPECTOR)
+def inspect(request):
+    return _screen(request, error=flow.no_warehouse() if request.warehouse is None else None)
+
+
+@require_GET
+@role_required(Role.INSPECTOR)
+def review(request):
+    """The summary before closing: expected, received and missing, by grade and disposition."""
+    return _screen(request, error=flow.no_warehouse() if request.warehouse is None else None, review=True)
+
+
+@require_POST
+@role_required(Role.INSPECTOR)
+def scan(request):
+    outcome, error = flow.scanned(request, services.handle_scan)
+    return _screen(request, outcome, error)
+
+
+@require_POST
+@role_required(Role.INSPECTOR)
+def grade(request):
+    outcome, error = flow.attempt(
+        request,
+        services.grade,
+        grade=request.POST.get("grade", ""),
+        disposition=request.POST.get("disposition", ""),
+        reason=request.POST.get("reason", ""),
+        note=request.POST.get("note", ""),
+        **flow.keys(request),
+    )
+    return _screen(request, outcome, error)
+
+
+@require_POST
+@role_required(Role.INSPECTOR)
+def undo(request):
+    outcome, error = flow.attempt(request, services.undo, **flow.keys(request))
+    return _screen(request, outcome, error)
+
+
+@require_POST
+@role_required(Role.INSPECTOR)
+def close(request):
+    outcome, error = flow.attempt(request, services.close, **flow.keys(request))
+    return _screen(request, outcome, error)
