@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from floor.errors import ScanRejected
 from floor.ledger import services as ledger
@@ -98,7 +99,8 @@ def _open_return(place: InspectorPlace, scan: Scan) -> Outcome:
     place.ret, place.item = ret, None
     place.save(update_fields=["ret", "item", "updated_at"])
     expected = sum((line.expected for line in ret.lines.all()), Decimal(0))
-    return Outcome(place, _("Return %(ref)s: %(n)s items expected") % {"ref": ret.reference, "n": qty(expected)})
+    said = ngettext("Return %(ref)s: %(n)s item expected", "Return %(ref)s: %(n)s items expected", int(expected))
+    return Outcome(place, said % {"ref": ret.reference, "n": qty(expected)})
 
 
 def _return_of(scan: Scan, *, warehouse_id: int) -> Return:
@@ -439,7 +441,11 @@ def close(*, actor, warehouse, key: str, device: str = "") -> Outcome:
     expected = sum((line.expected for line in ret.lines.all()), Decimal(0))
     return Outcome(
         place,
-        _("Return %(ref)s closed: %(back)s of %(expected)s items back")
+        ngettext(
+            "Return %(ref)s closed: %(back)s of %(expected)s item back",
+            "Return %(ref)s closed: %(back)s of %(expected)s items back",
+            int(expected),
+        )
         % {"ref": ret.reference, "back": qty(back), "expected": qty(expected)},
         "document",
     )

@@ -240,7 +240,7 @@ def test_the_summary_shows_expected_received_missing_by_grade_and_disposition(fl
     scan(floor.client, MUG)
     grade(floor.client, "D")
     answer = page_text(floor.client.get("/inspect/review", HTTP_HX_REQUEST="true"))
-    assert "Close return WH/RET/00001?" in answer and "2 of 4 items back" in answer
+    assert "Close return WH/RET/00001?" in answer and "Back: 2 of 4" in answer
     assert "A · resealable" in answer and "D · defective" in answer and "Scrap" in answer and "Restock" in answer
     assert "Confirm: close the return" in answer
 
@@ -302,7 +302,7 @@ def test_close_waits_for_the_grade(floor):
 
 def test_a_return_closed_with_nothing_back_tells_odoo_nothing(floor):
     scan(floor.client, "WH/RET/00001")
-    assert "0 of 4 items back" in page_text(post(floor.client, "close"))
+    assert "closed: 0 of 4 items back" in page_text(post(floor.client, "close"))
     assert not Operation.objects.filter(document="WH/RET/00001").exists()
 
 
@@ -343,3 +343,8 @@ def test_a_return_under_way_still_waits_on_the_home_screen(floor):
     assert "Returns to inspect" in page_text(floor.client.get("/"))
     [waiting] = [w for w in work_for(floor.person, floor.wh)["waiting"] if w["title"] == "Returns to inspect"]
     assert waiting["count"] == 1
+
+
+def test_one_item_expected_is_said_as_one(floor):
+    one = announced_return(floor.wh, None, (floor.mug, 1), reference="WH/RET/00099")
+    assert "Return WH/RET/00099: 1 item expected" in page_text(scan(floor.client, one.reference))
