@@ -46,10 +46,7 @@ class Review:
 
 def chain(task: CountTask) -> list[CountTask]:
     """The bin's counts that led here, oldest first."""
-    counts = [task]
-    while counts[0].recount_of_id is not None:
-        counts.insert(0, CountTask.objects.select_related("counter").get(pk=counts[0].recount_of_id))
-    return counts
+    return [*reversed(results.earlier_counts(task)), task]
 
 
 def review(task: CountTask) -> Review:

@@ -168,7 +168,7 @@ def finish(task: CountTask, found: dict[Item, Counted], *, actor_id: int, key: s
     task.units_counted = sum((c.counted for c in found.values()), ZERO)
     task.units_off = sum((abs(c.difference) for c in found.values()), ZERO)
     task.within_tolerance = _all_within(found, costs)
-    earlier = [of_task(count) for count in _earlier_counts(task)]
+    earlier = [of_task(count) for count in earlier_counts(task)]
     if task.within_tolerance or any(_agrees(found, counts, costs) for counts in earlier):
         task.adjusted_value = adjust(task, found, actor_id=actor_id, key=key, device=device)
         verdict = Verdict.ADJUSTED
@@ -185,11 +185,11 @@ def finish(task: CountTask, found: dict[Item, Counted], *, actor_id: int, key: s
     return verdict
 
 
-def _earlier_counts(task: CountTask) -> list[CountTask]:
-    """The counts this one recounts, newest first."""
+def earlier_counts(task: CountTask) -> list[CountTask]:
+    """The counts this one recounts, newest first, with who counted each."""
     earlier, here = [], task
     while here.recount_of_id is not None:
-        here = CountTask.objects.get(pk=here.recount_of_id)
+        here = CountTask.objects.select_related("counter").get(pk=here.recount_of_id)
         earlier.append(here)
     return earlier
 
