@@ -311,6 +311,9 @@ RETURN_REASONS = {
     "hygiene": _("Hygiene: seal broken"),
     "other": _("Other: see the note"),
 }
+# An item that was not on the returned order: "quarantine" takes it in, flagged, to quarantine for
+# a supervisor; "refuse" leaves it out of the return, to be put aside.
+RETURN_NOT_ON_ORDER = env.str("RETURN_NOT_ON_ORDER", default="quarantine")
 # Count planning (floor/counting/planning.py). Items are classed A, B or C by what was picked of
 # them over COUNT_ABC_WINDOW_DAYS: the items making the first COUNT_ABC_A_PERCENT of all units
 # picked (or of their value, where the cost is known) are A, up to COUNT_ABC_B_PERCENT B, the

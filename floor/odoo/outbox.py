@@ -172,14 +172,19 @@ def earlier_unsent(operation: Operation) -> Operation | None:
 
     A count is absolute ("bin B holds 7"), so it must not overtake an earlier move of the same
     item at the same bin, nor be overtaken by a later one: either would leave Odoo off by that
-    move. Every other kind adds or takes stock, and those commute, so they wait for counts only.
+    move. Every other kind adds or takes stock, and those commute, so they wait for counts only;
+    and for returns: a return made in Odoo at push time (its wizard) puts in the returns location
+    what a scrap or a transfer of a returned item then takes out: first, Odoo would refuse the
+    scrap, or let the transfer leave that location below zero.
     """
     earlier = Operation.objects.filter(
         warehouse_id=operation.warehouse_id,
         pk__lt=operation.pk,
         state__in=[State.PENDING, State.SENDING, State.FAILED],
     ).order_by("pk")
-    if operation.kind != Operation.Kind.ADJUSTMENT:
+    if operation.kind in (Operation.Kind.SCRAP, Operation.Kind.INTERNAL):
+        earlier = earlier.filter(kind__in=[Operation.Kind.ADJUSTMENT, Operation.Kind.RETURN])
+    elif operation.kind != Operation.Kind.ADJUSTMENT:
         earlier = earlier.filter(kind=Operation.Kind.ADJUSTMENT)
     mine = _touches(operation)
     return next((other for other in earlier.only("pk", "reference", "payload") if _touches(other) & mine), None)

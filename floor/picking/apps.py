@@ -11,4 +11,7 @@ class PickingConfig(AppConfig):
     def ready(self):
         from floor.picking.models import Order
 
-        documents.register("order", model=Order, label=_("Order"), named=_("order %(reference)s"))
+        # A carrier's tracking number opens its order too (the latest one with it).
+        documents.register(
+            "order", model=Order, label=_("Order"), named=_("order %(reference)s"), shared_reference="tracking"
+        )

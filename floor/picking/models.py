@@ -90,6 +90,9 @@ class Order(models.Model):
     reference = models.CharField(_("reference"), max_length=64, unique=True)
     customer = models.CharField(_("customer"), max_length=200, blank=True)
     carrier = models.CharField(_("carrier"), max_length=64, blank=True)
+    # The carrier's tracking number, where Odoo has one (its delivery module): a parcel that comes
+    # back with the label still on opens its return by it.
+    tracking = models.CharField(_("tracking number"), max_length=128, blank=True, db_index=True)
     cutoff = models.DateTimeField(_("carrier cutoff"), null=True, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), default=0)
     order_type = models.CharField(_("order type"), max_length=32, blank=True)

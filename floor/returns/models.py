@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from floor.ledger.models import Move
 from floor.picking.models import Order
-from floor.warehouse.models import Lot, Product, Warehouse
+from floor.warehouse.models import Lot, Product, Tote, Warehouse
 
 
 class Return(models.Model):
@@ -17,6 +17,11 @@ class Return(models.Model):
         INSPECTING = "inspecting", _("Inspecting")
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
+
+    class Source(models.TextChoices):
+        ANNOUNCED = "announced", _("Announced")  # pulled from Odoo, or an RMA
+        UNANNOUNCED = "unannounced", _("Unannounced")  # a parcel opened from its order on the floor
+        UNKNOWN = "unknown", _("Unknown return")  # no order at all: quarantined for a supervisor
 
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="returns")
     reference = models.CharField(_("reference"), max_length=64, unique=True)
@@ -28,6 +33,13 @@ class Return(models.Model):
     # Odoo changed or cancelled this while the floor was working on it: the pull kept Floor's
     # lines and raised a SyncException; the floor shows a warning until a supervisor resolves it.
     odoo_changed = models.BooleanField(_("changed in Odoo"), default=False)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.ANNOUNCED)
+    # The tote the parcel waits in at the returns dock: scanning it opens the return.
+    tote = models.ForeignKey(Tote, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
         ordering = ["reference"]
@@ -75,6 +87,12 @@ class Inspection(models.Model):
     received = models.ForeignKey(Move, on_delete=models.PROTECT, related_name="+")  # customer → returns
     disposed = models.ForeignKey(Move, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     undone = models.BooleanField(default=False)
+    # Came back beyond what the order shipped (not on it, more of it, or no order at all): Odoo's
+    # return wizard cannot take it, so it reaches Odoo as a line of its own on the return.
+    extra = models.BooleanField(_("not shipped on the order"), default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     device = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -93,6 +111,12 @@ class InspectorPlace(models.Model):
     actor = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     ret = models.ForeignKey(Return, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     item = models.ForeignKey(Inspection, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # A scan over what the order shipped waits here for a supervisor's badge and PIN.
+    held_scan = models.CharField(max_length=200, blank=True)
+    approval = models.CharField(max_length=200, blank=True)  # what the supervisor is asked
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
@@ -102,6 +126,8 @@ class InspectorPlace(models.Model):
     def step(self) -> str:
         if self.ret_id is None:
             return "return"
+        if self.held_scan:
+            return "approval"
         if self.item_id is None:
             return "item"
         return "grade"

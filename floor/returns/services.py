@@ -4,15 +4,19 @@ its disposition says (input for putaway, quarantine, scrap) through the ledger. 
 person's last item until the return is closed. Close tells Odoo: the return of the delivery, then
 a scrap and an internal transfer for where the items went."""
 
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from floor.accounts import approval
 from floor.errors import ScanRejected
 from floor.ledger import services as ledger
 from floor.ledger.keys import scan_key
@@ -22,9 +26,9 @@ from floor.odoo.models import Operation
 from floor.picking.models import Order, PickRecord
 from floor.returns.models import Disposition, Inspection, InspectorPlace, Return, ReturnLine
 from floor.scanning import flow
-from floor.scanning.parser import Command, Kind, Scan
+from floor.scanning.parser import Command, Kind, Scan, parse
 from floor.scanning.selectors import scanned_name
-from floor.warehouse.models import Location, Lot, Product
+from floor.warehouse.models import Location, Lot, Product, Tote
 from floor.warehouse.quantities import plain, qty
 from floor.warehouse.services import virtual_location
 
@@ -58,7 +62,7 @@ def open_place(*, actor, warehouse, lock: bool = False) -> InspectorPlace:
 
 
 def _read(actor, lock: bool) -> InspectorPlace | None:
-    places = InspectorPlace.objects.select_related("ret", "item__product", "item__lot")
+    places = InspectorPlace.objects.select_related("ret", "item__product", "item__lot", "item__line", "approver")
     if lock:
         places = places.select_for_update(of=("self",))
     return places.filter(actor=actor).first()
@@ -81,6 +85,8 @@ def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> 
         raise ScanRejected(_("%(command)s does nothing here") % {"command": scan.command})
     if place.step == "return":
         return _open_return(place, scan)
+    if place.step == "approval":
+        return _approval_scan(place, scan)
     if place.step == "grade":
         raise ScanRejected(_("Choose a grade for %(sku)s first") % {"sku": place.item.product.sku})
     return _receive(place, scan, key=key, device=device)
@@ -90,7 +96,10 @@ def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> 
 
 
 def _open_return(place: InspectorPlace, scan: Scan) -> Outcome:
-    ret = _return_of(scan, warehouse_id=place.warehouse_id)
+    if scan.kind == Kind.TOTE:
+        ret, made = _return_in_tote(scan, warehouse_id=place.warehouse_id), False
+    else:
+        ret, made = _return_of(scan, warehouse_id=place.warehouse_id, actor_id=place.actor_id)
     if ret.warehouse_id != place.warehouse_id:
         raise ScanRejected(_("Return %(ref)s belongs to another warehouse") % {"ref": ret.reference})
     if ret.state not in OPEN:
@@ -100,36 +109,143 @@ def _open_return(place: InspectorPlace, scan: Scan) -> Outcome:
     place.save(update_fields=["ret", "item", "updated_at"])
     expected = sum((line.expected for line in ret.lines.all()), Decimal(0))
     said = ngettext("Return %(ref)s: %(n)s item expected", "Return %(ref)s: %(n)s items expected", int(expected))
+    if made:
+        said = ngettext(
+            "No return was announced: return %(ref)s made from order %(order)s, %(n)s item shipped",
+            "No return was announced: return %(ref)s made from order %(order)s, %(n)s items shipped",
+            int(expected),
+        )
+        said %= {"ref": ret.reference, "order": ret.order.reference, "n": qty(expected)}
+        return Outcome(place, said, "document")
     return Outcome(place, said % {"ref": ret.reference, "n": qty(expected)})
 
 
-def _return_of(scan: Scan, *, warehouse_id: int) -> Return:
-    """The return a scan names: its own reference, or the order it returns when that order has
-    one open return."""
+def _return_of(scan: Scan, *, warehouse_id: int, actor_id: int) -> tuple[Return, bool]:
+    """The return a scan names, and whether it was made now: its own reference; or the order it
+    returns (by the order's number, the carrier's tracking number, or a carton's label) when that
+    order has one open return, and a new unannounced return of what the order shipped when it has
+    none."""
     document = scan.document if scan.kind == Kind.DOCUMENT else None
-    if document is None or document.model not in ("return", "order"):
+    if scan.kind == Kind.PACKAGE:
+        order = Order.objects.filter(cartons__package=scan.package_id).first()
+    elif document is not None and document.model == "order":
+        order = Order.objects.get(pk=document.id)
+    elif document is not None and document.model == "return":
+        return Return.objects.get(pk=document.id), False
+    else:
+        order = None
+    if order is None:
         raise ScanRejected(
-            _("Scan the return or its order (scanned %(code)s)")
+            _("Scan the return, its order or its parcel label (scanned %(code)s)")
             % {"code": scanned_name(scan=scan, warehouse_id=warehouse_id)}
         )
-    if document.model == "return":
-        return Return.objects.get(pk=document.id)
-    order = Order.objects.get(pk=document.id)
     if order.warehouse_id != warehouse_id:
         raise ScanRejected(_("Order %(ref)s belongs to another warehouse") % {"ref": order.reference})
+    # Locked: two inspectors opening the same parcel's order at once make one return, not two.
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
     returns = list(order.returns.filter(state__in=OPEN)[:2])
-    if not returns:
-        raise ScanRejected(_("No return is announced for order %(ref)s") % {"ref": order.reference})
     if len(returns) > 1:
         raise ScanRejected(_("Order %(ref)s has several returns: scan the return's label") % {"ref": order.reference})
-    return returns[0]
+    if returns:
+        return returns[0], False
+    return _unannounced(order, actor_id=actor_id), True
+
+
+def _unannounced(order: Order, *, actor_id: int) -> Return:
+    """A parcel with no RMA: a return of what the order shipped and has not come back yet. Odoo
+    makes its own return of the delivery when the inspector closes it (its return wizard)."""
+    if order.state != Order.State.SHIPPED:
+        raise ScanRejected(_("Order %(ref)s has not shipped: nothing of it can come back") % {"ref": order.reference})
+    back = Counter()
+    for product_id, quantity in ReturnLine.objects.filter(ret__order=order, ret__state=Return.State.DONE).values_list(
+        "product", "inspected"
+    ):
+        back[product_id] += quantity
+    shipped = Counter()
+    for line in order.lines.order_by("pk"):
+        # Picked on the floor; or, shipped from Odoo without the floor, what was ordered and not short.
+        shipped[line.product_id] += line.picked or (line.ordered - line.short)
+    returnable = {product: left for product, quantity in shipped.items() if (left := quantity - back[product]) > 0}
+    if not returnable:
+        raise ScanRejected(_("Everything order %(ref)s shipped has come back already") % {"ref": order.reference})
+    ret = Return.objects.create(
+        warehouse_id=order.warehouse_id,
+        reference=f"{order.reference}-R{order.returns.count() + 1}"[:64],
+        order=order,
+        customer=order.customer,
+        source=Return.Source.UNANNOUNCED,
+        opened_by_id=actor_id,
+    )
+    ReturnLine.objects.bulk_create(
+        ReturnLine(ret=ret, product_id=product, expected=quantity) for product, quantity in returnable.items()
+    )
+    return ret
+
+
+def _return_in_tote(scan: Scan, *, warehouse_id: int) -> Return:
+    ret = Return.objects.filter(tote=scan.tote_id, state__in=OPEN).first()
+    if ret is None:
+        raise ScanRejected(
+            _("%(tote)s holds no return: scan the return or its order")
+            % {"tote": capfirst(scanned_name(scan=scan, warehouse_id=warehouse_id))}
+        )
+    return ret
+
+
+@transaction.atomic
+def open_unknown(*, actor, warehouse, key: str, device: str = "") -> Outcome:
+    """A parcel with no order and no RMA: whatever is in it is taken into quarantine, marked
+    "unknown return", for a supervisor to find its customer."""
+    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="unknown return")
+    if replayed:
+        return replayed
+    if place.ret_id is not None:
+        raise ScanRejected(_("Inspecting return %(ref)s: close it first") % {"ref": place.ret.reference})
+    _returns_area(warehouse.pk)  # refused before a return is made for nothing
+    ret = Return.objects.create(
+        warehouse=warehouse,
+        reference=f"UNKNOWN-{uuid.uuid4().hex[:8].upper()}",
+        source=Return.Source.UNKNOWN,
+        state=Return.State.INSPECTING,
+        opened_by=actor,
+    )
+    Return.objects.filter(pk=ret.pk).update(reference=f"UNKNOWN-{ret.pk:05d}")
+    ret.refresh_from_db()
+    place.ret, place.item = ret, None
+    place.save(update_fields=["ret", "item", "updated_at"])
+    return Outcome(
+        place, _("Unknown return %(ref)s: scan each item, all go to quarantine") % {"ref": ret.reference}, "document"
+    )
+
+
+def _put_in_tote(place: InspectorPlace, ret: Return, scan: Scan) -> Outcome:
+    """The parcel set aside in a tote: whoever scans the tote later carries on with its return."""
+    if ret.tote_id == scan.tote_id:
+        return Outcome(place, _("Return %(ref)s is in this tote already") % {"ref": ret.reference}, "warning")
+    tote = Tote.objects.select_related("location").get(pk=scan.tote_id)
+    if tote.warehouse_id != place.warehouse_id:
+        raise ScanRejected(_("Tote %(tote)s belongs to another warehouse") % {"tote": tote.barcode})
+    held = Return.objects.filter(tote=tote, state__in=OPEN).exclude(pk=ret.pk).first()
+    if held is not None:
+        raise ScanRejected(
+            _("Tote %(tote)s holds return %(ref)s already") % {"tote": tote.barcode, "ref": held.reference}
+        )
+    if Quant.objects.filter(location=tote.location, quantity__gt=0).exists():
+        raise ScanRejected(_("Tote %(tote)s is not empty: take another") % {"tote": tote.barcode})
+    ret.tote = tote
+    ret.save(update_fields=["tote"])
+    return Outcome(
+        place, _("Return %(ref)s set aside in tote %(tote)s") % {"ref": ret.reference, "tote": tote.barcode}, "document"
+    )
 
 
 # --- Scan each item
 
 
-def _receive(place: InspectorPlace, scan: Scan, *, key: str, device: str) -> Outcome:
+def _receive(place: InspectorPlace, scan: Scan, *, key: str, device: str, approver=None) -> Outcome:
     ret = _locked(place.ret)
+    if scan.kind == Kind.TOTE:
+        return _put_in_tote(place, ret, scan)
     if scan.kind == Kind.DOCUMENT:
         raise ScanRejected(_("Inspecting return %(ref)s: close it first") % {"ref": ret.reference})
     if scan.kind not in (Kind.PRODUCT, Kind.GS1) or scan.product_id is None:
@@ -137,24 +253,21 @@ def _receive(place: InspectorPlace, scan: Scan, *, key: str, device: str) -> Out
             _("Scan an item of return %(ref)s (scanned %(code)s)")
             % {"ref": ret.reference, "code": scanned_name(scan=scan, warehouse_id=place.warehouse_id)}
         )
-    # Under the return's lock: two inspectors on one return never take in more than it expects.
-    lines = list(ReturnLine.objects.select_related("product").filter(ret=ret, product=scan.product_id).order_by("pk"))
-    if not lines:
-        sku = Product.objects.filter(pk=scan.product_id).values_list("sku", flat=True).first()
-        raise ScanRejected(
-            _("%(sku)s is not on return %(ref)s: put it aside for a supervisor") % {"sku": sku, "ref": ret.reference},
-            sound="wrong_item",
-        )
+    product = Product.objects.get(pk=scan.product_id)
     quantity = scan.quantity or Decimal(1)
+    # Under the return's lock: two inspectors on one return never take in more than it expects.
+    lines = list(ReturnLine.objects.filter(ret=ret, product=product).order_by("pk"))
     line = next((line for line in lines if line.expected - line.inspected >= quantity), None)
-    product = lines[0].product
-    if line is None:
+    extra = False
+    if not lines or not any(line.expected for line in lines):
+        line = _not_on_order(ret, product, lines)
+        extra = True
+    elif line is None:
         expected = sum((line.expected for line in lines), Decimal(0))
-        raise ScanRejected(
-            _("More %(sku)s than the return expects (%(qty)s): put it aside for a supervisor")
-            % {"sku": product.sku, "qty": qty(expected)}
-        )
-    lot = _lot(ret, product, scan, quantity)
+        if approver is None:
+            return _ask_supervisor(place, ret, product, scan, expected)
+        line, extra = lines[-1], True
+    lot = _lot(ret, product, scan, quantity, on_order=line.expected > 0)
     received = Move(
         product=product,
         lot=lot,
@@ -175,16 +288,86 @@ def _receive(place: InspectorPlace, scan: Scan, *, key: str, device: str) -> Out
         lot=lot,
         quantity=quantity,
         received=received,
+        extra=extra,
+        approved_by=approver,
         actor_id=place.actor_id,
         device=device[:64],
     )
     place.item = item
     place.save(update_fields=["item", "updated_at"])
-    return Outcome(place, _("%(qty)s × %(sku)s in: its grade?") % {"qty": qty(quantity), "sku": product.sku})
+    said = {"qty": qty(quantity), "sku": product.sku}
+    if line.expected == 0 and ret.source == Return.Source.UNKNOWN:
+        return Outcome(place, _("%(qty)s × %(sku)s in, for quarantine: its grade?") % said)
+    if line.expected == 0:
+        return Outcome(
+            place,
+            _("%(sku)s was not on order %(order)s: taken in for quarantine, its grade?")
+            % {**said, "order": ret.order.reference if ret.order_id else ret.reference},
+            "warning",
+        )
+    return Outcome(place, _("%(qty)s × %(sku)s in: its grade?") % said)
 
 
-def _lot(ret: Return, product: Product, scan: Scan, quantity: Decimal) -> Lot | None:
-    """The lot or serial of a tracked item: on its label, and shipped on the return's order."""
+def _not_on_order(ret: Return, product: Product, lines: list[ReturnLine]) -> ReturnLine:
+    """An item the return does not expect. An unknown return takes anything; otherwise, by
+    RETURN_NOT_ON_ORDER, it is taken into quarantine (flagged for a supervisor) or refused."""
+    if ret.source != Return.Source.UNKNOWN and settings.RETURN_NOT_ON_ORDER != "quarantine":
+        raise ScanRejected(
+            _("%(sku)s is not on return %(ref)s: put it aside for a supervisor")
+            % {"sku": product.sku, "ref": ret.reference},
+            sound="wrong_item",
+        )
+    return lines[0] if lines else ReturnLine.objects.create(ret=ret, product=product, expected=Decimal(0))
+
+
+def _ask_supervisor(place: InspectorPlace, ret: Return, product: Product, scan: Scan, expected: Decimal) -> Outcome:
+    """More than the order shipped: nothing is taken in until a supervisor approves on this
+    device (their badge, then their PIN)."""
+    place.held_scan = scan.raw[:200]
+    place.approval = (
+        _("%(qty)s more × %(sku)s than order %(order)s shipped (%(expected)s)")
+        % {
+            "qty": qty(scan.quantity or Decimal(1)),
+            "sku": product.sku,
+            "order": ret.order.reference if ret.order_id else ret.reference,
+            "expected": qty(expected),
+        }
+    )[:200]
+    place.approver = None
+    place.save(update_fields=["held_scan", "approval", "approver", "updated_at"])
+    return Outcome(place, _("%(what)s — a supervisor must scan their badge") % {"what": place.approval}, "supervisor")
+
+
+def _approval_scan(place: InspectorPlace, scan: Scan) -> Outcome:
+    place.approver = approval.supervisor_from_badge(scan, warehouse_id=place.warehouse_id, why=place.approval)
+    place.save(update_fields=["approver", "updated_at"])
+    return Outcome(place, approval.ask_pin(place.approver), "supervisor")
+
+
+@transaction.atomic
+def approve(*, actor, warehouse, pin: str, key: str, device: str = "") -> Outcome:
+    """The supervisor's PIN: the held scan is taken in, on record as theirs to approve."""
+    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="approve")
+    if replayed:
+        return replayed
+    if place.step != "approval":
+        raise ScanRejected(_("Nothing waits for a supervisor"))
+    if place.approver_id is None:
+        raise ScanRejected(_("A supervisor must scan their badge first"), sound="supervisor")
+    supervisor = approval.pin_approves(place.approver_id, pin)
+    if supervisor is None:
+        place.approver = None
+        place.save(update_fields=["approver", "updated_at"])
+        return Outcome(place, approval.wrong_pin(), "supervisor")
+    held = parse(place.held_scan)
+    place.held_scan, place.approval, place.approver = "", "", None
+    place.save(update_fields=["held_scan", "approval", "approver", "updated_at"])
+    return _receive(place, held, key=key, device=device, approver=supervisor)
+
+
+def _lot(ret: Return, product: Product, scan: Scan, quantity: Decimal, *, on_order: bool) -> Lot | None:
+    """The lot or serial of a tracked item: on its label, and shipped on the return's order (an
+    item not on the order is taken as labelled, for quarantine)."""
     if product.tracking == Product.Tracking.NONE:
         return None
     serial = product.tracking == Product.Tracking.SERIAL
@@ -195,7 +378,7 @@ def _lot(ret: Return, product: Product, scan: Scan, quantity: Decimal) -> Lot | 
     if serial and quantity != 1:
         raise ScanRejected(_("One serial at a time"))
     lot = Lot.objects.filter(product=product, name=name).first()
-    if ret.order_id is not None and (lot is None or not _shipped(ret.order_id, lot)):
+    if on_order and ret.order_id is not None and (lot is None or not _shipped(ret.order_id, lot)):
         raise ScanRejected(
             _("%(what)s %(lot)s of %(sku)s did not leave on order %(order)s: put it aside for a supervisor")
             % {"what": what, "lot": name, "sku": product.sku, "order": ret.order.reference},
@@ -262,6 +445,13 @@ def grade(
     if grade not in grades():
         raise ScanRejected(_("Choose a grade"))
     default = grades()[grade][1]
+    if item.line.expected == 0:
+        # Not on the order, or no order at all: quarantined for a supervisor, whatever its grade.
+        default = Disposition.QUARANTINE
+        if disposition and disposition != default:
+            raise ScanRejected(
+                _("%(sku)s was not shipped on this order: it goes to quarantine") % {"sku": item.product.sku}
+            )
     disposition = disposition or default
     if disposition not in Disposition.values:
         raise ScanRejected(_("Choose where it goes"))
@@ -337,6 +527,8 @@ def last_item(place: InspectorPlace) -> Inspection | None:
 
 
 def _undo(place: InspectorPlace, *, actor, device: str) -> Outcome:
+    if place.held_scan:
+        return _cancel(place, actor=actor, device=device)
     item = last_item(place)
     if item is None:
         raise ScanRejected(_("Nothing to undo"))
@@ -360,8 +552,13 @@ def _undo(place: InspectorPlace, *, actor, device: str) -> Outcome:
 
 
 def _cancel(place: InspectorPlace, *, actor, device: str) -> Outcome:
-    """The item not graded yet is taken back; without one, the person leaves the return (what
-    they inspected stays, for them or someone else to close)."""
+    """A scan waiting for a supervisor is dropped; the item not graded yet is taken back; without
+    one, the person leaves the return (what they inspected stays, for them or someone else to
+    close)."""
+    if place.held_scan:
+        place.held_scan, place.approval, place.approver = "", "", None
+        place.save(update_fields=["held_scan", "approval", "approver", "updated_at"])
+        return Outcome(place, _("Not taken in: put it aside for a supervisor"), "warning")
     if place.item_id is not None:
         return _undo(place, actor=actor, device=device)
     if place.ret_id is None:
@@ -433,8 +630,8 @@ def close(*, actor, warehouse, key: str, device: str = "") -> Outcome:
         raise ScanRejected(_("Another inspector is grading an item of this return: wait for them"))
     items = list(ret.inspections.filter(undone=False).select_related("received", "disposed__to_location", "line"))
     _tell_odoo(ret, items, actor=actor)
-    ret.state = Return.State.DONE
-    ret.save(update_fields=["state"])
+    ret.state, ret.closed_at, ret.tote = Return.State.DONE, timezone.now(), None
+    ret.save(update_fields=["state", "closed_at", "tote"])
     place.ret = None
     place.save(update_fields=["ret", "updated_at"])
     back = sum((item.quantity for item in items), Decimal(0))
@@ -454,25 +651,31 @@ def close(*, actor, warehouse, key: str, device: str = "") -> Outcome:
 def _tell_odoo(ret: Return, items: list[Inspection], *, actor) -> None:
     """Odoo's return of the delivery (or the return Odoo announced) for what came back, into the
     returns location; then one scrap for what was scrapped and one internal transfer for what
-    went to input or quarantine. Nothing when Odoo knows neither the return nor its order."""
+    went to input or quarantine. What the order did not ship goes on the same return as lines of
+    its own; an unknown return is a receipt from the customers' location. Nothing when Odoo knows
+    neither the return nor its order."""
     if not items:
         return
     if ret.odoo_id:
         payload = {"picking": ret.odoo_id}
     elif ret.order_id and ret.order.odoo_id:
         payload = {"delivery": ret.order.odoo_id}
+    elif ret.source == Return.Source.UNKNOWN:
+        payload = {"customer": True}
     else:
         return
     came_back: dict[tuple, Decimal] = defaultdict(Decimal)
     for item in items:
         move = item.received
-        odoo_move = item.line.odoo_move_id if ret.odoo_id else None
-        came_back[(move.product_id, move.lot_id, move.to_location_id, odoo_move)] += move.quantity
+        odoo_move = item.line.odoo_move_id if ret.odoo_id and not item.extra else None
+        came_back[(move.product_id, move.lot_id, move.to_location_id, odoo_move, item.extra)] += move.quantity
     lines = []
-    for (product, lot, to, odoo_move), quantity in came_back.items():
+    for (product, lot, to, odoo_move, extra), quantity in came_back.items():
         line = {"product": product, "lot": lot, "quantity": plain(quantity), "to": to}
         if odoo_move:
             line["move"] = odoo_move
+        if extra:
+            line["extra"] = True
         lines.append(line)
     operations = [(Operation.Kind.RETURN, f"FLOOR-RET-{ret.pk}", {**payload, "lines": lines})]
     disposed = [item.disposed for item in items if item.disposed_id is not None]

@@ -10,4 +10,6 @@ urlpatterns = [
     path("undo", views.undo, name="undo"),
     path("review", views.review, name="review"),
     path("close", views.close, name="close"),
+    path("approve", views.approve, name="approve"),
+    path("unknown", views.unknown, name="unknown"),
 ]

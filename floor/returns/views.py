@@ -76,3 +76,18 @@ def undo(request):
 def close(request):
     outcome, error = flow.attempt(request, services.close, **flow.keys(request))
     return _screen(request, outcome, error)
+
+
+@require_POST
+@role_required(Role.INSPECTOR)
+def approve(request):
+    outcome, error = flow.attempt(request, services.approve, pin=request.POST.get("pin", ""), **flow.keys(request))
+    return _screen(request, outcome, error)
+
+
+@require_POST
+@role_required(Role.INSPECTOR)
+def unknown(request):
+    """A parcel with no order and no RMA."""
+    outcome, error = flow.attempt(request, services.open_unknown, **flow.keys(request))
+    return _screen(request, outcome, error)

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 # One search_read each for warehouses, picking types, locations, products, pickings, their moves,
 # lots, the done move lines Odoo made since the last pull, the quants whose count Odoo scheduled or
-# someone requested since, and the lot schema (is product_expiry installed?): whatever the number
-# of records.
-CALLS_PER_PULL = 10
+# someone requested since, the lot schema (is product_expiry installed?) and the picking's (is
+# delivery installed, with the carrier's tracking number?): whatever the number of records.
+CALLS_PER_PULL = 11
 # The first pull also finds Odoo's virtual locations (one read), gives the returns location its
 # place in Odoo (a look-up by barcode, then its creation), takes the opening balance (where Odoo's
 # moves stand, the lines just before it, and the quants: one page here), and reads the day's due

@@ -13,8 +13,9 @@ from floor.warehouse.models import Location
 from floor.warehouse.services import virtual_location
 from tests import factories
 from tests.pages import page_text
+from tests.picking.factories import order as an_order
 from tests.returns.conftest import MUG, PHONE, TEA, grade, gs1, on_hand, post, scan
-from tests.returns.factories import announced_return, shipped_order
+from tests.returns.factories import announced_return
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +42,11 @@ def test_the_return_opens_by_its_order(floor):
     assert "4 items expected" in page_text(scan(floor.client, "SO-100"))
 
 
-def test_an_order_without_a_return_is_refused(floor):
-    other = shipped_order(floor.wh, (floor.mug, 1), reference="SO-200")
-    answer = page_text(scan(floor.client, other.reference))
-    assert "No return is announced for order SO-200" in answer and 'data-sound="error"' in answer
+def test_an_order_that_has_not_shipped_cannot_come_back(floor):
+    an_order(floor.wh, (floor.mug, 1), reference="SO-200")
+    answer = page_text(scan(floor.client, "SO-200"))
+    assert "Order SO-200 has not shipped" in answer and 'data-sound="error"' in answer
+    assert not Return.objects.filter(order__reference="SO-200").exists()
 
 
 def test_a_return_of_another_warehouse_is_refused(floor):
@@ -138,7 +140,8 @@ def test_the_next_item_waits_for_the_grade(floor):
     assert on_hand(floor.returns, floor.mug) == 1
 
 
-def test_a_product_not_on_the_return_is_refused(floor):
+def test_a_product_not_on_the_return_is_refused_where_the_setting_says_so(floor, settings):
+    settings.RETURN_NOT_ON_ORDER = "refuse"
     factories.product(gtin=factories.gtin13("400000000777"), sku="KETTLE")
     scan(floor.client, "WH/RET/00001")
     before = Move.objects.count()
@@ -147,13 +150,14 @@ def test_a_product_not_on_the_return_is_refused(floor):
     assert nothing_moved_since(before)
 
 
-def test_more_than_expected_is_refused(floor):
+def test_more_than_expected_waits_for_a_supervisor(floor):
     scan(floor.client, "WH/RET/00001")
     for _ in range(2):
         scan(floor.client, MUG)
         grade(floor.client, "A")
     before = Move.objects.count()
-    assert "More MUG than the return expects (2)" in page_text(scan(floor.client, MUG))
+    answer = page_text(scan(floor.client, MUG))
+    assert "1 more × MUG than order SO-100 shipped (2)" in answer and "supervisor must scan their badge" in answer
     assert nothing_moved_since(before)
 
 

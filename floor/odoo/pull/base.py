@@ -165,6 +165,7 @@ class Reader:
         self.full = full
         self.opening = opening
         self._lot_fields: list[str] | None = None
+        self._picking_fields: list[str] | None = None
         self.result = PullResult()
         self.warehouses: dict[int, _Warehouse] = {}
         self.types: dict[int, tuple[_Warehouse, str]] = {}

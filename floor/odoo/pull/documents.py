@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 
 from django.db import transaction
 from django.db.models import Model, Q
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,6 +39,8 @@ from floor.picking.models import Order, OrderLine
 from floor.receiving.models import Receipt, ReceiptLine
 from floor.returns.models import Return, ReturnLine
 from floor.warehouse.models import Location, Product
+
+TRACKING = "carrier_tracking_ref"
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,15 @@ def _receipt_header(row, wh, _context) -> dict:
 
 def _order_header(row, wh, _context) -> dict:
     priority = str(row.get("priority") or "0")
-    return {
+    header = {
         "warehouse_id": wh.floor.pk,
         "reference": _text(row["name"], 64),
         "customer": _text(_label(row["partner_id"]), 200),
         "priority": int(priority) if priority.isdigit() else 0,
     }
+    if TRACKING in row:  # Odoo's delivery module: set when the carrier takes the parcel
+        header["tracking"] = _text(row[TRACKING], 128)
+    return header
 
 
 def _return_header(row, wh, context) -> dict:
@@ -83,6 +90,8 @@ def _return_header(row, wh, context) -> dict:
         "warehouse_id": wh.floor.pk,
         "reference": _text(row["name"], 64),
         "customer": _text(_label(row["partner_id"]), 200),
+        # Why the customer sent it back, as the return's note in Odoo says (HTML there).
+        "reason": _text(" ".join(unescape(strip_tags(row.get("note") or "")).split()), 200),
     }
     order = context["orders"].get(_id(row["return_id"]))
     if order is not None:  # the delivery it returns, when Floor has it
@@ -140,6 +149,13 @@ RETURNS = _Document(
 class Documents(Reader):
     # --- pickings
 
+    def picking_fields(self) -> list[str]:
+        """The picking's fields, with the carrier's tracking number where Odoo has it."""
+        if self._picking_fields is None:
+            tracking = TRACKING in self.client.fields_get("stock.picking", ["type"])
+            self._picking_fields = [*PICKING_FIELDS, "note"] + ([TRACKING] if tracking else [])
+        return self._picking_fields
+
     def pull_pickings(self) -> None:
         if not self.warehouses:
             return
@@ -157,7 +173,7 @@ class Documents(Reader):
         dates, seen, last = [], set(), 0
         while True:
             page = self.client.search_read(
-                "stock.picking", [*domain, ("id", ">", last)], PICKING_FIELDS, limit=PICKING_PAGE, order="id"
+                "stock.picking", [*domain, ("id", ">", last)], self.picking_fields(), limit=PICKING_PAGE, order="id"
             )
             dates += self._pickings_page(page)
             seen.update(row["id"] for row in page)
@@ -382,7 +398,7 @@ class Documents(Reader):
         ids -= seen
         if not ids:
             return
-        rows = self.client.read("stock.picking", sorted(ids), PICKING_FIELDS)
+        rows = self.client.read("stock.picking", sorted(ids), self.picking_fields())
         rows = [row for row in rows if _id(row["picking_type_id"]) in self.types]
         for start in range(0, len(rows), PICKING_PAGE):
             self._pickings_page(rows[start : start + PICKING_PAGE])
