@@ -69,7 +69,7 @@ POLICY = {
             "lines",
         )
     },
-    **{f"returns:{name}": {INSPECTOR} for name in ("inspect", "scan", "grade", "undo", "review", "close")},
+    **{f"returns:{name}": {INSPECTOR} for name in ("inspect", "scan", "grade", "undo", "review", "close", "approve", "unknown")},
     **{f"putaway:{name}": {R} for name in ("putaway", "scan", "quantity", "reason", "undo")},
     **{
         f"picking:{name}": {P}
