@@ -3,7 +3,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
-from floor.returns import services
+from floor.returns import grading, services
 from floor.returns.models import Disposition, InspectorPlace
 from floor.scanning import flow
 
@@ -20,7 +20,7 @@ def _screen(request, outcome=None, error=None, status=200, review=False):
         "ret": place.ret if place.ret_id else None,
         "summary": services.summary(place.ret) if place.ret_id else None,
         "review": review and place.step == "item",
-        "grades": services.grades(),
+        "grades": grading.grades_of(request.warehouse) if place.step == "grade" else {},
         "dispositions": Disposition.choices,
         "reasons": settings.RETURN_REASONS,
         "undo_preview": services.undo_preview(place, outcome.done if outcome else None),
