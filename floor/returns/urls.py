@@ -10,4 +10,5 @@ urlpatterns = [
     path("undo", views.undo, name="undo"),
     path("review", views.review, name="review"),
     path("close", views.close, name="close"),
+    path("grades/", views.grades, name="grades"),
 ]

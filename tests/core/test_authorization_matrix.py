@@ -70,6 +70,7 @@ POLICY = {
         )
     },
     **{f"returns:{name}": {INSPECTOR} for name in ("inspect", "scan", "grade", "undo", "review", "close")},
+    "returns:grades": {S},
     **{f"putaway:{name}": {R} for name in ("putaway", "scan", "quantity", "reason", "undo")},
     **{
         f"picking:{name}": {P}
