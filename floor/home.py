@@ -95,6 +95,13 @@ def work_for(user, warehouse) -> dict:
                     "url": reverse("counting:accuracy"),
                 }
             )
+            actions.append(
+                {
+                    "title": _("Return grades"),
+                    "hint": _("The grades inspectors tap, and where each sends the item"),
+                    "url": reverse("returns:grades"),
+                }
+            )
             failed = Operation.objects.filter(warehouse=warehouse, state=Operation.State.FAILED).count()
             changed = SyncException.objects.filter(warehouse=warehouse, resolved=False).count()
             differing = StockDifference.objects.filter(warehouse=warehouse, state=StockDifference.State.OPEN).count()

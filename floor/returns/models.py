@@ -70,6 +70,26 @@ class Disposition(models.TextChoices):
     VENDOR = "vendor", _("Return to vendor")
 
 
+class ReturnGrade(models.Model):
+    """A condition an inspector taps for an item, in one warehouse, and where one tap on it sends
+    the item. A supervisor edits them; a grade once used is taken out of use, never deleted, so
+    the items graded with it keep its words."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(_("code"), max_length=4)  # what Inspection.grade keeps
+    words = models.CharField(_("words"), max_length=60)
+    disposition = models.CharField(_("goes to"), max_length=12, choices=Disposition.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)  # order of the buttons
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        constraints = [models.UniqueConstraint(fields=["warehouse", "code"], name="return_grade_code_once")]
+
+    def __str__(self):
+        return f"{self.warehouse_id}: {self.code}"
+
+
 class Inspection(models.Model):
     """One item (or a case of them) that came back: received from the customer into the returns
     area by its scan, then graded and sent where its disposition says by one tap. Undo marks it

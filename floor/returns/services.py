@@ -24,6 +24,7 @@ from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
 from floor.picking.models import Order, PickRecord
+from floor.returns import grading
 from floor.returns.models import Disposition, Inspection, InspectorPlace, Return, ReturnLine
 from floor.scanning import flow
 from floor.scanning.parser import Command, Kind, Scan, parse
@@ -418,10 +419,6 @@ def _returns_area(warehouse_id: int) -> Location:
 # --- Inspect: one tap on a grade
 
 
-def grades() -> dict[str, tuple[str, str]]:
-    return settings.RETURN_GRADES
-
-
 @transaction.atomic
 def grade(
     *,
@@ -442,9 +439,10 @@ def grade(
     item = place.item
     if item is None:
         raise ScanRejected(_("Scan an item first"))
-    if grade not in grades():
+    grades = grading.grades_of(warehouse)
+    if grade not in grades:
         raise ScanRejected(_("Choose a grade"))
-    default = grades()[grade][1]
+    default = grades[grade][1]
     if item.line.expected == 0:
         # Not on the order, or no order at all: quarantined for a supervisor, whatever its grade.
         default = Disposition.QUARANTINE
@@ -595,7 +593,7 @@ def summary(ret: Return) -> Summary:
     for grade_of, disposition, quantity in items:
         graded[grade_of] += quantity
         disposed[disposition] += quantity
-    labels = grades()
+    words = grading.words_of(ret.warehouse)
     return Summary(
         lines=[
             {
@@ -606,7 +604,7 @@ def summary(ret: Return) -> Summary:
             }
             for line in lines
         ],
-        by_grade=[(labels[g][0] if g in labels else g, units) for g, units in sorted(graded.items())],
+        by_grade=[(words.get(g, g), units) for g, units in sorted(graded.items())],
         by_disposition=[(Disposition(d).label, units) for d, units in sorted(disposed.items())],
         expected=sum((line.expected for line in lines), Decimal(0)),
         received=sum((line.inspected for line in lines), Decimal(0)),

@@ -12,4 +12,5 @@ urlpatterns = [
     path("close", views.close, name="close"),
     path("approve", views.approve, name="approve"),
     path("unknown", views.unknown, name="unknown"),
+    path("grades/", views.grades, name="grades"),
 ]

@@ -1,9 +1,13 @@
 from django.conf import settings
-from django.views.decorators.http import require_GET, require_POST
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
-from floor.returns import services
+from floor.returns import grading, services
+from floor.returns.forms import GradeFormSet
 from floor.returns.models import Disposition, InspectorPlace
 from floor.scanning import flow
 
@@ -20,7 +24,7 @@ def _screen(request, outcome=None, error=None, status=200, review=False):
         "ret": place.ret if place.ret_id else None,
         "summary": services.summary(place.ret) if place.ret_id else None,
         "review": review and place.step == "item",
-        "grades": services.grades(),
+        "grades": grading.grades_of(request.warehouse) if place.step == "grade" else {},
         "dispositions": Disposition.choices,
         "reasons": settings.RETURN_REASONS,
         "undo_preview": services.undo_preview(place, outcome.done if outcome else None),
@@ -91,3 +95,19 @@ def unknown(request):
     """A parcel with no order and no RMA."""
     outcome, error = flow.attempt(request, services.open_unknown, **flow.keys(request))
     return _screen(request, outcome, error)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SUPERVISOR)
+def grades(request):
+    """The warehouse's grades: their words, where one tap sends the item, their order, in use."""
+    if request.warehouse is None:
+        return render(request, "returns/grades.html", {"formset": None})
+    grading.table_of(request.warehouse)  # a warehouse never edited shows its starting table
+    formset = GradeFormSet(request.POST or None, warehouse=request.warehouse)
+    if request.method == "POST":
+        if grading.save_table(warehouse=request.warehouse, formset=formset):
+            messages.success(request, _("Return grades saved: the next tap follows them."))
+            return redirect("returns:grades")
+        messages.error(request, _("Nothing saved: see what needs changing below."))
+    return render(request, "returns/grades.html", {"formset": formset, "used": grading.used_codes(request.warehouse)})

@@ -69,7 +69,11 @@ POLICY = {
             "lines",
         )
     },
-    **{f"returns:{name}": {INSPECTOR} for name in ("inspect", "scan", "grade", "undo", "review", "close", "approve", "unknown")},
+    **{
+        f"returns:{name}": {INSPECTOR}
+        for name in ("inspect", "scan", "grade", "undo", "review", "close", "approve", "unknown")
+    },
+    "returns:grades": {S},
     **{f"putaway:{name}": {R} for name in ("putaway", "scan", "quantity", "reason", "undo")},
     **{
         f"picking:{name}": {P}
