@@ -95,6 +95,13 @@ def work_for(user, warehouse) -> dict:
                     "url": reverse("counting:accuracy"),
                 }
             )
+            actions.append(
+                {
+                    "title": _("Returns inspected"),
+                    "hint": _("Grades, dispositions, return rates · CSV"),
+                    "url": reverse("returns:report"),
+                }
+            )
             failed = Operation.objects.filter(warehouse=warehouse, state=Operation.State.FAILED).count()
             changed = SyncException.objects.filter(warehouse=warehouse, resolved=False).count()
             differing = StockDifference.objects.filter(warehouse=warehouse, state=StockDifference.State.OPEN).count()

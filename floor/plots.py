@@ -4,7 +4,7 @@ Content-Security-Policy refuses inline style). Every word from the database is e
 format_html. Each chart has a <title> and a <desc>; the page puts a table of the same figures
 beside it, for screen readers and for anyone who wants the numbers."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.html import format_html
@@ -21,7 +21,11 @@ LEGEND = 16  # a legend line
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{number_format(value, 0)}\u00a0%"  # 50 %, never 50 over %
+    if value is None:
+        return "–"
+    # Rounded half up as the tables' floatformat does (number_format alone cuts 66.7 to 66).
+    whole = Decimal(repr(value)).quantize(Decimal(1), ROUND_HALF_UP)
+    return f"{number_format(whole, 0)}\u00a0%"  # 50 %, never 50 over %
 
 
 def _svg(*, ident: str, title: str, description: str, height: int, body: SafeString) -> SafeString:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from floor.returns import views
+from floor.returns import report_views, views
 
 app_name = "returns"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("undo", views.undo, name="undo"),
     path("review", views.review, name="review"),
     path("close", views.close, name="close"),
+    path("returns/", report_views.report, name="report"),
+    path("returns.csv", report_views.report_csv, name="report_csv"),
 ]

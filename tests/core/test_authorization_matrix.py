@@ -70,6 +70,8 @@ POLICY = {
         )
     },
     **{f"returns:{name}": {INSPECTOR} for name in ("inspect", "scan", "grade", "undo", "review", "close")},
+    "returns:report": {S},
+    "returns:report_csv": {S},
     **{f"putaway:{name}": {R} for name in ("putaway", "scan", "quantity", "reason", "undo")},
     **{
         f"picking:{name}": {P}
