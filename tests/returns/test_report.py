@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from floor.returns import report
 from floor.returns.models import Inspection
 from floor.warehouse.models import Location
 from floor.warehouse.services import virtual_location
@@ -228,3 +229,19 @@ def test_the_page_asks_the_database_a_few_questions_whatever_the_number_of_retur
 def test_supervisors_find_it_on_the_home_screen(supervisor, inspected):
     assert "Returns inspected" in supervisor.get("/").content.decode()
     assert "Returns inspected" not in inspected.client.get("/").content.decode()
+
+
+def test_a_long_day_comes_in_pages_that_keep_the_filters(supervisor, inspected, monkeypatch):
+    monkeypatch.setattr(report, "RETURNS_PER_PAGE", 1)
+    post(inspected.client, "close")
+    announced_return(inspected.wh, None, (inspected.mug, 1), reference="WH/RET/90")
+    scan(inspected.client, "WH/RET/90")
+    scan(inspected.client, MUG)
+    grade(inspected.client, "A")
+
+    first = supervisor.get(URL, {"grade": "A"})
+    assert [seen.ret.reference for seen in first.context["returns"]] == ["WH/RET/90"]  # latest first
+    assert "grade=A&amp;page=2" in first.content.decode()
+    second = supervisor.get(URL, {"grade": "A", "page": "2"})
+    assert [seen.ret.reference for seen in second.context["returns"]] == ["WH/RET/00001"]
+    assert supervisor.get(URL, {"page": "nonsense"}).status_code == 200
