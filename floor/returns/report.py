@@ -131,7 +131,7 @@ def _item_rows(found: QuerySet[Inspection]) -> QuerySet[Inspection]:
 
 def returns_page(
     *, warehouse: Warehouse | None, filters: Filters, page: int | str | None
-) -> tuple[Page, list["ReturnSeen"]]:
+) -> tuple[Page, list[ReturnSeen]]:
     """One page of the returns with items inspected in the range, latest first, each with those
     items (the filters' only) and its figures over all its lines."""
     found = items(warehouse=warehouse, filters=filters)
