@@ -97,6 +97,13 @@ def work_for(user, warehouse) -> dict:
             )
             actions.append(
                 {
+                    "title": _("Returns inspected"),
+                    "hint": _("Grades, dispositions, return rates · CSV"),
+                    "url": reverse("returns:report"),
+                }
+            )
+            actions.append(
+                {
                     "title": _("Return grades"),
                     "hint": _("The grades inspectors tap, and where each sends the item"),
                     "url": reverse("returns:grades"),

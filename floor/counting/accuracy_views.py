@@ -1,20 +1,17 @@
 """Count accuracy, for supervisors: the page (plots and their tables) and its CSV, one row a count."""
 
-import csv
-from decimal import Decimal
-
 from django import forms
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from floor import plots
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
 from floor.counting import accuracy as selectors
-from floor.counting import plots
+from floor.spreadsheet import csv_answer
 from floor.warehouse.models import Location
 
 
@@ -92,21 +89,6 @@ def accuracy(request):
     )
 
 
-# A spreadsheet runs a cell that starts like a formula: such text is written with a ' before it.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, Decimal):
-        return f"{value:f}"  # a number of ours: a minus here is a loss, not a formula
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 @require_GET
 @role_required(Role.SUPERVISOR)
 def accuracy_csv(request):
@@ -125,13 +107,9 @@ def accuracy_csv(request):
         "adjusted_value": _("Adjustment value"),
         "decision": _("Decision"),
     }
-    # Written whole rather than streamed: under ASGI a streamed answer is gathered in memory anyway.
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     code = slugify(request.warehouse.code) if request.warehouse else "none"
-    response["Content-Disposition"] = f'attachment; filename="count-accuracy-{code}-{since.isoformat()}.csv"'
-    response.write("\ufeff")  # so a spreadsheet reads the names as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(columns.values())
-    for row in selectors.export(warehouse=request.warehouse, since=since, zone=zone):
-        writer.writerow(_cell(row[name]) for name in columns)
-    return response
+    return csv_answer(
+        filename=f"count-accuracy-{code}-{since.isoformat()}.csv",
+        columns=columns,
+        rows=selectors.export(warehouse=request.warehouse, since=since, zone=zone),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from floor.returns import views
+from floor.returns import report_views, views
 
 app_name = "returns"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("approve", views.approve, name="approve"),
     path("unknown", views.unknown, name="unknown"),
     path("grades/", views.grades, name="grades"),
+    path("returns/", report_views.report, name="report"),
+    path("returns.csv", report_views.report_csv, name="report_csv"),
 ]

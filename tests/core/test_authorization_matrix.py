@@ -74,6 +74,8 @@ POLICY = {
         for name in ("inspect", "scan", "grade", "undo", "review", "close", "approve", "unknown")
     },
     "returns:grades": {S},
+    "returns:report": {S},
+    "returns:report_csv": {S},
     **{f"putaway:{name}": {R} for name in ("putaway", "scan", "quantity", "reason", "undo")},
     **{
         f"picking:{name}": {P}

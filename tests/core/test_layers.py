@@ -9,7 +9,7 @@ FLOOR = Path(__file__).resolve().parents[2] / "floor"
 GROUND_APPS = {"warehouse", "ledger", "scanning", "accounts"}
 # Modules of floor/ itself: the bottom ones stand under everything; the project's own (settings,
 # urls, the home screen…) stand on top and may import any app.
-BOTTOM = {"errors", "sql", "cache", "compression", "events"}
+BOTTOM = {"errors", "sql", "cache", "compression", "events", "plots", "spreadsheet"}
 PROJECT = {"__init__", "asgi", "celery", "consumers", "home", "routing", "serve", "settings", "urls", "views", "wsgi"}
 # Above the ground floor: the flows, the sync, and the demo at the top.
 FLOWS = {"receiving", "putaway", "picking", "packing", "transfers", "counting", "returns", "odoo", "demo"}

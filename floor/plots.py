@@ -4,9 +4,13 @@ Content-Security-Policy refuses inline style). Every word from the database is e
 format_html. Each chart has a <title> and a <desc>; the page puts a table of the same figures
 beside it, for screen readers and for anyone who wants the numbers."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from floor.warehouse.quantities import qty
 
 WIDTH = 320
 INK, MUTED, GRID = "#111", "#4d4d4d", "#c8c8c8"
@@ -17,7 +21,11 @@ LEGEND = 16  # a legend line
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{number_format(value, 0)}\u00a0%"  # 50 %, never 50 over %
+    if value is None:
+        return "–"
+    # Rounded half up as the tables' floatformat does (number_format alone cuts 66.7 to 66).
+    whole = Decimal(repr(value)).quantize(Decimal(1), ROUND_HALF_UP)
+    return f"{number_format(whole, 0)}\u00a0%"  # 50 %, never 50 over %
 
 
 def _svg(*, ident: str, title: str, description: str, height: int, body: SafeString) -> SafeString:
@@ -73,6 +81,31 @@ def percent_bars(
 ) -> SafeString:
     """Horizontal bars, 0–100 %: per row its name on a line, then a bar per series with its figure.
     Rows grow downwards, so a long list of zones or counters stays readable on a phone."""
+    return _bars(
+        ident=ident,
+        title=title,
+        rows=rows,
+        series=series,
+        share=lambda value: max(0.0, min(value, 100.0)) / 100,
+        figure=_percent,
+    )
+
+
+def amount_bars(*, ident: str, title: str, rows: list[tuple[str, list]], series: list[str]) -> SafeString:
+    """Horizontal bars of amounts (units, items) from zero, the largest the full width; laid out
+    as percent_bars."""
+    largest = max((float(value) for _name, values in rows for value in values if value), default=0.0) or 1.0
+    return _bars(
+        ident=ident,
+        title=title,
+        rows=rows,
+        series=series,
+        share=lambda value: max(0.0, float(value)) / largest,
+        figure=lambda value: "–" if value is None else qty(Decimal(value)),
+    )
+
+
+def _bars(*, ident: str, title: str, rows: list[tuple[str, list]], series: list[str], share, figure) -> SafeString:
     bar, gap, label = 12, 3, 15
     row_height = label + len(series) * (bar + gap) + 8
     top = LEGEND * len(series) + 6
@@ -83,7 +116,7 @@ def percent_bars(
         parts.append(format_html('<text x="0" y="{}" fill="{}" font-weight="700">{}</text>', y + 11, INK, name))
         for s, value in enumerate(values):
             by = y + label + s * (bar + gap)
-            length = 0 if value is None else round(track * max(0.0, min(value, 100.0)) / 100, 1)
+            length = 0 if value is None else round(track * share(value), 1)
             parts.append(
                 format_html(
                     '<rect x="0" y="{}" width="{}" height="{}" fill="{}" stroke="{}"/>'
@@ -96,12 +129,12 @@ def percent_bars(
                     length + 4,
                     by + bar - 2,
                     INK,
-                    _percent(value),
+                    figure(value),
                 )
             )
     height = top + max(len(rows), 1) * row_height
     description = "; ".join(
-        f"{name}: " + ", ".join(f"{series[s]} {_percent(v)}" for s, v in enumerate(values)) for name, values in rows
+        f"{name}: " + ", ".join(f"{series[s]} {figure(v)}" for s, v in enumerate(values)) for name, values in rows
     )
     return _svg(ident=ident, title=title, description=description, height=height, body=_join(parts))
 
