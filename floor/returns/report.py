@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from floor.odoo.models import Operation
 from floor.picking.models import Order, PickRecord
+from floor.returns import grading
 from floor.returns.models import Disposition, Inspection, Return
 from floor.warehouse.models import Warehouse
 from floor.warehouse.quantities import plain
@@ -61,10 +62,27 @@ def _name(person) -> str:
     return person.get_full_name() or person.get_username()
 
 
-def grade_words(grade: str) -> str:
+def grade_words(grade: str, words: dict[str, str]) -> str:
+    """`words`: the warehouse's (floor.returns.grading.words_of)."""
     if not grade:
         return _("Not graded yet")
-    return settings.RETURN_GRADES[grade][0] if grade in settings.RETURN_GRADES else grade
+    return words.get(grade, grade)
+
+
+def words(warehouse: Warehouse | None) -> dict[str, str]:
+    """Every grade's words in the warehouse (none without one)."""
+    return grading.words_of(warehouse) if warehouse is not None else {}
+
+
+def flagged(inspection: Inspection) -> str:
+    """Why a supervisor looks twice: it was not shipped on the order, or more than shipped."""
+    if not inspection.extra:
+        return ""
+    if inspection.approved_by_id:
+        return _("More than shipped: approved by %(name)s") % {"name": _name(inspection.approved_by)}
+    if inspection.ret.source == Return.Source.UNKNOWN:
+        return _("Unknown return: quarantined")
+    return _("Not on the order: quarantined")
 
 
 def reason_words(reason: str) -> str:
@@ -94,22 +112,24 @@ class Item:
     at: datetime  # local time
     reason: str
     note: str
+    flag: str
 
 
-def _item(inspection: Inspection) -> Item:
+def _item(inspection: Inspection, words: dict[str, str]) -> Item:
     return Item(
         inspection=inspection,
         sku=inspection.product.sku,
         product=inspection.product.name,
         lot=inspection.lot.name if inspection.lot_id else "",
         quantity=inspection.quantity,
-        grade=grade_words(inspection.grade),
+        grade=grade_words(inspection.grade, words),
         disposition=Disposition(inspection.disposition).label if inspection.disposition else "",
         where=where(inspection),
         inspector=_name(inspection.actor),
         at=timezone.localtime(inspection.created_at),
         reason=reason_words(inspection.reason),
         note=inspection.note,
+        flag=flagged(inspection),
     )
 
 
@@ -124,9 +144,9 @@ class ReturnSeen:
 
 
 def _item_rows(found: QuerySet[Inspection]) -> QuerySet[Inspection]:
-    return found.select_related("product", "lot", "actor", "disposed__to_location", "ret__order").order_by(
-        "created_at", "pk"
-    )
+    return found.select_related(
+        "product", "lot", "actor", "approved_by", "disposed__to_location", "ret__order"
+    ).order_by("created_at", "pk")
 
 
 def returns_page(
@@ -139,9 +159,9 @@ def returns_page(
     shown = Paginator(latest, RETURNS_PER_PAGE).get_page(page)
     ids = [row["ret"] for row in shown.object_list]
     returns = Return.objects.select_related("order").prefetch_related("lines").in_bulk(ids)
-    per_return = defaultdict(list)
+    per_return, said = defaultdict(list), words(warehouse)
     for inspection in _item_rows(found.filter(ret__in=ids)):
-        per_return[inspection.ret_id].append(_item(inspection))
+        per_return[inspection.ret_id].append(_item(inspection, said))
     seen = []
     for row in shown.object_list:
         ret = returns[row["ret"]]
@@ -161,8 +181,9 @@ def returns_page(
 
 def export(*, warehouse: Warehouse | None, filters: Filters):
     """One row per item, oldest first, for refunds and vendor claims."""
+    said = words(warehouse)
     for inspection in _item_rows(items(warehouse=warehouse, filters=filters)).iterator(chunk_size=1000):
-        item, ret = _item(inspection), inspection.ret
+        item, ret = _item(inspection, said), inspection.ret
         yield {
             "return": ret.reference,
             "order": ret.order.reference if ret.order_id else "",
@@ -179,6 +200,7 @@ def export(*, warehouse: Warehouse | None, filters: Filters):
             "inspector": item.inspector,
             "reason": item.reason,
             "note": item.note,
+            "flag": item.flag,
         }
 
 
@@ -260,11 +282,12 @@ def breakdown(*, warehouse: Warehouse | None, filters: Filters) -> Breakdown:
         return [Share(words(row[by]), row["units"], row["items"]) for row in rows]
 
     totals = found.aggregate(units=Sum("quantity", default=Decimal(0)), count=Count("pk"))
+    said = words(warehouse)
     return Breakdown(
         rates=rates,
         more_products=len(per_product) - len(top),
         reasons=shares("reason", lambda reason: reason_words(reason) if reason else _("None: as the grade says")),
-        grades=shares("grade", grade_words),
+        grades=shares("grade", lambda grade: grade_words(grade, said)),
         units=totals["units"],
         count=totals["count"],
     )

@@ -3,20 +3,25 @@ plots) and its CSV, one row an item."""
 
 from django import forms
 from django.conf import settings
-from django.http import HttpResponseBadRequest
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import HttpResponseBadRequest, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from floor import plots
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
+from floor.errors import ScanRejected
 from floor.returns import report as selectors
-from floor.returns.models import Disposition
+from floor.returns import services
+from floor.returns.models import Disposition, Inspection
 from floor.spreadsheet import csv_answer
+from floor.warehouse.quantities import qty
 
 
 def _choices(everything, pairs) -> list[tuple[str, str]]:
@@ -29,7 +34,7 @@ class FiltersForm(forms.Form):
     sku = forms.CharField(label=gettext_lazy("Item (SKU)"), max_length=64, required=False)
     reason = forms.ChoiceField(label=gettext_lazy("Inspector's reason"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, warehouse=None, **kwargs):
         super().__init__(*args, **kwargs)
         # "from" is a Python word: the two days are added by name.
         day = {"required": False, "input_formats": ["%Y-%m-%d"], "widget": forms.DateInput(attrs={"type": "date"})}
@@ -38,9 +43,7 @@ class FiltersForm(forms.Form):
             "to": forms.DateField(label=_("To"), **day),
             **self.fields,
         }
-        self.fields["grade"].choices = _choices(
-            _("All grades"), [(code, words) for code, (words, _where) in settings.RETURN_GRADES.items()]
-        )
+        self.fields["grade"].choices = _choices(_("All grades"), list(selectors.words(warehouse).items()))
         self.fields["disposition"].choices = _choices(_("All dispositions"), Disposition.choices)
         self.fields["reason"].choices = _choices(_("All reasons"), list(settings.RETURN_REASONS.items()))
 
@@ -80,7 +83,7 @@ class FiltersForm(forms.Form):
 
 
 def _form(request) -> FiltersForm:
-    form = FiltersForm(request.GET)
+    form = FiltersForm(request.GET, warehouse=request.warehouse)
     if form.is_valid():
         # The fields show the days the page answers for, the defaults too.
         form.data = form.data.copy()
@@ -161,6 +164,7 @@ def report_csv(request):
         "inspector": _("Inspector"),
         "reason": _("Inspector's reason"),
         "note": _("Note"),
+        "flag": _("Flagged"),
     }
     code = slugify(request.warehouse.code) if request.warehouse else "none"
     days = filters.start.isoformat()
@@ -171,3 +175,23 @@ def report_csv(request):
         columns=columns,
         rows=selectors.export(warehouse=request.warehouse, filters=filters),
     )
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def release(request, item_id: int):
+    """Free an item scanned and never graded, so its return can be closed."""
+    get_object_or_404(Inspection, pk=item_id, ret__warehouse=request.warehouse)
+    try:
+        item = services.release(actor=request.user, warehouse=request.warehouse, item_id=item_id)
+    except ScanRejected as rejected:
+        messages.error(request, str(rejected))
+    else:
+        messages.success(
+            request,
+            _("%(qty)s × %(sku)s taken back off return %(ref)s: it can be scanned again")
+            % {"qty": qty(item.quantity), "sku": item.product.sku, "ref": item.ret.reference},
+        )
+    # Back to the same days and filters: only a query string is taken, never another address.
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return redirect(reverse("returns:report") + (f"?{query}" if query else ""))

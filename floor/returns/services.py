@@ -549,6 +549,29 @@ def _undo(place: InspectorPlace, *, actor, device: str) -> Outcome:
     )
 
 
+@transaction.atomic
+def release(*, actor, warehouse, item_id: int) -> Inspection:
+    """A supervisor frees an item scanned and never graded (its inspector went home, or dropped
+    it): it is taken back as Undo would, so the return can be closed. Returns the item."""
+    item = Inspection.objects.select_related("product", "ret").get(pk=item_id, ret__warehouse=warehouse)
+    # The inspector's place first, as their own scans lock it: their grade and this wait in turn.
+    place = InspectorPlace.objects.select_for_update(of=("self",)).filter(actor=item.actor_id).first()
+    _locked(item.ret)
+    item.refresh_from_db()
+    if item.undone or item.grade:
+        raise ScanRejected(_("%(sku)s was graded or taken back meanwhile") % {"sku": item.product.sku})
+    ledger.reverse([item.received], actor_id=actor.pk, device="")
+    line = ReturnLine.objects.get(pk=item.line_id)
+    line.inspected -= item.quantity
+    line.save(update_fields=["inspected"])
+    item.undone = True
+    item.save(update_fields=["undone"])
+    if place is not None and place.item_id == item.pk:
+        place.item = None
+        place.save(update_fields=["item", "updated_at"])
+    return item
+
+
 def _cancel(place: InspectorPlace, *, actor, device: str) -> Outcome:
     """A scan waiting for a supervisor is dropped; the item not graded yet is taken back; without
     one, the person leaves the return (what they inspected stays, for them or someone else to

@@ -15,4 +15,5 @@ urlpatterns = [
     path("grades/", views.grades, name="grades"),
     path("returns/", report_views.report, name="report"),
     path("returns.csv", report_views.report_csv, name="report_csv"),
+    path("returns/<int:item_id>/release", report_views.release, name="release"),
 ]

@@ -76,6 +76,7 @@ POLICY = {
     "returns:grades": {S},
     "returns:report": {S},
     "returns:report_csv": {S},
+    "returns:release": {S},
     **{f"putaway:{name}": {R} for name in ("putaway", "scan", "quantity", "reason", "undo")},
     **{
         f"picking:{name}": {P}
@@ -195,8 +196,17 @@ def warehouse_b_objects(wh):
     from floor.packing.models import PrintJob
     from floor.picking.models import PickTask, Wave, WaveRule
     from floor.receiving.models import Receipt
+    from floor.returns import services as inspecting
+    from floor.returns.models import Inspection
+    from floor.scanning.parser import parse
     from tests.packing.label_factories import carton_type, closed_carton, station
+    from tests.returns.factories import announced_return
 
+    mug = factories.product(gtin=factories.gtin13("400000000999"), sku="MUG-B")
+    announced_return(wh, None, (mug, 1), reference="RET-B-1")
+    inspector = factories.user(roles=["inspector"], wh=wh)
+    for code in ("RET-B-1", factories.gtin13("400000000999")):
+        inspecting.handle_scan(actor=inspector, warehouse=wh, scan=parse(code), key=f"b-{code}")
     wave = Wave.objects.create(warehouse=wh, reference="W-B-1")
     bench = station(wh)
     carton = closed_carton(bench)
@@ -214,6 +224,7 @@ def warehouse_b_objects(wh):
         "job_id": PrintJob.objects.create(station=bench, carton=carton, zpl="^XA^XZ").pk,
         "carton_id": carton.pk,
         "operation_id": operation.pk,
+        "item_id": Inspection.objects.get(ret__reference="RET-B-1").pk,
         "plan_id": CountPlan.objects.create(
             warehouse=wh, kind=CountPlan.Kind.ZONE, aisle="B", every_days=7, created_by=factories.user(wh=wh)
         ).pk,

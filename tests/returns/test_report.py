@@ -17,7 +17,7 @@ from floor.warehouse.models import Location
 from floor.warehouse.services import virtual_location
 from tests import factories
 from tests.pages import page_text
-from tests.returns.conftest import MUG, PHONE, TEA, grade, gs1, post, scan
+from tests.returns.conftest import MUG, PHONE, TEA, grade, gs1, on_hand, post, scan
 from tests.returns.factories import announced_return
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +125,7 @@ def test_the_csv_has_a_row_per_item_for_refunds_and_claims(supervisor, inspected
         "Inspector",
         "Inspector's reason",
         "Note",
+        "Flagged",
     ]
     assert [row[5] for row in rows] == ["MUG", "MUG", "PHONE"]
     vendor = rows[1]
@@ -137,6 +138,7 @@ def test_the_csv_has_a_row_per_item_for_refunds_and_claims(supervisor, inspected
         inspected.person.get_username(),
         "Vendor warranty",
         "'" + FORMULA,  # written as text: a spreadsheet does not run it
+        "",
     ]
     assert rows[2][7] == "SN-1"
     assert [row[5] for row in read_csv(supervisor.get(CSV, {"disposition": "scrap"}))[1:]] == ["PHONE"]
@@ -245,3 +247,61 @@ def test_a_long_day_comes_in_pages_that_keep_the_filters(supervisor, inspected, 
     second = supervisor.get(URL, {"grade": "A", "page": "2"})
     assert [seen.ret.reference for seen in second.context["returns"]] == ["WH/RET/00001"]
     assert supervisor.get(URL, {"page": "nonsense"}).status_code == 200
+
+
+# --- What a supervisor looks at twice, and what they free
+
+
+def test_items_beyond_the_order_are_flagged_with_who_approved(floor):
+    boss = factories.user(roles=["supervisor"], wh=floor.wh, badge="BDG-SUP", pin="4321", first_name="Ana")
+    factories.product(gtin=factories.gtin13("400000000777"), sku="KETTLE")
+    scan(floor.client, "WH/RET/00001")
+    for _ in range(2):
+        scan(floor.client, MUG)
+        grade(floor.client, "A")
+    scan(floor.client, MUG)  # a third: the order shipped two
+    scan(floor.client, "BDG-SUP")
+    post(floor.client, "approve", {"pin": "4321"})
+    grade(floor.client, "A")
+    scan(floor.client, factories.gtin13("400000000777"))
+    grade(floor.client, "A")
+    client = Client()
+    client.force_login(boss)
+    text = page_text(client.get(URL))
+    assert "More than shipped: approved by Ana" in text and "Not on the order: quarantined" in text
+    rows = list(csv.DictReader(io.StringIO(client.get(CSV).content.decode("utf-8-sig"))))
+    assert [row["Flagged"] for row in rows if row["SKU"] == "KETTLE"] == ["Not on the order: quarantined"]
+
+
+def test_a_supervisor_releases_an_item_left_ungraded_and_the_return_can_close(floor):
+    scan(floor.client, "WH/RET/00001")
+    scan(floor.client, MUG)  # and the inspector walks away
+    boss = Client()
+    boss.force_login(factories.user(roles=["supervisor"], wh=floor.wh))
+    item = Inspection.objects.get()
+    text = page_text(boss.get(URL))
+    assert "Not graded yet" in text and "Release: take it back" in text
+    answer = boss.post(f"/inspect/returns/{item.pk}/release", {"query": "sku=MUG"})
+    assert answer.status_code == 302 and answer["Location"] == f"{URL}?sku=MUG"
+    assert "1 × MUG taken back off return WH/RET/00001" in page_text(boss.get(answer["Location"]))
+    item.refresh_from_db()
+    assert item.undone and on_hand(floor.returns, floor.mug) == 0
+    answer = page_text(scan(floor.client, MUG))  # the inspector's screen is free again
+    assert "1 × MUG in: its grade?" in answer
+
+
+def test_a_release_of_a_graded_item_or_of_another_warehouse_changes_nothing(floor):
+    scan(floor.client, "WH/RET/00001")
+    scan(floor.client, MUG)
+    grade(floor.client, "A")
+    item = Inspection.objects.get()
+    elsewhere = Client()
+    elsewhere.force_login(factories.user(roles=["supervisor"], wh=factories.warehouse("W2")))
+    assert elsewhere.post(f"/inspect/returns/{item.pk}/release").status_code == 404
+    boss = Client()
+    boss.force_login(factories.user(roles=["supervisor"], wh=floor.wh))
+    assert "graded or taken back meanwhile" in page_text(
+        boss.get(boss.post(f"/inspect/returns/{item.pk}/release")["Location"])
+    )
+    item.refresh_from_db()
+    assert not item.undone and on_hand(floor.input, floor.mug) == 1
