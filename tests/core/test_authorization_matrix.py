@@ -69,7 +69,10 @@ POLICY = {
             "lines",
         )
     },
-    **{f"returns:{name}": {INSPECTOR} for name in ("inspect", "scan", "grade", "undo", "review", "close", "approve", "unknown")},
+    **{
+        f"returns:{name}": {INSPECTOR}
+        for name in ("inspect", "scan", "grade", "photo_add", "photo", "undo", "review", "close", "approve", "unknown")
+    },
     **{f"putaway:{name}": {R} for name in ("putaway", "scan", "quantity", "reason", "undo")},
     **{
         f"picking:{name}": {P}
@@ -190,6 +193,7 @@ def warehouse_b_objects(wh):
     from floor.picking.models import PickTask, Wave, WaveRule
     from floor.receiving.models import Receipt
     from tests.packing.label_factories import carton_type, closed_carton, station
+    from tests.returns.factories import photo_taken
 
     wave = Wave.objects.create(warehouse=wh, reference="W-B-1")
     bench = station(wh)
@@ -207,6 +211,7 @@ def warehouse_b_objects(wh):
         "carton_type_id": carton_type(wh).pk,
         "job_id": PrintJob.objects.create(station=bench, carton=carton, zpl="^XA^XZ").pk,
         "carton_id": carton.pk,
+        "photo_id": photo_taken(wh).pk,
         "operation_id": operation.pk,
         "plan_id": CountPlan.objects.create(
             warehouse=wh, kind=CountPlan.Kind.ZONE, aisle="B", every_days=7, created_by=factories.user(wh=wh)
