@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image
 
 from floor.errors import ScanRejected
 from floor.returns import services
@@ -28,6 +28,16 @@ FORMATS = ("JPEG", "PNG", "WEBP")
 # What Pillow raises on a file that is not a whole picture in one of them (UnidentifiedImageError
 # and a truncated file are OSErrors; a broken chunk can be any of the others).
 UNREADABLE = (OSError, SyntaxError, ValueError, EOFError, IndexError)
+# EXIF orientation → the turn that shows the picture upright (as ImageOps.exif_transpose).
+TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 STORED_AS = "image/jpeg"
 QUALITY = 85
 
@@ -91,7 +101,7 @@ def _reencoded(sent: bytes) -> Picture:
         # verify() leaves the image unusable: open it again to decode it.
         with Image.open(BytesIO(sent), formats=FORMATS) as image:
             image.draft("RGB", (side, side))  # a JPEG decodes straight at a fraction of its size
-            upright = ImageOps.exif_transpose(image)
+            upright = _upright(image)
             upright.thumbnail((side, side))
             clean = _picture_alone(upright)
     except Image.DecompressionBombError:
@@ -101,6 +111,15 @@ def _reencoded(sent: bytes) -> Picture:
     kept = BytesIO()
     clean.save(kept, "JPEG", quality=QUALITY, optimize=True)
     return Picture(kept.getvalue(), *clean.size)
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """The picture turned as its EXIF orientation says a camera held it. ImageOps.exif_transpose
+    does the same turn, then writes the EXIF back without the orientation, and a damaged EXIF
+    breaks that write (TypeError); the copy kept has no EXIF at all, so it is not written."""
+    orientation = image.getexif().get(ExifTags.Base.Orientation)
+    turn = TURNS.get(orientation) if isinstance(orientation, int) else None
+    return image.transpose(turn) if turn is not None else image.copy()
 
 
 def _not_too_many_pixels(width: int, height: int) -> None:
