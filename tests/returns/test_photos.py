@@ -68,6 +68,17 @@ def phone_photo() -> bytes:
     return out.getvalue()
 
 
+def photo_with_a_gps_version_as_text() -> bytes:
+    """A sideways photo whose EXIF holds the GPS version as text, where the standard has four
+    bytes: Pillow reads it, and fails to write that EXIF back (TypeError)."""
+    ifd0 = struct.pack(">HHHIHHHHII", 2, 0x0112, 3, 1, 6, 0, 0x8825, 4, 1, 38) + struct.pack(">I", 0)
+    gps = struct.pack(">HHHI4sI", 1, 0x0000, 2, 4, b"\0\0\0\x01", 0)  # tag 0, type ASCII
+    exif = b"Exif\0\0MM\0*" + struct.pack(">I", 8) + ifd0 + gps
+    out = BytesIO()
+    Image.new("RGB", (40, 20), "blue").save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
 def png_bomb(width: int, height: int) -> bytes:
     """A black-and-white PNG of `width` × `height` pixels, all zeros: a few KB that unpack into
     one byte per eight pixels (and into far more once decoded)."""
@@ -101,6 +112,12 @@ def test_a_phone_photo_is_kept_upright_and_without_its_exif_gps_or_other_metadat
     assert photo.size == len(kept)
     assert "IMG_0001" not in photo.image.name and photo.image.name.startswith("returns/photos/")
     assert photo.inspection.product == waiting.mug and photo.taken_by == waiting.person
+
+
+def test_a_photo_with_a_damaged_exif_is_still_taken_upright(waiting):
+    assert "1 photo of MUG" in page_text(take(waiting.client, photo_with_a_gps_version_as_text()))
+    photo = InspectionPhoto.objects.get()
+    assert (photo.width, photo.height) == (20, 40) and not Image.open(BytesIO(stored(photo))).getexif()
 
 
 @pytest.mark.parametrize("kind", ["PNG", "WEBP"])
