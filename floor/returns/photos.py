@@ -66,7 +66,7 @@ def take_photo(*, actor, warehouse, upload) -> InspectionPhoto:
 @transaction.atomic
 def _keep(*, actor, warehouse, picture: Picture, digest: str) -> InspectionPhoto:
     place = services.open_place(actor=actor, warehouse=warehouse, lock=True)
-    if place.item_id is None:
+    if place.step != "grade":  # no item waiting for its grade (or a supervisor's approval is asked)
         raise ScanRejected(_("Scan an item first"))
     taken = InspectionPhoto.objects.filter(inspection=place.item_id)
     again = taken.filter(digest=digest).first()
