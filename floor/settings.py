@@ -263,6 +263,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Uploaded files (the photos of returned items) go through the default storage: files under
+# MEDIA_ROOT here, an object store in production by changing its backend. There is no MEDIA_URL:
+# a photo is shown only through its view, to the people of its warehouse.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 # --- Odoo (used by the sync; the key is read here and nowhere else)
 ODOO_URL = env.str("ODOO_URL", default="")
@@ -314,6 +318,13 @@ RETURN_REASONS = {
 # An item that was not on the returned order: "quarantine" takes it in, flagged, to quarantine for
 # a supervisor; "refuse" leaves it out of the return, to be put aside.
 RETURN_NOT_ON_ORDER = env.str("RETURN_NOT_ON_ORDER", default="quarantine")
+# Photos of an inspected item (floor/returns/photos.py): a file over RETURN_PHOTO_MAX_BYTES is
+# refused unread, one of more than RETURN_PHOTO_MAX_PIXELS undecoded (a small file can unpack
+# into gigabytes); what is kept is re-encoded to at most RETURN_PHOTO_MAX_SIDE pixels a side.
+RETURN_PHOTO_MAX_BYTES = env.int("RETURN_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+RETURN_PHOTO_MAX_PIXELS = env.int("RETURN_PHOTO_MAX_PIXELS", default=50_000_000)
+RETURN_PHOTO_MAX_SIDE = env.int("RETURN_PHOTO_MAX_SIDE", default=2000)
+RETURN_PHOTO_MAX_PER_ITEM = env.int("RETURN_PHOTO_MAX_PER_ITEM", default=6)
 # Count planning (floor/counting/planning.py). Items are classed A, B or C by what was picked of
 # them over COUNT_ABC_WINDOW_DAYS: the items making the first COUNT_ABC_A_PERCENT of all units
 # picked (or of their value, where the cost is known) are A, up to COUNT_ABC_B_PERCENT B, the

@@ -61,6 +61,13 @@ def production_static(settings, collected_static) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    # Uploaded files (photos of returned items) land in the session's temporary folder, never in the
+    # checkout; a test that looks at what was stored sets a folder of its own.
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # People are cached by id, and a new test database hands out the same ids again.
     from django.core.cache import cache

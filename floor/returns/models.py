@@ -151,3 +151,26 @@ class InspectorPlace(models.Model):
         if self.item_id is None:
             return "item"
         return "grade"
+
+
+class InspectionPhoto(models.Model):
+    """A photo of an inspected item, taken on the handheld while it waits for its grade. What is
+    stored is the picture re-encoded by Floor, upright and without the file's metadata (EXIF with
+    the phone's GPS position), under a random name: never the bytes or the name that came up."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="photos")
+    image = models.FileField(_("photo"), upload_to="returns/photos/%Y/%m/", max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(_("bytes stored"))
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # SHA-256 of the file as uploaded: the same photo sent twice (a double submit) is kept once.
+    digest = models.CharField(max_length=64)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["inspection", "digest"], name="inspection_photo_once")]
+
+    def __str__(self):
+        return f"Photo {self.pk} of inspection {self.inspection_id}"

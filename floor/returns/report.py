@@ -160,7 +160,7 @@ def returns_page(
     ids = [row["ret"] for row in shown.object_list]
     returns = Return.objects.select_related("order").prefetch_related("lines").in_bulk(ids)
     per_return, said = defaultdict(list), words(warehouse)
-    for inspection in _item_rows(found.filter(ret__in=ids)):
+    for inspection in _item_rows(found.filter(ret__in=ids)).prefetch_related("photos"):
         per_return[inspection.ret_id].append(_item(inspection, said))
     seen = []
     for row in shown.object_list:

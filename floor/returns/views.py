@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
-from floor.returns import grading, services
+from floor.returns import grading, photos, services
 from floor.returns.forms import GradeFormSet
-from floor.returns.models import Disposition, InspectorPlace
+from floor.returns.models import Disposition, InspectionPhoto, InspectorPlace
 from floor.scanning import flow
 
 
@@ -27,6 +28,8 @@ def _screen(request, outcome=None, error=None, status=200, review=False):
         "grades": grading.grades_of(request.warehouse) if place.step == "grade" else {},
         "dispositions": Disposition.choices,
         "reasons": settings.RETURN_REASONS,
+        "photos": photos.photos_of(place),
+        "most_photos": settings.RETURN_PHOTO_MAX_PER_ITEM,
         "undo_preview": services.undo_preview(place, outcome.done if outcome else None),
         **flow.feedback(outcome, error),
     }
@@ -66,6 +69,23 @@ def grade(request):
         **flow.keys(request),
     )
     return _screen(request, outcome, error)
+
+
+@require_POST
+@role_required(Role.INSPECTOR)
+def photo_add(request):
+    outcome, error = flow.attempt(request, photos.photograph, upload=request.FILES.get("photo"))
+    return _screen(request, outcome, error)
+
+
+@require_GET
+@role_required(Role.INSPECTOR)
+def photo(request, photo_id):
+    """A photo of a returned item, to the people of its warehouse only: there is no public URL."""
+    photo = get_object_or_404(InspectionPhoto, pk=photo_id, inspection__ret__warehouse=request.warehouse)
+    answer = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    answer["Cache-Control"] = "private, max-age=86400"  # a photo never changes
+    return answer
 
 
 @require_POST

@@ -71,7 +71,7 @@ POLICY = {
     },
     **{
         f"returns:{name}": {INSPECTOR}
-        for name in ("inspect", "scan", "grade", "undo", "review", "close", "approve", "unknown")
+        for name in ("inspect", "scan", "grade", "photo_add", "photo", "undo", "review", "close", "approve", "unknown")
     },
     "returns:grades": {S},
     "returns:report": {S},
@@ -196,17 +196,10 @@ def warehouse_b_objects(wh):
     from floor.packing.models import PrintJob
     from floor.picking.models import PickTask, Wave, WaveRule
     from floor.receiving.models import Receipt
-    from floor.returns import services as inspecting
-    from floor.returns.models import Inspection
-    from floor.scanning.parser import parse
     from tests.packing.label_factories import carton_type, closed_carton, station
-    from tests.returns.factories import announced_return
+    from tests.returns.factories import photo_taken
 
-    mug = factories.product(gtin=factories.gtin13("400000000999"), sku="MUG-B")
-    announced_return(wh, None, (mug, 1), reference="RET-B-1")
-    inspector = factories.user(roles=["inspector"], wh=wh)
-    for code in ("RET-B-1", factories.gtin13("400000000999")):
-        inspecting.handle_scan(actor=inspector, warehouse=wh, scan=parse(code), key=f"b-{code}")
+    photo = photo_taken(wh)
     wave = Wave.objects.create(warehouse=wh, reference="W-B-1")
     bench = station(wh)
     carton = closed_carton(bench)
@@ -223,8 +216,9 @@ def warehouse_b_objects(wh):
         "carton_type_id": carton_type(wh).pk,
         "job_id": PrintJob.objects.create(station=bench, carton=carton, zpl="^XA^XZ").pk,
         "carton_id": carton.pk,
+        "photo_id": photo.pk,
         "operation_id": operation.pk,
-        "item_id": Inspection.objects.get(ret__reference="RET-B-1").pk,
+        "item_id": photo.inspection_id,  # scanned, not graded yet
         "plan_id": CountPlan.objects.create(
             warehouse=wh, kind=CountPlan.Kind.ZONE, aisle="B", every_days=7, created_by=factories.user(wh=wh)
         ).pk,

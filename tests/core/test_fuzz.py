@@ -383,6 +383,7 @@ def inspect_screen(client) -> Screen:
         {
             "/inspect/scan": scan_fields(known),
             "/inspect/grade": grades,
+            "/inspect/photo": {"photo": free_text("IMG_0001.jpg"), **keyed()},  # a field, not a file
             "/inspect/undo": keyed(),
             "/inspect/close": keyed(),
         },

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from floor.ledger.checks import ledger_differences
 from floor.ledger.models import Quant
 from floor.odoo.models import Operation
-from floor.returns.models import Return
+from floor.returns.models import InspectionPhoto, Return
 from floor.warehouse.models import Location
 from tests import factories
 from tests.e2e.test_scanner_shell import (  # noqa: F401
@@ -21,7 +21,7 @@ from tests.e2e.test_scanner_shell import (  # noqa: F401
     scan,
     sign_in,
 )
-from tests.returns.factories import announced_return, shipped_order
+from tests.returns.factories import announced_return, jpeg, shipped_order
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.e2e
@@ -100,3 +100,30 @@ def test_an_inspector_grades_a_return_and_closes_it(page, live_server, to_inspec
         "internal",
     ]
     assert ledger_differences() == []
+
+
+def test_an_inspector_photographs_an_item_then_grades_it(page, live_server, to_inspect):
+    sign_in(page, live_server)
+    page.get_by_role("link", name="Inspect").click()
+    expect(page.locator("[data-scan-input]")).to_be_focused()  # the scanner script is running
+    scan(page, "SO-100")
+    expect(page.locator(".prompt-do")).to_have_text("Scan each item")
+    scan(page, MUG)
+    expect(page.locator(".prompt-do")).to_have_text("Its grade?")
+    in_view(page, page.locator("label", has_text="Photo"))
+    # What the camera hands back: the form goes up as soon as the photo is chosen.
+    with page.expect_response(lambda answer: "/inspect/photo/" in answer.url) as shown:
+        page.locator("input[type=file]").set_input_files(
+            {"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": jpeg("red", (640, 480))}
+        )
+    assert shown.value.ok and shown.value.headers["content-type"] == "image/jpeg"
+    expect(page.locator("#feedback.feedback-ok")).to_contain_text("1 photo of MUG: its grade?")
+    thumbnail = page.get_by_alt_text("Photo 1 of MUG")
+    expect(thumbnail).to_be_visible()
+    assert thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
+    no_horizontal_scroll(page)
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.environ["SCREENSHOTS"] + "/inspect-photo.png")
+    page.get_by_role("button", name="A · resealable").click()
+    expect(page.locator("#feedback.feedback-ok")).to_contain_text("MUG A: Restock")
+    assert InspectionPhoto.objects.get().inspection.grade == "A"

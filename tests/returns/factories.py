@@ -1,12 +1,19 @@
 """Orders shipped through the floor (picked into totes, delivered to the customer) with a
-return announced for them, as the pull leaves one."""
+return announced for them, as the pull leaves one; photos of the items that came back."""
 
 import itertools
+import uuid
 from decimal import Decimal
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from floor.picking.delivery import deliver_order
 from floor.picking.models import Order
-from floor.returns.models import Return, ReturnLine
+from floor.returns import photos, services
+from floor.returns.models import InspectionPhoto, Return, ReturnLine
+from floor.scanning.parser import parse
 from tests import factories
 from tests.packing.pack_factories import picked_order
 from tests.picking.task_factories import Stop
@@ -43,3 +50,22 @@ def announced_return(wh, order=None, *lines, reference=None, odoo_id=None, **fie
             ret=ret, product=product, expected=Decimal(quantity), odoo_move_id=move[0] if move else None
         )
     return ret
+
+
+def jpeg(color="red", size=(40, 20), **saved) -> bytes:
+    """A small JPEG as a phone's camera writes one (`saved`: exif=, comment=, quality=…)."""
+    out = BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG", **saved)
+    return out.getvalue()
+
+
+def photo_taken(wh) -> InspectionPhoto:
+    """A photo of an item of a return of `wh`, taken by its inspector while the item waited for
+    its grade."""
+    gtin = factories.gtin13(f"401{next(_seq):09d}")
+    ret = announced_return(wh, None, (factories.product(gtin=gtin), 1))
+    person = factories.user(roles=["inspector"], wh=wh)
+    for code in (ret.reference, gtin):
+        services.handle_scan(actor=person, warehouse=wh, scan=parse(code), key=str(uuid.uuid4()))
+    upload = SimpleUploadedFile("photo.jpg", jpeg(), content_type="image/jpeg")
+    return photos.take_photo(actor=person, warehouse=wh, upload=upload)

@@ -8,17 +8,18 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from floor.returns import report
-from floor.returns.models import Inspection
+from floor.returns.models import Inspection, InspectionPhoto
 from floor.warehouse.models import Location
 from floor.warehouse.services import virtual_location
 from tests import factories
 from tests.pages import page_text
 from tests.returns.conftest import MUG, PHONE, TEA, grade, gs1, on_hand, post, scan
-from tests.returns.factories import announced_return
+from tests.returns.factories import announced_return, jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -305,3 +306,17 @@ def test_a_release_of_a_graded_item_or_of_another_warehouse_changes_nothing(floo
     )
     item.refresh_from_db()
     assert not item.undone and on_hand(floor.input, floor.mug) == 1
+
+
+def test_the_photos_of_an_item_show_beside_it_to_the_supervisor(floor):
+    scan(floor.client, "WH/RET/00001")
+    scan(floor.client, MUG)
+    upload = SimpleUploadedFile("mug.jpg", jpeg(), content_type="image/jpeg")
+    post(floor.client, "photo", {"photo": upload})
+    grade(floor.client, "C")
+    boss = Client()
+    boss.force_login(factories.user(roles=["supervisor"], wh=floor.wh))
+    page = boss.get(URL)
+    [photo] = InspectionPhoto.objects.all()
+    assert f'src="/inspect/photo/{photo.pk}"' in page.content.decode() and "Photo 1 of MUG" in page_text(page)
+    assert boss.get(f"/inspect/photo/{photo.pk}")["Content-Type"] == "image/jpeg"
