@@ -74,8 +74,9 @@ def bench_users(warehouse: Warehouse, count: int) -> list:
         ],
         ignore_conflicts=True,
     )
-    # Each bench scanner may pick, receive, put away, pack and count: the scenarios share the same people.
-    roles = (Role.PICKER, Role.RECEIVER, Role.PACKER, Role.COUNTER)
+    # Each bench scanner may pick, receive, put away, pack, count and inspect returns: the scenarios
+    # share the same people.
+    roles = (Role.PICKER, Role.RECEIVER, Role.PACKER, Role.COUNTER, Role.INSPECTOR)
     groups = [Group.objects.get_or_create(name=role.value)[0] for role in roles]
     membership = user_model.groups.through
     membership.objects.bulk_create(

@@ -27,7 +27,7 @@ class Load:
         return self.scanners / (sum(self.every) / 2) if self.every else None
 
 
-NAMES = ["login", "scan", "receive_scan", "putaway_scan", "pick_scan", "pack_scan", "count_scan"]
+NAMES = ["login", "scan", "receive_scan", "putaway_scan", "pick_scan", "pack_scan", "count_scan", "inspect_scan"]
 
 
 def get(name: str):
