@@ -24,14 +24,27 @@ def table_of(warehouse) -> list[ReturnGrade]:
     return list(ReturnGrade.objects.filter(warehouse=warehouse))
 
 
+def _said(rows: list[ReturnGrade]) -> dict[str, str]:
+    """Each grade's words in the language of the person reading: a starting grade no supervisor
+    has renamed is said in theirs (it was stored in the site's), a renamed one as written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        stored = {code: str(words) for code, (words, _where) in settings.RETURN_GRADES.items()}
+    return {
+        row.code: str(settings.RETURN_GRADES[row.code][0]) if stored.get(row.code) == row.words else row.words
+        for row in rows
+    }
+
+
 def grades_of(warehouse) -> dict[str, tuple[str, str]]:
     """The grades an inspector may tap, in button order: code → (words, disposition)."""
-    return {row.code: (row.words, row.disposition) for row in table_of(warehouse) if row.active}
+    rows = table_of(warehouse)
+    said = _said(rows)
+    return {row.code: (said[row.code], row.disposition) for row in rows if row.active}
 
 
 def words_of(warehouse) -> dict[str, str]:
     """Every grade's words, out of use ones too: items graded before keep theirs."""
-    return {row.code: row.words for row in table_of(warehouse)}
+    return _said(table_of(warehouse))
 
 
 def used_codes(warehouse) -> set[str]:

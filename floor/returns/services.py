@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -609,14 +610,22 @@ class Summary:
     received: Decimal
 
 
-def summary(ret: Return) -> Summary:
+def summary(ret: Return, *, warehouse=None, by_grade: bool = False) -> Summary:
+    """The return's lines: expected, received, missing; `by_grade`, also the units per grade and
+    per disposition (the close screen's, read only there: they grow with the return)."""
     lines = list(ret.lines.select_related("product").order_by("pk"))
-    items = ret.inspections.filter(undone=False).exclude(grade="").values_list("grade", "disposition", "quantity")
-    graded, disposed = Counter(), Counter()
-    for grade_of, disposition, quantity in items:
-        graded[grade_of] += quantity
-        disposed[disposition] += quantity
-    words = grading.words_of(ret.warehouse)
+    graded, disposed = [], []
+    if by_grade:
+        items = ret.inspections.filter(undone=False).exclude(grade="")
+        words = grading.words_of(warehouse or ret.warehouse)
+        graded = [
+            (words.get(row["grade"], row["grade"]), row["units"])
+            for row in items.values("grade").annotate(units=Sum("quantity")).order_by("grade")
+        ]
+        disposed = [
+            (Disposition(row["disposition"]).label, row["units"])
+            for row in items.values("disposition").annotate(units=Sum("quantity")).order_by("disposition")
+        ]
     return Summary(
         lines=[
             {
@@ -627,8 +636,8 @@ def summary(ret: Return) -> Summary:
             }
             for line in lines
         ],
-        by_grade=[(words.get(g, g), units) for g, units in sorted(graded.items())],
-        by_disposition=[(Disposition(d).label, units) for d, units in sorted(disposed.items())],
+        by_grade=graded,
+        by_disposition=disposed,
         expected=sum((line.expected for line in lines), Decimal(0)),
         received=sum((line.inspected for line in lines), Decimal(0)),
     )

@@ -20,11 +20,15 @@ def _screen(request, outcome=None, error=None, status=200, review=False):
         place = services.open_place(actor=request.user, warehouse=request.warehouse)
     else:
         place = InspectorPlace(actor=request.user)  # nothing to inspect without a warehouse
+    review = review and place.step == "item"
     context = {
         "place": place,
         "ret": place.ret if place.ret_id else None,
-        "summary": services.summary(place.ret) if place.ret_id else None,
-        "review": review and place.step == "item",
+        # The lines show at the item scan and on the close screen; not while a grade is awaited.
+        "summary": (
+            services.summary(place.ret, warehouse=request.warehouse, by_grade=review) if place.step == "item" else None
+        ),
+        "review": review,
         "grades": grading.grades_of(request.warehouse) if place.step == "grade" else {},
         "dispositions": Disposition.choices,
         "reasons": settings.RETURN_REASONS,
