@@ -123,6 +123,11 @@ class Inspection(models.Model):
     def __str__(self):
         return f"{self.quantity} {self.product_id} ({self.grade or '-'})"
 
+    @property
+    def not_on_order(self) -> bool:
+        """Not shipped on the order at all (or no order): more of a shipped item is approved."""
+        return self.extra and self.approved_by_id is None
+
 
 class InspectorPlace(models.Model):
     """Where an inspector is: the return they hold open, and the item scanned but not yet graded."""

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
 from floor.picking.models import Order, PickRecord
-from floor.returns import grading
+from floor.returns import grading, sql
 from floor.returns.models import Disposition, Inspection, InspectorPlace, Return, ReturnLine
 from floor.scanning import flow
 from floor.scanning.parser import Command, Kind, Scan, parse
@@ -64,10 +64,7 @@ def open_place(*, actor, warehouse, lock: bool = False) -> InspectorPlace:
 
 
 def _read(actor, lock: bool) -> InspectorPlace | None:
-    places = InspectorPlace.objects.select_related("ret", "item__product", "item__lot", "item__line", "approver")
-    if lock:
-        places = places.select_for_update(of=("self",))
-    return places.filter(actor=actor).first()
+    return sql.place(actor_id=actor.pk, lock=lock)
 
 
 def _begin(*, actor, warehouse, key: str, raw: str) -> tuple[InspectorPlace, Outcome | None]:
@@ -255,10 +252,10 @@ def _receive(place: InspectorPlace, scan: Scan, *, key: str, device: str, approv
             _("Scan an item of return %(ref)s (scanned %(code)s)")
             % {"ref": ret.reference, "code": scanned_name(scan=scan, warehouse_id=place.warehouse_id)}
         )
-    product = Product.objects.get(pk=scan.product_id)
     quantity = scan.quantity or Decimal(1)
     # Under the return's lock: two inspectors on one return never take in more than it expects.
-    lines = list(ReturnLine.objects.filter(ret=ret, product=product).order_by("pk"))
+    lines = list(ReturnLine.objects.select_related("product").filter(ret=ret, product=scan.product_id).order_by("pk"))
+    product = lines[0].product if lines else Product.objects.get(pk=scan.product_id)
     line = next((line for line in lines if line.expected - line.inspected >= quantity), None)
     extra = False
     if not lines or not any(line.expected for line in lines):
@@ -270,12 +267,13 @@ def _receive(place: InspectorPlace, scan: Scan, *, key: str, device: str, approv
             return _ask_supervisor(place, ret, product, scan, expected)
         line, extra = lines[-1], True
     lot = _lot(ret, product, scan, quantity, on_order=line.expected > 0)
+    customers, returns_area = _ends_of_receiving(place.warehouse_id)
     received = Move(
         product=product,
         lot=lot,
         quantity=quantity,
-        from_location=virtual_location(Location.Kind.CUSTOMER),
-        to_location=_returns_area(place.warehouse_id),
+        from_location_id=customers,
+        to_location_id=returns_area,
         actor_id=place.actor_id,
         device=device[:64],
         reference=ret.reference[:64],
@@ -410,6 +408,23 @@ def _locked(ret: Return) -> Return:
     return locked
 
 
+def _ends_of_receiving(warehouse_id: int) -> tuple[int, int]:
+    """The customers' location and the warehouse's returns area, in one read."""
+    found = dict(
+        Location.objects.filter(
+            Q(kind=Location.Kind.CUSTOMER, warehouse=None)
+            | Q(kind=Location.Kind.RETURNS, warehouse=warehouse_id, active=True)
+        )
+        .order_by("-pk")
+        .values_list("kind", "pk")
+    )
+    if Location.Kind.RETURNS not in found:
+        _returns_area(warehouse_id)  # refused, saying why
+    if Location.Kind.CUSTOMER not in found:
+        found[Location.Kind.CUSTOMER] = virtual_location(Location.Kind.CUSTOMER).pk
+    return found[Location.Kind.CUSTOMER], found[Location.Kind.RETURNS]
+
+
 def _returns_area(warehouse_id: int) -> Location:
     area = Location.objects.filter(warehouse=warehouse_id, kind=Location.Kind.RETURNS, active=True).first()
     if area is None:
@@ -444,7 +459,7 @@ def grade(
     if grade not in grades:
         raise ScanRejected(_("Choose a grade"))
     default = grades[grade][1]
-    if item.line.expected == 0:
+    if item.not_on_order:
         # Not on the order, or no order at all: quarantined for a supervisor, whatever its grade.
         default = Disposition.QUARANTINE
         if disposition and disposition != default:
