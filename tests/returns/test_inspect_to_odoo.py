@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 KETTLE = factories.gtin13("400000000777")
 
 
-@pytest.fixture
-def shipped(odoo_double, settings, client):
-    odoo = odoo_double
+def odoo_shipment(odoo, settings):
+    """Floor linked to the Odoo double: its warehouse and returns location, a mug Odoo stocks 10 of,
+    and order SO-1 whose delivery of 3 mugs Odoo has validated, with its return announced."""
     settings.ODOO_URL, settings.ODOO_DB = odoo.url, odoo.db
     settings.ODOO_USER, settings.ODOO_API_KEY = odoo.login, odoo.api_key
     [warehouse] = odoo.records("stock.warehouse", [], ["id", "lot_stock_id"])
@@ -38,8 +38,14 @@ def shipped(odoo_double, settings, client):
     mug = factories.product(gtin=MUG, sku="MUG", odoo_id=mug_id, odoo_uom_id=1)
     order = an_order(wh, (mug, 3), reference="SO-1", odoo_id=delivery, state=Order.State.SHIPPED)
     ret = announced_return(wh, order, (mug, 3), reference="WH/RET/00001")
-    client.force_login(factories.user(roles=["inspector"], wh=wh))
-    return odoo, client, ret, delivery, mug_id, stock_id, returns_id
+    return ret, delivery, mug_id, stock_id, returns_id
+
+
+@pytest.fixture
+def shipped(odoo_double, settings, client):
+    ret, delivery, mug_id, stock_id, returns_id = odoo_shipment(odoo_double, settings)
+    client.force_login(factories.user(roles=["inspector"], wh=ret.warehouse))
+    return odoo_double, client, ret, delivery, mug_id, stock_id, returns_id
 
 
 def test_a_restocked_and_a_scrapped_mug_reach_odoo(shipped):
