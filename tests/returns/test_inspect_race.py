@@ -46,7 +46,7 @@ def test_two_inspectors_scanning_the_last_expected_item_at_once_take_in_one(one_
     for client in inspectors:
         _scan(client, ret.reference)
     answers = _at_once(*(lambda c=c: _scan(c, MUG) for c in inspectors))
-    assert sorted("More MUG than the return expects" in answer for answer in answers) == [False, True]
+    assert sorted("more × MUG than order SO-1 shipped" in answer for answer in answers) == [False, True]
     assert ret.lines.get().inspected == 1 and Inspection.objects.count() == 1
     assert on_hand(ret.warehouse.locations.get(kind="returns"), mug) == 1
     assert ledger_differences() == []
@@ -71,3 +71,15 @@ def test_a_close_and_a_scan_at_once_leave_the_return_whole(one_mug_expected):
     else:
         assert taken_in == 1 and ret.lines.get().inspected == 1
     assert ledger_differences() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_inspectors_opening_one_parcels_order_at_once_make_one_return(postgres):
+    wh = factories.warehouse()
+    mug = factories.product(gtin=MUG, sku="MUG")
+    order = shipped_order(wh, (mug, 2), reference="SO-2", odoo_id=2)
+    answers = _at_once(*(lambda c=c: _scan(c, "SO-2") for c in _inspectors(wh)))
+    [made] = Return.objects.filter(order=order)
+    assert made.reference == "SO-2-R1" and made.lines.get().expected == 2
+    assert sum("made from order SO-2" in answer for answer in answers) == 1
+    assert all("Return SO-2-R1" in answer or "return SO-2-R1" in answer for answer in answers)
