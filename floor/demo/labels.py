@@ -196,6 +196,16 @@ def _documents(warehouse: Warehouse | None) -> list[Label]:
     for ret in returns.select_related("order").order_by("reference"):
         caption = " · ".join(part for part in (ret.customer, ret.order.reference if ret.order else "") if part)
         labels.append(Label(ret.reference, caption=caption, section=_("Returns")))
+    # Parcels back with no RMA: opened on the inspect screen by the order or its tracking label.
+    unannounced = Order.objects.filter(warehouse=warehouse, state=Order.State.SHIPPED).exclude(
+        returns__state__in=[Return.State.EXPECTED, Return.State.INSPECTING, Return.State.DONE]
+    )
+    for order in unannounced.order_by("reference"):
+        section = _("Parcels back without a return")
+        labels.append(Label(order.reference, caption=order.customer, section=section))
+        if order.tracking:
+            caption = _("%(carrier)s tracking · %(order)s") % {"carrier": order.carrier, "order": order.reference}
+            labels.append(Label(order.tracking, caption=caption, section=section))
     return labels
 
 

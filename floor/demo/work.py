@@ -21,7 +21,7 @@ from floor.warehouse.services import location_of_kind, virtual_location
 Kind = Location.Kind
 Tracking = Product.Tracking
 
-RECEIPTS, OPEN_ORDERS, SHIPPED_ORDERS = 12, 60, 8
+RECEIPTS, OPEN_ORDERS, SHIPPED_ORDERS, UNANNOUNCED = 12, 60, 8, 2
 DEMO_WAVE_ORDERS, DEMO_WAVE_TOTES = 8, 4
 
 # Pack benches, one pack location each under the warehouse's pack area: (name, printer, scale).
@@ -98,6 +98,7 @@ def ship_history(rng, warehouse, stock, today) -> list[Order]:
             carrier=carrier,
             cutoff=cutoff,
             state=Order.State.SHIPPED,
+            tracking=f"1Z{rng.randint(10**13, 10**14 - 1)}",
         )
         orders.append(order)
         for source in rng.sample(untracked, rng.randint(1, 3)):
@@ -244,6 +245,9 @@ def open_receipts(rng, warehouse, products, today) -> None:
 
 
 def open_returns(rng, warehouse, shipped: list[Order]) -> None:
+    """Returns announced for all but the last UNANNOUNCED shipped orders: their parcels come back
+    with no RMA, to be opened from the order's number or the carrier's tracking label."""
+    shipped = shipped[:-UNANNOUNCED]
     returns, lines = [], []
     shipped_lines = OrderLine.objects.filter(order__in=shipped).select_related("order").order_by("pk")
     by_order: dict[int, list[OrderLine]] = {}

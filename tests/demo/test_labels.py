@@ -120,9 +120,13 @@ def test_the_document_sheet_has_open_receipts_orders_and_returns(client, wh, pic
     Receipt.objects.create(warehouse=wh, reference="WH/IN/00002", state=Receipt.State.DONE)
     order = Order.objects.create(warehouse=wh, reference="WH/OUT/00001", customer="Hartley Builders")
     Return.objects.create(warehouse=wh, reference="WH/RET/00001", order=order)
+    Order.objects.create(
+        warehouse=wh, reference="WH/OUT/00002", state=Order.State.SHIPPED, carrier="UPS", tracking="1Z999AA10123456784"
+    )
     labels = scan_svg.labels_on(sheet(client, "documents"))
     assert {code: scan_svg.code128(svg) for code, svg in labels.items()} == {
-        code: code for code in ["WH/IN/00001", "PO-24037", "WH/OUT/00001", "WH/RET/00001"]
+        code: code
+        for code in ["WH/IN/00001", "PO-24037", "WH/OUT/00001", "WH/RET/00001", "WH/OUT/00002", "1Z999AA10123456784"]
     }
 
 
@@ -160,7 +164,17 @@ def test_every_kind_of_label_scans_as_what_it_stands_for(client, wh, supervisor)
     receipt = Receipt.objects.create(warehouse=wh, reference="WH/IN/00001", vendor_reference="PO-24037")
     order = Order.objects.create(warehouse=wh, reference="WH/OUT/00001")
     ret = Return.objects.create(warehouse=wh, reference="WH/RET/00001", order=order)
-    documents = {"WH/IN/00001": receipt, "PO-24037": receipt, "WH/OUT/00001": order, "WH/RET/00001": ret}
+    parcel = Order.objects.create(
+        warehouse=wh, reference="WH/OUT/00002", state=Order.State.SHIPPED, tracking="1Z999AA10123456784"
+    )
+    documents = {
+        "WH/IN/00001": receipt,
+        "PO-24037": receipt,
+        "WH/OUT/00001": order,
+        "WH/RET/00001": ret,
+        "WH/OUT/00002": parcel,
+        "1Z999AA10123456784": parcel,
+    }
 
     seen = set()
     for name in ["bins", "products", "lots", "totes", "plates", "documents", "commands", "badges"]:
