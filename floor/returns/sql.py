@@ -4,18 +4,18 @@ locked where the action changes it."""
 
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 
 from floor.returns.models import Inspection, InspectorPlace, Return
-from floor.sql import Part, cache_related, column, quote, table
+from floor.sql import Columns, cache_related, column, fetch, quote, table
 from floor.warehouse.models import Product
 
 
 @cache
-def _place_query(vendor: str, lock: bool) -> tuple[str, list[Part]]:
-    parts = [Part(InspectorPlace, "ip"), Part(Return, "r"), Part(Inspection, "i"), Part(Product, "p")]
+def _place_query(vendor: str, lock: bool) -> tuple[str, Columns]:
+    columns = Columns.of((InspectorPlace, "ip"), (Return, "r"), (Inspection, "i"), (Product, "p"))
     sql = (
-        f"SELECT {', '.join(part.columns for part in parts)} FROM {table(InspectorPlace)} ip "  # noqa: S608 — names from the models
+        f"SELECT {columns.sql} FROM {table(InspectorPlace)} ip "  # noqa: S608 — names from the models
         f"LEFT JOIN {table(Return)} r ON r.{quote('id')} = ip.{column(InspectorPlace, 'ret')} "
         f"LEFT JOIN {table(Inspection)} i ON i.{quote('id')} = ip.{column(InspectorPlace, 'item')} "
         f"LEFT JOIN {table(Product)} p ON p.{quote('id')} = i.{column(Inspection, 'product')} "
@@ -23,24 +23,17 @@ def _place_query(vendor: str, lock: bool) -> tuple[str, list[Part]]:
     )
     if lock and connection.features.has_select_for_update_of:
         sql += " FOR UPDATE OF ip"
-    return sql, parts
+    return sql, columns
 
 
 def place(*, actor_id: int, lock: bool = False) -> InspectorPlace | None:
     """The person's InspectorPlace (locked with `lock`), its return and its item (with the item's
     product) cached on it."""
-    db = connections[DEFAULT_DB_ALIAS]
-    sql, parts = _place_query(db.vendor, lock)
-    with db.cursor() as cursor:
-        cursor.execute(sql, [actor_id])
-        row = cursor.fetchone()
-    if row is None:
+    sql, columns = _place_query(connection.vendor, lock)
+    rows = fetch(sql, [actor_id])
+    if not rows:
         return None
-    start, built = 0, []
-    for part in parts:
-        built.append(part.build(row, start))
-        start += len(part)
-    inspector_place, ret, item, product = built
+    inspector_place, ret, item, product = columns.instances(rows[0])
     if item is not None:
         cache_related(item, "product", product)
     cache_related(inspector_place, "ret", ret)

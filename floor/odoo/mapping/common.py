@@ -125,6 +125,27 @@ def _fill_lines(client: OdooClient, picking_id: int, wanted: list[dict], extra: 
     client.write("stock.picking", [picking_id], {**(extra or {}), "move_line_ids": commands})
 
 
+def _moves_per_item(client: OdooClient, operation, lines, products, *, source: int, destination: int) -> list:
+    """Create-commands for a picking's moves: one per item, for all its lines (lots, bins, cartons
+    are the move lines), from `source` to `destination`."""
+    demand: dict[int, Decimal] = {}
+    for line in lines:
+        demand[line["product"]] = demand.get(line["product"], Decimal(0)) + Decimal(line["quantity"])
+    moves = []
+    for product, quantity in demand.items():
+        move = {
+            "product_id": products[product][0],
+            "product_uom": products[product][1],
+            "product_uom_qty": float(quantity),
+            "location_id": source,
+            "location_dest_id": destination,
+        }
+        if client.server_version < (19, 0):
+            move["name"] = operation.reference  # required up to 18, gone in 19
+        moves.append([0, 0, move])
+    return moves
+
+
 def _number(value) -> float:
     return float(Decimal(value))
 

@@ -1,8 +1,6 @@
 """Receipts and deliveries: fill the picking Odoo already has and validate it, or make the picking
 for a document Odoo never had."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -15,6 +13,7 @@ from floor.odoo.mapping.common import (
     _existing_lots,
     _incoming,
     _linked,
+    _moves_per_item,
     _number,
     _odoo_ids,
     _open_picking,
@@ -140,21 +139,9 @@ def _made_picking(
     `source` to `destination`, confirmed) and its move of each Odoo item. One move per item, for
     all the floor did with it: each line of the floor's (a bin, a lot, a carton) is a move line."""
     if found is None:
-        demand: dict[int, Decimal] = {}
-        for line in operation.payload["lines"]:
-            demand[line["product"]] = demand.get(line["product"], Decimal(0)) + Decimal(line["quantity"])
-        moves = []
-        for product, quantity in demand.items():
-            move = {
-                "product_id": products[product][0],
-                "product_uom": products[product][1],
-                "product_uom_qty": float(quantity),
-                "location_id": source,
-                "location_dest_id": destination,
-            }
-            if client.server_version < (19, 0):
-                move["name"] = operation.reference  # required up to 18, gone in 19
-            moves.append([0, 0, move])
+        moves = _moves_per_item(
+            client, operation, operation.payload["lines"], products, source=source, destination=destination
+        )
         values = {
             "picking_type_id": kind["type"],
             "location_id": source,

@@ -11,6 +11,7 @@ from floor.odoo.mapping.common import (
     NotMapped,
     _incoming,
     _linked,
+    _moves_per_item,
     _open_picking,
     _products,
     _validate_filled,
@@ -148,21 +149,7 @@ def _create_customer_return(client: OdooClient, operation: Operation, lines, pro
         customers = found[0]["id"]
     linked = _linked({line["to"] for line in lines if line.get("to")})
     landing = linked.get(lines[0].get("to")) or (incoming["default_location_dest_id"] or [types["stock"]])[0]
-    per_item: dict[int, Decimal] = {}  # one move per item, whatever its lots
-    for line in lines:
-        per_item[line["product"]] = per_item.get(line["product"], Decimal(0)) + Decimal(line["quantity"])
-    moves = []
-    for product, quantity in per_item.items():
-        move = {
-            "product_id": products[product][0],
-            "product_uom": products[product][1],
-            "product_uom_qty": float(quantity),
-            "location_id": customers,
-            "location_dest_id": landing,
-        }
-        if client.server_version < (19, 0):
-            move["name"] = operation.reference  # required up to 18, gone in 19
-        moves.append([0, 0, move])
+    moves = _moves_per_item(client, operation, lines, products, source=customers, destination=landing)
     [picking_id] = client.create(
         "stock.picking",
         [
