@@ -129,3 +129,17 @@ def test_the_scrap_of_a_returned_item_waits_for_its_return_to_reach_odoo(shipped
     sent(returned)
     sent(scrapped)
     assert odoo.on_hand(mug_id, returns_id) == 0.0
+
+
+def test_refurbish_and_return_to_vendor_stay_in_odoos_returns_location(shipped):
+    odoo, client, ret, delivery, mug_id, stock_id, returns_id = shipped
+    scan(client, ret.reference)
+    scan(client, MUG)
+    grade(client, "B", disposition="refurbish", reason="repairable")
+    scan(client, MUG)
+    grade(client, "B", disposition="vendor", reason="vendor_warranty")
+    post(client, "close")
+    [returned] = Operation.objects.filter(document=ret.reference)  # no scrap, no transfer
+    sent(returned)
+    assert odoo.on_hand(mug_id, returns_id) == 2.0
+    assert odoo.on_hand(mug_id) == 10 - 3 + 2
