@@ -3,8 +3,9 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from floor import events
 
-# What a scanner may watch live, and who may: the document must be in the person's warehouse.
-WATCHABLE = {"receipt"}
+# What a screen may watch live, and who may: a receipt of the person's warehouse; the floor of
+# their warehouse (its dashboard) for a supervisor.
+WATCHABLE = {"receipt", "floor"}
 MAX_WATCHED = 4
 
 
@@ -48,10 +49,16 @@ class FloorConsumer(AsyncJsonWebsocketConsumer):
     @database_sync_to_async
     def _may_watch(self, model: str, pk: int) -> bool:
         from floor.accounts.models import Profile
+        from floor.accounts.roles import Role, has_role
         from floor.receiving.models import Receipt
 
-        warehouse = Profile.objects.filter(user=self.scope["user"]).values_list("warehouse", flat=True).first()
-        return warehouse is not None and Receipt.objects.filter(pk=pk, warehouse_id=warehouse).exists()
+        user = self.scope["user"]
+        warehouse = Profile.objects.filter(user=user).values_list("warehouse", flat=True).first()
+        if warehouse is None:
+            return False
+        if model == "floor":
+            return pk == warehouse and has_role(user, Role.SUPERVISOR)
+        return Receipt.objects.filter(pk=pk, warehouse_id=warehouse).exists()
 
     async def floor_event(self, event):
         await self.send_json(event["data"])

@@ -6,6 +6,7 @@ down costs the live update, never the scan.
 """
 
 import logging
+import threading
 
 import redis
 from asgiref.sync import async_to_sync
@@ -46,6 +47,40 @@ class ChannelLayer(RedisPubSubChannelLayer):
 
 def group(model: str, pk: int) -> str:
     return f"doc.{model}.{pk}"
+
+
+def floor_changed(warehouse_id: int | None) -> None:
+    """Something happened on this warehouse's floor (a scan, a push): its dashboards redraw. A
+    burst is coalesced: at most one message per warehouse every FLOOR_COALESCE_SECONDS from each
+    process, the burst's last change included, so 150 scans a second cost the scanners nothing."""
+    if warehouse_id is not None:
+        transaction.on_commit(lambda: _coalesced(warehouse_id))
+
+
+FLOOR_COALESCE_SECONDS = 0.2
+_waiting: set[int] = set()
+_waiting_lock = threading.Lock()
+
+
+def _coalesced(warehouse_id: int) -> None:
+    if not isinstance(get_channel_layer(), ChannelLayer):
+        # One process (the embedded run, tests): its in-memory layer wakes a listener only from
+        # the server's own loop, which a timer's thread is not; and one process has few scanners.
+        _floor_send(warehouse_id)
+        return
+    with _waiting_lock:
+        if warehouse_id in _waiting:
+            return  # the message on its way will say it
+        _waiting.add(warehouse_id)
+    timer = threading.Timer(FLOOR_COALESCE_SECONDS, _floor_send, [warehouse_id])
+    timer.daemon = True
+    timer.start()
+
+
+def _floor_send(warehouse_id: int) -> None:
+    with _waiting_lock:
+        _waiting.discard(warehouse_id)
+    _send(group("floor", warehouse_id), {"type": "changed", "document": f"floor:{warehouse_id}", "by": None})
 
 
 def changed(model: str, pk: int, *, by: int | None) -> None:

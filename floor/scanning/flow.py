@@ -21,6 +21,7 @@ from typing import Any
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from floor import events
 from floor.errors import ScanRejected
 from floor.scanning.parser import parse
 from floor.scanning.replay import first_time
@@ -71,6 +72,7 @@ def replay(place, *, flow: str, actor, key: str, raw: str, outcome=Outcome):
     """With the place already locked: the answer to a replay of this device key, else None (the
     key is recorded, with what was sent, in the scan log)."""
     if first_time(key=key, actor=actor, flow=flow, raw=raw[:200]):
+        events.floor_changed(place.warehouse_id)  # sent once it commits: a refused scan says nothing
         return None
     return outcome(place, _("Already counted — that scan was sent twice"), "warning")
 

@@ -1,0 +1,91 @@
+"""The floor's live channel for its dashboards: a supervisor of the warehouse watches it; a burst
+of scans there reaches them as one message, the burst's last scan included; another warehouse's
+supervisor, and anyone who is not a supervisor, hears nothing."""
+
+import time
+import uuid
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from django.test import Client
+
+from floor import events
+from tests import factories
+from tests.core.test_live_updates import communicator
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MUG = "4006381333931"
+
+
+def moves_stock(wh, scans: int) -> None:
+    """A picker moves a mug bin to bin `scans` times, each a scan of its own."""
+    mug = factories.product(gtin=MUG, sku="MUG")
+    here, there = factories.storage_bin(wh, aisle="L"), factories.storage_bin(wh, aisle="M")
+    factories.stock(here, mug, scans)
+    client = Client()
+    client.force_login(factories.user(roles=["picker"], wh=wh))
+    for code in [here.barcode, *[MUG] * scans, there.barcode]:
+        client.post("/move/scan", {"code": code, "key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+
+
+def test_a_burst_of_scans_reaches_the_warehouses_supervisors_as_one_message():
+    wh, elsewhere = factories.warehouse(), factories.warehouse("W2")
+    boss = factories.user(roles=["supervisor"], wh=wh)
+    picker = factories.user(roles=["picker"], wh=wh)
+    other_boss = factories.user(roles=["supervisor"], wh=elsewhere)
+
+    async def run():
+        sockets = [communicator(person) for person in (boss, picker, other_boss)]
+        for socket, warehouse in zip(sockets, (wh, wh, wh), strict=True):
+            await socket.connect()
+            await socket.send_json_to({"type": "watch", "document": f"floor:{warehouse.pk}"})
+            await socket.send_json_to({"type": "ping"})  # answered after the watch is handled
+            await socket.receive_json_from(timeout=2)
+        started = time.monotonic()
+        await database_sync_to_async(moves_stock)(wh, 5)
+        first = await sockets[0].receive_json_from(timeout=2)
+        took = time.monotonic() - started
+        more = []
+        while not await sockets[0].receive_nothing(timeout=events.FLOOR_COALESCE_SECONDS * 3):
+            more.append(await sockets[0].receive_json_from())
+        silent = [await socket.receive_nothing(timeout=0.3) for socket in sockets[1:]]
+        for socket in sockets:
+            await socket.disconnect()
+        return first, took, more, silent
+
+    first, took, more, silent = async_to_sync(run)()
+    assert first == {"type": "changed", "document": f"floor:{wh.pk}", "by": None}
+    assert took < 3  # the scans themselves take most of it
+    assert all(message == first for message in more)
+    assert silent == [True, True]  # a picker may not watch the floor; nor another warehouse's boss
+
+
+def test_on_redis_a_burst_is_one_message_every_fifth_of_a_second_the_last_change_included(monkeypatch):
+    sent = []
+    monkeypatch.setattr(events, "ChannelLayer", object)  # as the Redis layer: coalesced by a timer
+    monkeypatch.setattr(events, "_send", lambda group, data: sent.append((group, time.monotonic())))
+    started = time.monotonic()
+    for _ in range(150):  # a second's scans at the bench's load, in a tenth of it
+        events._coalesced(7)
+        events._coalesced(8)
+        time.sleep(0.1 / 150)
+    burst = time.monotonic() - started
+    time.sleep(events.FLOOR_COALESCE_SECONDS * 2)
+    groups = [group for group, _at in sent]
+    most = int(burst / events.FLOOR_COALESCE_SECONDS) + 2  # one a window, and the last change's
+    assert 1 <= groups.count("doc.floor.7") <= most and 1 <= groups.count("doc.floor.8") <= most
+    assert sent[-1][1] - started >= 0.1  # sent after the burst's last change, not only before it
+
+
+def test_a_refused_scan_tells_no_dashboard(monkeypatch):
+    wh = factories.warehouse()
+    sent = []
+    monkeypatch.setattr(events, "_coalesced", sent.append)
+    client = Client()
+    client.force_login(factories.user(roles=["picker"], wh=wh))
+    client.post("/move/scan", {"code": "NOT-A-CODE", "key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+    assert sent == []
+    client.post("/move/scan", {"code": "CMD-CANCEL", "key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+    assert sent == [wh.pk]
