@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "floor.packing",
     "floor.returns",
     "floor.odoo",
+    "floor.dashboard",
     "floor.demo",
 ]
 
