@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "floor.packing",
     "floor.returns",
     "floor.odoo",
+    "floor.dashboard",
     "floor.demo",
 ]
 
@@ -280,6 +281,9 @@ ODOO_PUSH_MAX_ATTEMPTS = env.int("ODOO_PUSH_MAX_ATTEMPTS", default=8)
 ODOO_PUSH_BACKOFF_SECONDS = env.int("ODOO_PUSH_BACKOFF_SECONDS", default=10)
 ODOO_PUSH_BACKOFF_CAP_SECONDS = env.int("ODOO_PUSH_BACKOFF_CAP_SECONDS", default=3600)
 ODOO_PUSH_LEASE_SECONDS = env.int("ODOO_PUSH_LEASE_SECONDS", default=120)
+# The supervisor's dashboard shows the sync red when an operation has waited longer than this
+# to reach Odoo.
+DASHBOARD_SYNC_RED_SECONDS = env.int("DASHBOARD_SYNC_RED_SECONDS", default=300)
 # Receiving: how far over the expected quantity a line may go before a supervisor must approve
 # (0.10 = 10 %), and whether an item not on the receipt may be taken in with their approval.
 RECEIVING_OVER_TOLERANCE = env.float("RECEIVING_OVER_TOLERANCE", default=0.10)

@@ -204,13 +204,13 @@ def failed(operation: Operation, *, error: str, retry: bool) -> None:
     """A retryable failure waits and tries again, backing off with jitter; after the last
     attempt, or for an error a retry cannot mend, the operation waits for a person."""
     max_attempts = _setting("ODOO_PUSH_MAX_ATTEMPTS", 8)
-    operation.last_error, operation.lease_until = error[:2000], None
+    operation.last_error, operation.lease_until, operation.failed_at = error[:2000], None, timezone.now()
     if retry and operation.attempts < max_attempts:
         operation.state = State.PENDING
         operation.next_try_at = timezone.now() + backoff(operation.attempts)
     else:
         operation.state, operation.next_try_at = State.FAILED, None
-    operation.save(update_fields=["state", "last_error", "lease_until", "next_try_at"])
+    operation.save(update_fields=["state", "last_error", "lease_until", "failed_at", "next_try_at"])
 
 
 def backoff(attempts: int) -> timedelta:
