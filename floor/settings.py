@@ -298,6 +298,8 @@ PICK_LEASE_SECONDS = env.int("PICK_LEASE_SECONDS", default=300)
 # A count within tolerance (units, or percent of the ledger's quantity, whichever is larger)
 # adjusts the stock at once; beyond it, someone else recounts the bin.
 COUNT_LEASE_SECONDS = env.int("COUNT_LEASE_SECONDS", default=300)
+# The supervisor's dashboard calls someone idle who holds a task and has not scanned for this long.
+DASHBOARD_IDLE_SECONDS = env.int("DASHBOARD_IDLE_SECONDS", default=300)
 COUNT_TOLERANCE_UNITS = env.float("COUNT_TOLERANCE_UNITS", default=2.0)
 COUNT_TOLERANCE_PERCENT = env.float("COUNT_TOLERANCE_PERCENT", default=5.0)
 # ...and, where the item's cost is known, a difference worth more than this is beyond it too.

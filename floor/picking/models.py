@@ -210,6 +210,7 @@ class Pick(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     sequence = models.PositiveIntegerField(default=0)  # walking order; a skip sends it to the end
     short_reason = models.CharField(_("reason"), max_length=12, choices=ShortReason.choices, blank=True)
+    short_at = models.DateTimeField(null=True, blank=True)  # when it was given up on: the dashboard lists it
     # The tote (and order) this stop's goods go into, when read with the stop (picking/sql.py), for
     # this request only; None: `place.binding_of` asks.
     tote_binding = None

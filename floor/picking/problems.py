@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from floor.counting.models import CountTask
@@ -84,8 +85,8 @@ def _short(picking: PickerPlace, task: PickTask, pick: Pick, reason: str, *, sai
     by setting, the rest is looked for in other bins of the warehouse."""
     missing = pick.quantity - pick.picked
     _stale(picking)
-    pick.state, pick.short_reason = Pick.State.SHORT, reason
-    pick.save(update_fields=["state", "short_reason"])
+    pick.state, pick.short_reason, pick.short_at = Pick.State.SHORT, reason, timezone.now()
+    pick.save(update_fields=["state", "short_reason", "short_at"])
     OrderLine.objects.filter(pk=pick.order_line_id).update(short=F("short") + missing)
     label = str(ShortReason(reason).label)
     raise_count(

@@ -520,6 +520,7 @@ def test_nothing_found_makes_the_line_short_and_asks_for_a_count(floor):
     assert "4 × BOLT short (bin empty) — A-01-01 will be counted" in page and "A-02-01" in page
     pick = fresh(built.picks[0])
     assert (pick.state, pick.picked, pick.short_reason) == ("short", 0, "empty")
+    assert pick.short_at is not None  # when, for the supervisor's dashboard
     assert fresh(built.lines[("OUT/1", floor.bolt.pk)]).short == 4
     [count] = CountTask.objects.all()
     assert count.location == floor.a1 and count.reason == f"Short pick: bin empty ({built.task.reference})"
