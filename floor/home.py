@@ -63,6 +63,13 @@ def work_for(user, warehouse) -> dict:
             waiting.append({"title": _("Returns to inspect"), "count": returns})
         if Role.SUPERVISOR in roles_of(user):
             actions.append(
+                {
+                    "title": _("Floor dashboard"),
+                    "hint": _("The floor live: work, waves against cutoff, people, exceptions, sync"),
+                    "url": reverse("dashboard:dashboard"),
+                }
+            )
+            actions.append(
                 {"title": _("Waves"), "hint": _("Build, release and follow waves"), "url": reverse("waves:waves")}
             )
             actions.append(

@@ -20,5 +20,6 @@ urlpatterns = [
     path("inspect/", include("floor.returns.urls")),
     path("stations/", include("floor.packing.station_urls")),
     path("odoo/", include("floor.odoo.urls")),
+    path("dashboard/", include("floor.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

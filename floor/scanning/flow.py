@@ -65,14 +65,15 @@ def begin(open_place, *, flow: str, actor, warehouse, key: str, raw: str, outcom
     a replay when this device key was handled before (else None): the caller returns it and
     changes nothing. `outcome`: the flow's own Outcome class."""
     place = open_place(actor=actor, warehouse=warehouse, lock=True)
-    return place, replay(place, flow=flow, actor=actor, key=key, raw=raw, outcome=outcome)
+    return place, replay(place, flow=flow, actor=actor, key=key, raw=raw, outcome=outcome, warehouse=warehouse)
 
 
-def replay(place, *, flow: str, actor, key: str, raw: str, outcome=Outcome):
+def replay(place, *, flow: str, actor, key: str, raw: str, outcome=Outcome, warehouse=None):
     """With the place already locked: the answer to a replay of this device key, else None (the
-    key is recorded, with what was sent, in the scan log)."""
+    key is recorded, with what was sent, in the scan log, and `warehouse`'s dashboards are told)."""
     if first_time(key=key, actor=actor, flow=flow, raw=raw[:200]):
-        events.floor_changed(place.warehouse_id)  # sent once it commits: a refused scan says nothing
+        if warehouse is not None:
+            events.floor_changed(warehouse.pk)  # its dashboards hear of it once it commits, not if refused
         return None
     return outcome(place, _("Already counted — that scan was sent twice"), "warning")
 

@@ -184,7 +184,9 @@ def last_done(*, actor) -> Transfer | None:
 @transaction.atomic
 def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> Outcome:
     transfer, scanned = _open(actor=actor, warehouse=warehouse, lock=True, scan=scan)
-    if replayed := flow.replay(transfer, flow=FLOW, actor=actor, key=key, raw=scan.raw, outcome=Outcome):
+    if replayed := flow.replay(
+        transfer, flow=FLOW, actor=actor, key=key, raw=scan.raw, outcome=Outcome, warehouse=warehouse
+    ):
         return replayed
     if scan.kind == Kind.COMMAND:
         if scan.command == "CANCEL":

@@ -74,6 +74,7 @@ POLICY = {
         for name in ("inspect", "scan", "grade", "photo_add", "photo", "undo", "review", "close", "approve", "unknown")
     },
     "returns:grades": {S},
+    **{f"dashboard:{name}": {S} for name in ("dashboard", "panels", "act")},
     "returns:report": {S},
     "returns:report_csv": {S},
     "returns:release": {S},

@@ -62,7 +62,7 @@ def test_the_first_count_keeps_what_it_found_for_accuracy(two_counts):
 
 def test_a_recount_that_agrees_with_the_first_count_stands(two_counts):
     answer = count(two_counts.second, two_counts, 31)  # 6 short against the first's 7: within 2
-    assert "thank you" in answer and "37" not in answer
+    assert "thank you" in answer and "37" not in answer.replace(two_counts.a.name, "")
     assert on_hand(two_counts.a, two_counts.item) == 31
     [move] = Move.objects.filter(reference=f"COUNT-{recount(two_counts).pk}")
     assert move.quantity == 6 and move.actor.username == "second"
@@ -78,7 +78,7 @@ def test_a_recount_that_agrees_with_the_ledger_stands(two_counts):
 
 def test_two_counts_that_disagree_wait_for_a_supervisor(two_counts):
     answer = count(two_counts.second, two_counts, 20)
-    assert "a supervisor will look at it" in answer and "37" not in answer
+    assert "a supervisor will look at it" in answer and "37" not in answer.replace(two_counts.a.name, "")
     assert recount(two_counts).state == CountTask.State.APPROVAL
     assert on_hand(two_counts.a, two_counts.item) == 37 and not adjustments().exists()
     home = page_text(two_counts.supervisor.get("/"))

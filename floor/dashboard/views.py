@@ -1,0 +1,64 @@
+"""The floor on one screen for a supervisor: a desk or wall screen, or their phone. The page
+watches its warehouse's floor over the websocket and redraws its panels when told (static/js/
+dashboard.js), never by reloading."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from floor.accounts.decorators import role_required
+from floor.accounts.roles import Role
+from floor.dashboard import actions, exceptions, now, people, sync
+from floor.errors import ScanRejected
+
+
+def _panels(request) -> dict:
+    warehouse = request.warehouse
+    dismissed = actions.dismissed(warehouse)
+    return {
+        "warehouse": warehouse,
+        "work": now.open_work(warehouse),
+        "waves": now.waves(warehouse),
+        "people": people.people(warehouse),
+        "stream": [e for e in exceptions.stream(warehouse) if (e.kind, e.object_id) not in dismissed],
+        "sync": sync.health(warehouse),
+        "updated": timezone.localtime(),
+    }
+
+
+@require_GET
+@role_required(Role.SUPERVISOR)
+def dashboard(request):
+    if request.warehouse is None:
+        return render(request, "dashboard/dashboard.html", {"warehouse": None})
+    return render(request, "dashboard/dashboard.html", _panels(request))
+
+
+@require_GET
+@role_required(Role.SUPERVISOR)
+def panels(request):
+    if request.warehouse is None:
+        raise Http404
+    return render(request, "dashboard/_panels.html", _panels(request))
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def act(request):
+    """An exception's action, or its dismissal with a reason; the panels come back redrawn."""
+    if request.warehouse is None:
+        raise Http404
+    try:
+        said = actions.act(
+            warehouse=request.warehouse,
+            actor=request.user,
+            kind=request.POST.get("kind", ""),
+            object_id=int(request.POST.get("object_id", "") or 0),
+            action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        feedback = {"said": said, "band": "ok"}
+    except (ScanRejected, ValueError) as refused:
+        feedback = {"said": str(refused) if isinstance(refused, ScanRejected) else "?", "band": "error"}
+    return render(request, "dashboard/_panels.html", {**_panels(request), **feedback})
