@@ -2,7 +2,7 @@
    websocket says ("changed" for "floor:<warehouse>", coalesced by the server too), at most once a
    second with the burst's last change included. Cut off, it says since when it is stale; back,
    it catches up at once, without a reload. */
-(function () {
+function floorDashboard() {
   'use strict';
   var live = document.querySelector('[data-dashboard]');
   if (!live || !window.htmx) return;
@@ -44,4 +44,6 @@
     off = now;
   }
   new MutationObserver(watchNet).observe(net, { attributes: true, attributeFilter: ['data-state'] });
-})();
+}
+// Deferred scripts run in order, this one before htmx's: start once they all have.
+document.addEventListener('DOMContentLoaded', floorDashboard);
