@@ -34,7 +34,8 @@ for name, badge in (("boss", "BDG-BOSS"), ("deputy", "BDG-DEPUTY")):
 shelf = factories.storage_bin(wh, aisle="A", bay=1)
 bolt, nut = factories.product(gtin="{BOLT}", sku="BOLT"), factories.product(sku="NUT")
 later = factories.storage_bin(wh, aisle="B", bay=1)
-built = pick_task(wh, [Stop("WH/OUT/00012", shelf, bolt, 1), Stop("WH/OUT/00012", later, nut, 1)], reference="W-LIVE-01")
+stops = [Stop("WH/OUT/00012", shelf, bolt, 1), Stop("WH/OUT/00012", later, nut, 1)]
+built = pick_task(wh, stops, reference="W-LIVE-01")
 Wave.objects.filter(pk=built.wave.pk).update(reference="W-LIVE", state=Wave.State.RELEASED)
 factories.tote(wh, "T-0001")
 Operation.objects.create(kind="delivery", warehouse=wh, reference="FLOOR-OUT-9", document="WH/OUT/00009",
