@@ -142,7 +142,8 @@ class Dashboards:
         return sum(1 for board in self.boards if board.watching.is_set() and not board.gone)
 
     def summary(self, measure_from: float, measure_to: float) -> dict:
-        """What the dashboards did in one measured window (their errors are counted over the run)."""
+        """What the dashboards did in one measured window, all of them together (their errors are
+        counted over the run)."""
         seconds = measure_to - measure_from
         latencies = sorted(took for done, took in self.panels if measure_from <= done <= measure_to)
         messages = sum(1 for t in self.messages if measure_from <= t <= measure_to)

@@ -206,7 +206,7 @@ def table(results: dict) -> list[str]:
                     f"{'':<20} {'  dashboards ×' + str(boards['open']):<16} {'':>9} {fmt(boards['panels_per_s']):>7} "
                     f"{fmt(boards['panels_p50_ms']):>7} {fmt(boards['panels_p95_ms']):>7} {'':>7} "
                     f"{fmt(boards['panels_max_ms']):>7}   "
-                    f"panels fetched ({fmt(boards['messages_per_s'])} changes/s heard)"
+                    f"panels fetched ({fmt(boards['messages_per_s'])} changes/s heard, all of them together)"
                 )
     return rows
 
