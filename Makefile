@@ -40,6 +40,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# bench/run.py runs every scenario in bench/scenarios, among them the pair pick_scan and
+# pick_scan_dashboards (the same scans with 20 supervisors' dashboards open beside them).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/odoo_push.py

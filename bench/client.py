@@ -8,7 +8,9 @@ is counted from the time the request was *due*, so time spent waiting behind a s
 counts too (no coordinated omission). Saturation is a closed loop: SATURATION.scanners scanners
 send again as soon as the answer arrives. Errors are counted; after a server error (5xx) the
 scanner sends the same request again, after any other wrong answer or a timeout it stops (its
-flow state is no longer known). Prints one JSON line with the figures.
+flow state is no longer known). A scenario with DASHBOARDS has that many supervisors' floor
+dashboards open beside its scanners through both phases (bench/dashboards.py). Prints one JSON
+line with the figures.
 """
 
 import argparse
@@ -210,7 +212,8 @@ async def prepare(scenario, scripts: list[Scripted], errors: Counter, examples: 
 async def main(args) -> dict:
     scenario = scenarios.get(args.scenario)
     with open(args.fixture) as f:
-        data = json.load(f)[scenario.NAME]
+        fixture = json.load(f)
+    data = fixture[scenarios.data_of(scenario)]
     rng = random.Random(args.seed)
     count = min(len(data), max(scenario.NORMAL.scanners, scenario.SATURATION.scanners))
     scripts = []
@@ -226,6 +229,13 @@ async def main(args) -> dict:
         "prepare_errors": dict(errors),
         "prepare_examples": examples,
     }
+    dashboards = None
+    if getattr(scenario, "DASHBOARDS", 0):
+        from dashboards import Dashboards  # the websocket client, only when needed
+
+        dashboards = Dashboards(fixture[scenarios.DASHBOARDS], scenario.DASHBOARDS, args.host, args.port)
+        await dashboards.open()
+        say(f"  dashboards: {dashboards.open_now()} of {scenario.DASHBOARDS} open beside the scanners")
 
     if not args.saturation_only:
         normal = scenario.NORMAL
@@ -240,6 +250,8 @@ async def main(args) -> dict:
             live, normal.every, warmup=args.warmup, duration=args.duration, server_pid=args.server_pid, rng=rng
         )
         result["normal"] = summary(phase, len(live), len(live) / (sum(normal.every) / 2))
+        if dashboards:
+            result["normal"]["dashboards"] = dashboards.summary(phase.measure_from, phase.measure_to)
     if not args.normal_only:
         saturation = scenario.SATURATION
         say(
@@ -251,6 +263,11 @@ async def main(args) -> dict:
             live, warmup=args.warmup, duration=args.saturation_duration, server_pid=args.server_pid
         )
         result["saturation"] = summary(phase, len(live), None)
+        if dashboards:
+            result["saturation"]["dashboards"] = dashboards.summary(phase.measure_from, phase.measure_to)
+    if dashboards:
+        await dashboards.close()
+        result["dashboard_errors"], result["dashboard_examples"] = dict(dashboards.errors), dashboards.examples
     for script in scripts:
         script.scanner.close()
     result["reconnects"] = sum(s.scanner.reconnects for s in scripts) - len(scripts)

@@ -3,7 +3,8 @@
 Makes a fresh database (floor_bench), migrates, collects static files, loads the demo warehouse
 and the bench's own scanner data, starts the Procfile's `web` server (uvicorn, N workers), then
 runs each scenario from a separate load-client process: normal load (open loop) and saturation
-(closed loop). Prints a table and merges the figures into bench/results/latest.json.
+(closed loop). Prints a table and merges the figures into bench/results/latest.json. A scenario
+run beside open dashboards (pick_scan_dashboards) is set against the same one without them.
 
     .venv/bin/python bench/run.py [--scenarios scan] [--workers 2] [--duration 25]
 """
@@ -182,7 +183,7 @@ CPU_COLUMNS = ("server", "postgres", "redis", "client", "other")
 
 def table(results: dict) -> list[str]:
     rows = [
-        f"{'scenario':<10} {'load':<16} {'offered/s':>9} {'done/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'scenario':<20} {'load':<16} {'offered/s':>9} {'done/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
         f"{'max ms':>7} {'errors':>6} {'pace':>5}   cores busy: " + " ".join(f"{c:>6}" for c in CPU_COLUMNS)
     ]
     for name, result in results.items():
@@ -193,12 +194,40 @@ def table(results: dict) -> list[str]:
             offered = r["offered_per_s"] if phase == "normal" else None
             load = f"{phase} ×{r['scanners']}"
             rows.append(
-                f"{name:<10} {load:<16} {fmt(offered):>9} {fmt(r['per_s']):>7} "
+                f"{name:<20} {load:<16} {fmt(offered):>9} {fmt(r['per_s']):>7} "
                 f"{fmt(r['p50_ms']):>7} {fmt(r['p95_ms']):>7} {fmt(r['p99_ms']):>7} {fmt(r['max_ms']):>7} "
                 f"{sum(r['errors'].values()):>6} {fmt(result.get('pace_ms')):>5}   {'':>11} "
                 + " ".join(f"{fmt(r['cores_busy'].get(c), 2):>6}" for c in CPU_COLUMNS)
             )
+        for phase in ("normal", "saturation"):
+            boards = (result.get(phase) or {}).get("dashboards")
+            if boards:
+                rows.append(
+                    f"{'':<20} {'  dashboards ×' + str(boards['open']):<16} {'':>9} {fmt(boards['panels_per_s']):>7} "
+                    f"{fmt(boards['panels_p50_ms']):>7} {fmt(boards['panels_p95_ms']):>7} {'':>7} "
+                    f"{fmt(boards['panels_max_ms']):>7}   "
+                    f"panels fetched ({fmt(boards['messages_per_s'])} changes/s heard, all of them together)"
+                )
     return rows
+
+
+def against_none(results: dict) -> dict[str, dict]:
+    """Each scenario run beside open dashboards, set against the same scenario without them in this
+    run: p95 at normal load and the rate at saturation, each with and without, and the change in
+    per cent of the figure without."""
+    pairs = {}
+    for name, result in results.items():
+        module = scenarios.get(name)
+        without = results.get(scenarios.data_of(module))
+        if not getattr(module, "DASHBOARDS", 0) or without is None or without is result:
+            continue
+        pair = {"without": scenarios.data_of(module), "dashboards": module.DASHBOARDS}
+        for figure, phase, key in (("p95_ms", "normal", "p95_ms"), ("max_per_s", "saturation", "per_s")):
+            before, after = (without.get(phase) or {}).get(key), (result.get(phase) or {}).get(key)
+            pair[f"{figure}_without"], pair[f"{figure}_with"] = before, after
+            pair[f"{figure}_change_pct"] = round((after - before) * 100 / before, 1) if before and after else None
+        pairs[name] = pair
+    return pairs
 
 
 def figures(result: dict) -> dict:
@@ -221,6 +250,14 @@ def figures(result: dict) -> dict:
                 busy = saturation["cores_busy"].get(part)
                 if busy is not None:
                     out[f"{part}_cpu_ms_per_request"] = round(busy * 1000 / saturation["per_s"], 1)
+    # The dashboards' own figures, beside the scanners': panels fetched a second and their p95.
+    for phase, suffix in ((normal, ""), (saturation, "_at_saturation")):
+        boards = (phase or {}).get("dashboards")
+        if boards:
+            out["dashboards"] = boards["open"]
+            out[f"dashboard_changes_per_s{suffix}"] = boards["messages_per_s"]
+            out[f"dashboard_panels_per_s{suffix}"] = boards["panels_per_s"]
+            out[f"dashboard_panels_p95_ms{suffix}"] = boards["panels_p95_ms"]
     return out
 
 
@@ -229,8 +266,11 @@ def write_results(results: dict):
         merged = json.loads(RESULTS.read_text())
     except (OSError, ValueError):
         merged = {}
+    pairs = against_none(results)
     for name, result in results.items():
         merged[name] = {**merged.get(name, {}), **figures(result)}
+        if name in pairs:
+            merged[name]["against_none"] = pairs[name]
     RESULTS.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n")
 
 
@@ -244,6 +284,13 @@ def problems_of(name: str, result: dict) -> list[str]:
         if r and r["errors"]:
             found.append(f"{name} {phase}: {r['errors']}")
             found += [f"    {e}" for e in r["error_examples"]]
+    if result.get("dashboard_errors"):
+        found.append(f"{name} dashboards: {result['dashboard_errors']}")
+        found += [f"    {e}" for e in result["dashboard_examples"]]
+    for phase in ("normal", "saturation"):
+        boards = (result.get(phase) or {}).get("dashboards")
+        if boards and not boards["panels_per_s"]:
+            found.append(f"{name} {phase}: the open dashboards fetched no panels (heard no change?)")
     return found
 
 
@@ -290,6 +337,13 @@ def main(argv=None) -> int:
     say("Latency counts from when a request was due (open loop), so queueing counts. Cores busy: CPU")
     say("seconds per second in the measured window; `other` is everything else running on the machine.")
     say("Pace: CPU ms of a fixed piece of Python on all cores at once, before and after (the slower); lower is faster.")
+    for name, pair in against_none(results).items():
+        say(
+            f"{name} against {pair['without']} (no dashboards): p95 {fmt(pair['p95_ms_without'])} → "
+            f"{fmt(pair['p95_ms_with'])} ms ({fmt(pair['p95_ms_change_pct'])} %), saturation "
+            f"{fmt(pair['max_per_s_without'])} → {fmt(pair['max_per_s_with'])}/s "
+            f"({fmt(pair['max_per_s_change_pct'])} %)"
+        )
     busy = max(
         (r[p]["cores_busy"].get("other", 0) for r in results.values() for p in ("normal", "saturation") if p in r),
         default=0,

@@ -1,6 +1,7 @@
 """The bench's data, in the database DATABASE_URL names: the demo warehouse (`manage.py demo`, or
 just warehouse WH while that command does not exist), scanner users bench001… with badges
-BENCH-001… and PIN 1234, then each scenario's own data. Writes one JSON file for the load client.
+BENCH-001… and PIN 1234, then each scenario's own data, and, when a scenario opens dashboards
+beside its scanners, supervisors benchsup01… signed in. Writes one JSON file for the load client.
 
     DATABASE_URL=postgres://root@127.0.0.1/floor_bench python bench/setup_data.py --out fixture.json
 """
@@ -11,6 +12,7 @@ import json
 import os
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -23,6 +25,7 @@ import django  # noqa: E402
 django.setup()
 
 import scenarios  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
@@ -85,6 +88,41 @@ def bench_users(warehouse: Warehouse, count: int) -> list:
     return list(user_model.objects.filter(username__in=names).select_related("profile").order_by("username"))
 
 
+@transaction.atomic
+def bench_supervisors(warehouse: Warehouse, count: int) -> list[dict]:
+    """Supervisors benchsup01… of the bench warehouse, each signed in at a desk: the sessions their
+    open dashboards use (bench/dashboards.py)."""
+    user_model = get_user_model()
+    names = [f"benchsup{n:02d}" for n in range(1, count + 1)]
+    existing = set(user_model.objects.filter(username__in=names).values_list("username", flat=True))
+    password = make_password(get_random_string(24))
+    user_model.objects.bulk_create(
+        [
+            user_model(username=name, password=password, first_name="Bench", last_name=f"supervisor {name[8:]}")
+            for name in names
+            if name not in existing
+        ]
+    )
+    users = list(user_model.objects.filter(username__in=names).order_by("username"))
+    Profile.objects.bulk_create(
+        [Profile(user=user, warehouse=warehouse, language="en") for user in users], ignore_conflicts=True
+    )
+    group = Group.objects.get_or_create(name=Role.SUPERVISOR.value)[0]
+    membership = user_model.groups.through
+    membership.objects.bulk_create([membership(user=user, group=group) for user in users], ignore_conflicts=True)
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
+    signed_in = []
+    for user in users:
+        # As a username and password login would leave it, without paying for PBKDF2 each time.
+        session = session_store()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "floor.accounts.backends.PasswordBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        signed_in.append({"session": session.session_key, "warehouse": warehouse.pk})
+    return signed_in
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True)
@@ -92,20 +130,26 @@ def main(argv=None):
     args = parser.parse_args(argv)
     names = args.scenarios.split(",")
     modules = [scenarios.get(name) for name in names]
+    # A scenario that drives another's scanners (pick_scan_dashboards) uses that one's data.
+    data_modules = {scenarios.data_of(m): scenarios.get(scenarios.data_of(m)) for m in modules}.values()
 
     started = time.monotonic()
     warehouse = demo_warehouse()
     print(f"  demo data: {time.monotonic() - started:.1f} s", file=sys.stderr)
-    count = max(max(m.NORMAL.scanners, m.SATURATION.scanners) for m in modules)
+    count = max(max(m.NORMAL.scanners, m.SATURATION.scanners) for m in data_modules)
     base = SimpleNamespace(warehouse=warehouse, users=bench_users(warehouse, count), pin=PIN)
     fixture = {}
-    for module in modules:
+    for module in data_modules:
         started = time.monotonic()
         fixture[module.NAME] = module.setup(base)
         print(
             f"  {module.NAME}: data for {len(fixture[module.NAME])} scanners, {time.monotonic() - started:.1f} s",
             file=sys.stderr,
         )
+    dashboards = max(getattr(m, "DASHBOARDS", 0) for m in modules)
+    if dashboards:
+        fixture[scenarios.DASHBOARDS] = bench_supervisors(warehouse, dashboards)
+        print(f"  {dashboards} supervisors signed in for the dashboards", file=sys.stderr)
     with open(args.out, "w") as f:
         json.dump(fixture, f)
 

@@ -9,6 +9,11 @@ like `scan.py` and list its name in NAMES. A scenario module has:
   prepares the scanner (not timed); each `yield Request(...)` is the next request, and the
   response comes back as the value of the `yield`.
 
+A variant may drive another scenario's scanners with something beside them: it names that one in
+DATA (its data is set up once, and the scanners go on where it left them) and takes its NORMAL,
+SATURATION, LEDGER and scanner; DASHBOARDS, when set, is how many supervisors keep the floor
+dashboard open meanwhile (bench/dashboards.py).
+
 Scenario modules import nothing from Django at the top: the load client stays lean.
 """
 
@@ -27,8 +32,25 @@ class Load:
         return self.scanners / (sum(self.every) / 2) if self.every else None
 
 
-NAMES = ["login", "scan", "receive_scan", "putaway_scan", "pick_scan", "pack_scan", "count_scan", "inspect_scan"]
+NAMES = [
+    "login",
+    "scan",
+    "receive_scan",
+    "putaway_scan",
+    "pick_scan",
+    "pick_scan_dashboards",
+    "pack_scan",
+    "count_scan",
+    "inspect_scan",
+]
+# The fixture's entry for the supervisors whose dashboards are open beside a scenario.
+DASHBOARDS = "dashboards"
 
 
 def get(name: str):
     return importlib.import_module(f"scenarios.{name}")
+
+
+def data_of(module) -> str:
+    """The scenario whose data (and scanners) this one uses: its own, or DATA's."""
+    return getattr(module, "DATA", module.NAME)
