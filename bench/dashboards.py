@@ -33,6 +33,7 @@ class Dashboard:
         self.origin = f"http://{host}:{port}"
         self.log = log
         self.last, self.timer, self.busy, self.again = -math.inf, None, False, False
+        self.since = 0.0  # the newest change heard of (the server's clock): the panels as of then
         self.redraws: set[asyncio.Task] = set()
         self.watching = asyncio.Event()
         self.gone = False
@@ -50,6 +51,7 @@ class Dashboard:
             async for raw in ws:
                 message = json.loads(raw)
                 if message.get("type") == "changed" and message.get("document") == self.watch:
+                    self.since = max(self.since, message.get("at") or 0)
                     self.log.messages.append(loop.time())
                     self.soon()
             self.log.error("closed", f"dashboard {self.http.n}: the server closed the websocket ({ws.close_code})")
@@ -72,7 +74,8 @@ class Dashboard:
         loop = asyncio.get_running_loop()
         self.busy, self.last = True, loop.time()
         try:
-            request = Request("GET", "/dashboard/panels", headers={"HX-Request": "true"}, check=_panels_drawn)
+            path = f"/dashboard/panels?since={self.since}" if self.since else "/dashboard/panels"
+            request = Request("GET", path, headers={"HX-Request": "true"}, check=_panels_drawn)
             response = await asyncio.wait_for(self.http.send(request), TIMEOUT_S)
             problem = request.check(response)
             if problem:

@@ -7,6 +7,7 @@ down costs the live update, never the scan.
 
 import logging
 import threading
+import time
 
 import redis
 from asgiref.sync import async_to_sync
@@ -80,7 +81,9 @@ def _coalesced(warehouse_id: int) -> None:
 def _floor_send(warehouse_id: int) -> None:
     with _waiting_lock:
         _waiting.discard(warehouse_id)
-    _send(group("floor", warehouse_id), {"type": "changed", "document": f"floor:{warehouse_id}", "by": None})
+    # `at`: the server's clock when it was said; a dashboard asks for its panels as of then.
+    data = {"type": "changed", "document": f"floor:{warehouse_id}", "by": None, "at": round(time.time(), 3)}
+    _send(group("floor", warehouse_id), data)
 
 
 def changed(model: str, pk: int, *, by: int | None) -> None:

@@ -2,14 +2,16 @@
 watches its warehouse's floor over the websocket and redraws its panels when told (static/js/
 dashboard.js), never by reloading."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
-from floor.dashboard import actions, exceptions, now, people, sync
+from floor.dashboard import actions, exceptions, now, people, shared, sync
 from floor.errors import ScanRejected
 
 
@@ -38,9 +40,21 @@ def dashboard(request):
 @require_GET
 @role_required(Role.SUPERVISOR)
 def panels(request):
+    """The panels as of the change the dashboard heard of (`since`), drawn once for all of the
+    warehouse's dashboards (floor/dashboard/shared.py)."""
     if request.warehouse is None:
         raise Http404
-    return render(request, "dashboard/_panels.html", _panels(request))
+    try:
+        since = float(request.GET.get("since", "") or 0)
+    except ValueError:
+        since = 0.0
+    html = shared.panels(
+        warehouse_id=request.warehouse.pk,
+        language=get_language(),
+        since=since,
+        draw=lambda: render_to_string("dashboard/_panels.html", _panels(request), request=request),
+    )
+    return HttpResponse(html)
 
 
 @require_POST

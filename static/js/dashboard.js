@@ -6,14 +6,16 @@ function floorDashboard() {
   'use strict';
   var live = document.querySelector('[data-dashboard]');
   if (!live || !window.htmx) return;
-  var EVERY_MS = 1000, last = 0, timer = 0, busy = false, again = false;
+  var EVERY_MS = 1000, last = 0, timer = 0, busy = false, again = false, since = 0;
 
   function redraw() {
     timer = 0;
     if (busy) { again = true; return; }
     busy = true;
     last = Date.now();
-    var asked = htmx.ajax('GET', live.getAttribute('data-dashboard'), { target: live, swap: 'innerHTML' });
+    // As of the newest change heard of: every dashboard of the warehouse shares one drawing of it.
+    var url = live.getAttribute('data-dashboard') + (since ? '?since=' + since : '');
+    var asked = htmx.ajax('GET', url, { target: live, swap: 'innerHTML' });
     if (asked && asked.then) asked.then(done, done); else done();
   }
   function done() {
@@ -25,7 +27,9 @@ function floorDashboard() {
   }
   document.addEventListener('floor:event', function (e) {
     var m = e.detail || {};
-    if (m.type === 'changed' && m.document === live.getAttribute('data-watch')) soon();
+    if (m.type !== 'changed' || m.document !== live.getAttribute('data-watch')) return;
+    if (m.at > since) since = m.at;
+    soon();
   });
 
   var net = document.getElementById('net'), stale = document.querySelector('[data-stale]');

@@ -1,10 +1,13 @@
 """The supervisor's floor dashboard: its panels on one page, each exception's action done in
 place and recorded with who and why, a dismissal only with a reason; one warehouse only."""
 
+import time
+
 import pytest
 from django.test import Client
 
 from floor.dashboard.models import Handled
+from floor.odoo import outbox
 from floor.odoo.models import Operation, SyncException
 from tests import factories
 from tests.pages import page_text
@@ -103,3 +106,27 @@ def test_an_action_a_kind_does_not_offer_is_refused(desk):
     assert "not done from the dashboard" in act(client, kind="sync", object_id=changed.pk, action="retry")
     assert "Not an exception the dashboard knows" in act(client, kind="bogus", object_id=1, action="retry")
     assert not Handled.objects.exists()
+
+
+def test_the_warehouses_dashboards_share_one_drawing_of_the_panels_made_after_the_change(desk, monkeypatch):
+    from floor.dashboard import views
+
+    wh, boss, client, failed, theirs, changed = desk
+    drawn = []
+    real = views._panels
+    monkeypatch.setattr(views, "_panels", lambda request: drawn.append(1) or real(request))
+    deputy = Client()
+    deputy.force_login(factories.user("deputy", roles=["supervisor"], wh=wh))
+    heard = time.time()
+    shown = f'data-exception="push_failed:{failed.pk}"'
+    for someone in (client, deputy, client):
+        assert shown in page_text(someone.get(f"/dashboard/panels?since={heard}", **HTMX))
+    assert len(drawn) == 1  # one drawing for three asks of the same moment
+    time.sleep(0.01)
+    outbox.retry(failed)  # the floor changes, and the dashboards hear of it
+    later = time.time()
+    assert shown not in page_text(deputy.get(f"/dashboard/panels?since={later}", **HTMX))
+    assert len(drawn) == 2
+    elsewhere = Client()
+    elsewhere.force_login(factories.user("far", roles=["supervisor"], wh=factories.warehouse("WH3")))
+    assert "WH/OUT/00001" not in page_text(elsewhere.get(f"/dashboard/panels?since={heard}", **HTMX))
