@@ -73,7 +73,7 @@ def by_hour(warehouse: Warehouse, day: date | None = None, *, now: datetime | No
         key = (at.date(), at.hour)
         found[key] = found.get(key, 0) + row["lines"]  # the hour that comes twice when the clocks go back
     hour_now = now.hour if day == now.date() else None
-    worked = {hour for _day_, hour in found} | ({hour_now} if hour_now is not None else set())
+    worked = {hour for _date, hour in found} | ({hour_now} if hour_now is not None else set())
     hours = range(min(worked), max(worked) + 1) if worked else range(0)
 
     def to_come(hour: int) -> bool:  # last week's later hours are shown, today's line stops at now
