@@ -143,6 +143,27 @@ def percent_lines(
     *, ident: str, title: str, labels: list[str], series: list[tuple[str, list[float | None]]]
 ) -> SafeString:
     """A line per series over the weeks, 0–100 %; a week without counts breaks the line."""
+    return _lines(ident=ident, title=title, labels=labels, series=series, highest=100, figure=_percent)
+
+
+def _count(value: float | None) -> str:
+    return "–" if value is None else number_format(value, 0)
+
+
+def _ceiling(highest: float) -> int:
+    """The top of the grid: the first round figure at or over the highest whose half is whole too."""
+    rounds = [2, 4] + [m * 10**k for k in range(1, 10) for m in (1, 2, 5)]
+    return next((top for top in rounds if top >= highest), rounds[-1])
+
+
+def count_lines(*, ident: str, title: str, labels: list[str], series: list[tuple[str, list[int | None]]]) -> SafeString:
+    """A line per series of whole counts (lines picked by hour), from nought to a round figure over
+    the highest; as percent_lines otherwise."""
+    highest = _ceiling(max((value for _name, values in series for value in values if value), default=0))
+    return _lines(ident=ident, title=title, labels=labels, series=series, highest=highest, figure=_count)
+
+
+def _lines(*, ident: str, title: str, labels: list[str], series: list[tuple[str, list]], highest, figure) -> SafeString:
     left, right, top, plot_height, bottom = 44, 16, LEGEND * len(series) + 8, 120, 18
     inner = WIDTH - left - right
     step = inner / max(len(labels) - 1, 1)
@@ -151,10 +172,10 @@ def percent_lines(
         return round(left + i * step, 1)
 
     def y(value: float) -> float:
-        return round(top + plot_height * (1 - max(0.0, min(value, 100.0)) / 100), 1)
+        return round(top + plot_height * (1 - max(0.0, min(value, highest)) / highest), 1)
 
     parts = [_legend([name for name, _values in series])]
-    for level in (0, 50, 100):
+    for level in (0, highest // 2, highest):
         parts.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>'
@@ -167,7 +188,7 @@ def percent_lines(
                 left - 4,
                 y(level) + 4,
                 MUTED,
-                _percent(level),
+                figure(level),
             )
         )
     for i, label in enumerate(labels):
@@ -208,7 +229,7 @@ def percent_lines(
                 )
                 run = []
     description = "; ".join(
-        f"{label}: " + ", ".join(f"{name} {_percent(values[i])}" for name, values in series)
+        f"{label}: " + ", ".join(f"{name} {figure(values[i])}" for name, values in series)
         for i, label in enumerate(labels)
     )
     return _svg(

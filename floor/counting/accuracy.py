@@ -181,22 +181,33 @@ def accuracy(
         Figures.of(_name(people[row["counter"]]) if row["counter"] else _("Nobody recorded"), row) for row in by_counter
     ]
 
-    weekly = done.order_by().annotate(week=TruncWeek("counted_at")).values("week").annotate(**_figures())
-    found = {timezone.localtime(row["week"]).date(): row for row in weekly}
-    by_week = []
-    for n in range(weeks):
-        monday = since + timedelta(weeks=n)
-        label = f"W{monday.isocalendar().week:02d}"
-        by_week.append((monday, Figures.of(label, found[monday]) if monday in found else Figures(label)))
-
     return Accuracy(
         since=since,
         weeks=weeks,
         total=total,
         zones=sorted(per_zone.values(), key=lambda figures: figures.label),
         counters=sorted(counters, key=lambda figures: figures.label.casefold()),
-        by_week=by_week,
+        by_week=_by_week(done, since=since, weeks=weeks),
     )
+
+
+def by_week(
+    *, warehouse: Warehouse | None, weeks: int = WEEKS, today: date | None = None
+) -> list[tuple[date, Figures]]:
+    """Each of the last `weeks` ISO weeks, this one last, by its Monday: one query."""
+    since = first_monday(weeks=weeks, today=today)
+    return _by_week(counts(warehouse=warehouse, since=since), since=since, weeks=weeks)
+
+
+def _by_week(done: QuerySet[CountTask], *, since: date, weeks: int) -> list[tuple[date, Figures]]:
+    weekly = done.order_by().annotate(week=TruncWeek("counted_at")).values("week").annotate(**_figures())
+    found = {timezone.localtime(row["week"]).date(): row for row in weekly}
+    rows = []
+    for n in range(weeks):
+        monday = since + timedelta(weeks=n)
+        label = f"W{monday.isocalendar().week:02d}"
+        rows.append((monday, Figures.of(label, found[monday]) if monday in found else Figures(label)))
+    return rows
 
 
 def export(*, warehouse: Warehouse | None, since: date, zone: Location | None = None):

@@ -7,17 +7,46 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from floor import plots
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
-from floor.dashboard import actions, exceptions, now, people, shared, sync
+from floor.dashboard import actions, exceptions, now, people, shared, sync, throughput
 from floor.errors import ScanRejected
+
+
+def _plots(hours: throughput.Throughput, weeks: list) -> dict:
+    """The plots of the figures the tables beside them show."""
+    today, last_week = _("Today"), _("Same day last week")
+    right, units = _("Bins right first time"), _("Units right")
+    return {
+        "throughput": plots.count_lines(
+            ident="plot-throughput",
+            title=_("Lines picked by hour"),
+            labels=[f"{hour.hour:02d}" for hour in hours.hours],
+            series=[
+                (today, [hour.today for hour in hours.hours]),
+                (last_week, [hour.last_week for hour in hours.hours]),
+            ],
+        ),
+        "accuracy": plots.percent_lines(
+            ident="plot-accuracy",
+            title=_("Accuracy by week"),
+            labels=[figures.label for _monday, figures in weeks],
+            series=[
+                (right, [figures.right_percent for _monday, figures in weeks]),
+                (units, [figures.units_percent for _monday, figures in weeks]),
+            ],
+        ),
+    }
 
 
 def _panels(request) -> dict:
     warehouse = request.warehouse
     dismissed = actions.dismissed(warehouse)
+    hours, weeks = throughput.recent_throughput(warehouse), throughput.recent_accuracy(warehouse)
     return {
         "warehouse": warehouse,
         "work": now.open_work(warehouse),
@@ -25,6 +54,9 @@ def _panels(request) -> dict:
         "people": people.people(warehouse),
         "stream": [e for e in exceptions.stream(warehouse) if (e.kind, e.object_id) not in dismissed],
         "sync": sync.health(warehouse),
+        "throughput": hours,
+        "accuracy_weeks": weeks,
+        "plots": _plots(hours, weeks),
         "updated": timezone.localtime(),
     }
 
