@@ -8,6 +8,7 @@ older than FRESH_SECONDS."""
 import time
 
 from django.core.cache import cache
+from django.utils import timezone
 
 FRESH_SECONDS = 5.0
 WAIT_SECONDS = 2.0
@@ -37,3 +38,10 @@ def panels(*, warehouse_id: int, language: str, since: float, draw) -> str:
         if found is not None and found[0] >= since:
             return found[1]
     return draw()  # whoever was drawing is stuck: draw our own
+
+
+def recent(name: str, warehouse_id: int, figures, seconds: float):
+    """Figures that need not be to the second (who is on what, plots of hours and weeks), worked
+    out at most once every `seconds` for the warehouse's dashboards. The day is in the key: at
+    midnight they start a new day at once."""
+    return cache.get_or_set(f"dashboard:{name}:{warehouse_id}:{timezone.localdate().isoformat()}", figures, seconds)

@@ -5,12 +5,12 @@ dashboard asks for them at most once a minute per warehouse (recent_*), from the
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from floor.counting import accuracy
+from floor.dashboard import shared
 from floor.picking.models import PickRecord
 from floor.warehouse.models import Warehouse
 
@@ -90,9 +90,7 @@ def by_hour(warehouse: Warehouse, day: date | None = None, *, now: datetime | No
 
 
 def _recent(name: str, warehouse: Warehouse, figures):
-    # The day in the key: at midnight the plot starts a new day at once.
-    key = f"dashboard:{name}:{warehouse.pk}:{timezone.localdate().isoformat()}"
-    return cache.get_or_set(key, figures, FRESH_SECONDS)
+    return shared.recent(name, warehouse.pk, figures, FRESH_SECONDS)
 
 
 def recent_throughput(warehouse: Warehouse) -> Throughput:
