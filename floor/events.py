@@ -16,6 +16,7 @@ from channels_redis.pubsub import RedisPubSubChannelLayer
 from channels_redis.utils import decode_hosts
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.dispatch import Signal
 
 log = logging.getLogger(__name__)
 # A live update is a hint: better lost than holding up a scan's answer while Redis is slow.
@@ -59,6 +60,10 @@ def floor_changed(warehouse_id: int | None) -> None:
 
 
 FLOOR_COALESCE_SECONDS = 0.2
+# Sent (warehouse_id=, own_thread=) just before a warehouse's dashboards hear that its floor
+# changed: what they will ask for may be made ready (floor/dashboard/drawing.py). `own_thread`:
+# in the coalescing timer's thread rather than a request's.
+floor_changing = Signal()
 _waiting: set[int] = set()
 _waiting_lock = threading.Lock()
 
@@ -67,22 +72,26 @@ def _coalesced(warehouse_id: int) -> None:
     if not isinstance(get_channel_layer(), ChannelLayer):
         # One process (the embedded run, tests): its in-memory layer wakes a listener only from
         # the server's own loop, which a timer's thread is not; and one process has few scanners.
-        _floor_send(warehouse_id)
+        _floor_send(warehouse_id, own_thread=False)
         return
     with _waiting_lock:
         if warehouse_id in _waiting:
             return  # the message on its way will say it
         _waiting.add(warehouse_id)
-    timer = threading.Timer(FLOOR_COALESCE_SECONDS, _floor_send, [warehouse_id])
+    timer = threading.Timer(FLOOR_COALESCE_SECONDS, _floor_send, [warehouse_id], {"own_thread": True})
     timer.daemon = True
     timer.start()
 
 
-def _floor_send(warehouse_id: int) -> None:
+def _floor_send(warehouse_id: int, *, own_thread: bool) -> None:
     with _waiting_lock:
         _waiting.discard(warehouse_id)
     # `at`: the server's clock when it was said; a dashboard asks for its panels as of then.
     data = {"type": "changed", "document": f"floor:{warehouse_id}", "by": None, "at": round(time.time(), 3)}
+    try:
+        floor_changing.send(sender=None, warehouse_id=warehouse_id, own_thread=own_thread)
+    except Exception:  # noqa: BLE001 - the dashboards still hear of it, and draw for themselves
+        log.warning("the dashboards' panels for warehouse %s not drawn ahead", warehouse_id, exc_info=True)
     _send(group("floor", warehouse_id), data)
 
 

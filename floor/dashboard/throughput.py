@@ -10,7 +10,7 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from floor.counting import accuracy
-from floor.dashboard import shared
+from floor.dashboard import cached
 from floor.picking.models import PickRecord
 from floor.warehouse.models import Warehouse
 
@@ -90,7 +90,7 @@ def by_hour(warehouse: Warehouse, day: date | None = None, *, now: datetime | No
 
 
 def _recent(name: str, warehouse: Warehouse, figures):
-    return shared.recent(name, warehouse.pk, figures, FRESH_SECONDS)
+    return cached.recent(name, warehouse.pk, figures, FRESH_SECONDS)
 
 
 def recent_throughput(warehouse: Warehouse) -> Throughput:

@@ -1,0 +1,117 @@
+"""The panels' figures and their drawing, shared by every dashboard open on a warehouse: twenty
+supervisors' screens told of the same scan would each ask for the same figures at the same moment,
+and working them out and drawing them costs tens of milliseconds of CPU, in the one thread where a
+web process runs its requests (scans included). So the panels are drawn when the floor changes,
+before the dashboards are told (`prepare`, on `events.floor_changing`: on Redis in the timer's
+thread that coalesces the floor's changes), for each language a dashboard of the warehouse asked in
+in the last WANTED_SECONDS; a dashboard's request reads the drawing (`panels`). A drawing serves a
+request when it was begun after the change the dashboard heard of (`since`, the server's clock in
+the message) and is not older than FRESH_SECONDS; else the request draws it."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from floor import plots
+from floor.dashboard import actions, cached, exceptions, now, people, sync, throughput
+from floor.warehouse.models import Warehouse
+
+FRESH_SECONDS = 5.0
+WANTED_SECONDS = 60
+
+
+def _plots(hours: throughput.Throughput, weeks: list) -> dict:
+    """The plots of the figures the tables beside them show."""
+    today, last_week = _("Today"), _("Same day last week")
+    right, units = _("Bins right first time"), _("Units right")
+    return {
+        "throughput": plots.count_lines(
+            ident="plot-throughput",
+            title=_("Lines picked by hour"),
+            labels=[f"{hour.hour:02d}" for hour in hours.hours],
+            series=[
+                (today, [hour.today for hour in hours.hours]),
+                (last_week, [hour.last_week for hour in hours.hours]),
+            ],
+        ),
+        "accuracy": plots.percent_lines(
+            ident="plot-accuracy",
+            title=_("Accuracy by week"),
+            labels=[figures.label for _monday, figures in weeks],
+            series=[
+                (right, [figures.right_percent for _monday, figures in weeks]),
+                (units, [figures.units_percent for _monday, figures in weeks]),
+            ],
+        ),
+    }
+
+
+PEOPLE_SECONDS = 10
+
+
+def figures(warehouse) -> dict:
+    """Everything the panels show, for the warehouse."""
+    dismissed = actions.dismissed(warehouse)
+    hours, weeks = throughput.recent_throughput(warehouse), throughput.recent_accuracy(warehouse)
+    return {
+        "warehouse": warehouse,
+        "work": now.open_work(warehouse),
+        "waves": now.waves(warehouse),
+        # Who is on what: worked out every PEOPLE_SECONDS (300 people cost ~60 ms of CPU), not for
+        # each drawing of the panels, which the scans ask for every second.
+        "people": cached.recent("people", warehouse.pk, lambda: people.people(warehouse), PEOPLE_SECONDS),
+        "stream": [e for e in exceptions.stream(warehouse) if (e.kind, e.object_id) not in dismissed],
+        "sync": sync.health(warehouse),
+        "throughput": hours,
+        "accuracy_weeks": weeks,
+        "plots": _plots(hours, weeks),
+        "updated": timezone.localtime(),
+    }
+
+
+def _key(warehouse_id: int, language: str) -> str:
+    return f"dashboard:{warehouse_id}:{language}"
+
+
+def wanted(warehouse_id: int, language: str) -> None:
+    """A dashboard of the warehouse is open in `language`: draw the panels in it when the floor
+    changes, for the next WANTED_SECONDS (each request of a dashboard renews it)."""
+    cache.set(f"{_key(warehouse_id, language)}:wanted", 1, WANTED_SECONDS)
+
+
+def _draw(warehouse: Warehouse, language: str) -> str:
+    with translation.override(language):
+        begun = time.time()
+        html = render_to_string("dashboard/_panels.html", figures(warehouse))
+    cache.set(_key(warehouse.pk, language), (begun, html), timeout=60)
+    return html
+
+
+def panels(warehouse: Warehouse, language: str, *, since: float) -> str:
+    """The panels' HTML as of `since` (seconds since the epoch; 0: any fresh drawing)."""
+    wanted(warehouse.pk, language)
+    found = cache.get(_key(warehouse.pk, language))
+    if found is not None and found[0] >= max(since, time.time() - FRESH_SECONDS):
+        return found[1]
+    return _draw(warehouse, language)
+
+
+def prepare(sender, *, warehouse_id: int, own_thread: bool, **kwargs) -> None:
+    """The floor changed and its dashboards are about to hear of it: draw their panels now, in the
+    languages they are open in, so that their requests find the drawing made. `own_thread`: in the
+    timer's thread, whose database connection is closed after."""
+    languages = [code for code, _name in settings.LANGUAGES if cache.get(f"{_key(warehouse_id, code)}:wanted")]
+    if not languages:
+        return  # nobody is watching: nothing to draw
+    try:
+        warehouse = Warehouse.objects.get(pk=warehouse_id)
+        for language in languages:
+            _draw(warehouse, language)
+    finally:
+        if own_thread:
+            connections.close_all()  # this thread's only
