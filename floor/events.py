@@ -53,13 +53,17 @@ def group(model: str, pk: int) -> str:
 
 def floor_changed(warehouse_id: int | None) -> None:
     """Something happened on this warehouse's floor (a scan, a push): its dashboards redraw. A
-    burst is coalesced: at most one message per warehouse every FLOOR_COALESCE_SECONDS from each
-    process, the burst's last change included, so 150 scans a second cost the scanners nothing."""
+    burst is coalesced: the first change of a quiet spell is said after FLOOR_COALESCE_SECONDS,
+    then at most one message per warehouse every FLOOR_EVERY_SECONDS from each process, the
+    burst's last change included, so 150 scans a second cost the scanners next to nothing (each
+    message has the dashboards' panels drawn first) and a dashboard hears within a second."""
     if warehouse_id is not None:
         transaction.on_commit(lambda: _coalesced(warehouse_id))
 
 
 FLOOR_COALESCE_SECONDS = 0.2
+FLOOR_EVERY_SECONDS = 0.8
+_said_at: dict[int, float] = {}  # when each warehouse's floor was last said, by this process (monotonic)
 # Sent (warehouse_id=, own_thread=) just before a warehouse's dashboards hear that its floor
 # changed: what they will ask for may be made ready (floor/dashboard/drawing.py). `own_thread`:
 # in the coalescing timer's thread rather than a request's.
@@ -78,7 +82,11 @@ def _coalesced(warehouse_id: int) -> None:
         if warehouse_id in _waiting:
             return  # the message on its way will say it
         _waiting.add(warehouse_id)
-    timer = threading.Timer(FLOOR_COALESCE_SECONDS, _floor_send, [warehouse_id], {"own_thread": True})
+    wait = max(
+        FLOOR_COALESCE_SECONDS,
+        _said_at.get(warehouse_id, -FLOOR_EVERY_SECONDS) + FLOOR_EVERY_SECONDS - time.monotonic(),
+    )
+    timer = threading.Timer(wait, _floor_send, [warehouse_id], {"own_thread": True})
     timer.daemon = True
     timer.start()
 
@@ -86,6 +94,7 @@ def _coalesced(warehouse_id: int) -> None:
 def _floor_send(warehouse_id: int, *, own_thread: bool) -> None:
     with _waiting_lock:
         _waiting.discard(warehouse_id)
+        _said_at[warehouse_id] = time.monotonic()
     # `at`: the server's clock when it was said; a dashboard asks for its panels as of then.
     data = {"type": "changed", "document": f"floor:{warehouse_id}", "by": None, "at": round(time.time(), 3)}
     try:
