@@ -3,6 +3,7 @@ websockets), in Chromium: a pick on a picker's phone (360×640) shows on the sup
 (1280×800) within a second, without a reload; an exception dealt with on one dashboard leaves
 every open dashboard; cut off, a dashboard says it is stale, and back, it catches up."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def served(tmp_path):
         made = subprocess.run(
             [sys.executable, "manage.py", "shell", "-c", SETUP],
             cwd=ROOT,
-            env={**__import__("os").environ, **env},
+            env={**os.environ, **env},
             check=True,
             capture_output=True,
             text=True,
@@ -102,6 +103,8 @@ def test_a_pick_shows_on_the_dashboard_within_a_second_without_a_reload(page, br
     shown = time.monotonic()
     expect(wave).to_contain_text("1 / 2", timeout=1000)
     assert time.monotonic() - shown < 1.0
+    if os.environ.get("SCREENSHOTS"):
+        boss.screenshot(path=os.environ["SCREENSHOTS"] + "/dashboard-desk.png", full_page=True)
     assert boss.evaluate("window.notReloaded") is True
 
 
