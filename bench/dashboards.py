@@ -1,8 +1,9 @@
 """Open floor dashboards beside a scenario's scanners, as supervisors keep them on a desk or a
 wall: each one signed in, its page loaded once, a websocket on /ws/floor/ watching the warehouse's
-floor, and on every "changed" message the panels fetched again, at most once a second with the
-burst's last change included, as static/js/dashboard.js does. That is the whole cost of an open
-dashboard: its websocket, the messages, and the panels it asks for.
+floor, and on every "changed" message the panels redrawn, at most once a second with the burst's
+last change included, as static/js/dashboard.js does: from the drawing the message brings, or
+asked for when it brings none (and every QUIET_S). That is the whole cost of an open dashboard:
+its websocket, the messages, and the panels it asks for.
 
 The websocket is the `websockets` package uvicorn[standard] already installs; the panels come over
 the bench's own HTTP client (wire.py).
@@ -17,6 +18,7 @@ from websockets.asyncio.client import connect
 from wire import Request, Response, Scanner
 
 EVERY_S = 1.0  # dashboard.js: at most one redraw a second
+QUIET_S = 30.0  # dashboard.js: and one every 30 s on a quiet floor
 TIMEOUT_S = 30.0
 
 
@@ -33,7 +35,9 @@ class Dashboard:
         self.origin = f"http://{host}:{port}"
         self.log = log
         self.last, self.timer, self.busy, self.again = -math.inf, None, False, False
+        self.asked = -math.inf  # when the panels were last asked for
         self.since = 0.0  # the newest change heard of (the server's clock): the panels as of then
+        self.drawn_at = -1.0  # as of when the newest drawing a message brought is
         self.redraws: set[asyncio.Task] = set()
         self.watching = asyncio.Event()
         self.gone = False
@@ -52,6 +56,8 @@ class Dashboard:
                 message = json.loads(raw)
                 if message.get("type") == "changed" and message.get("document") == self.watch:
                     self.since = max(self.since, message.get("at") or 0)
+                    if isinstance(message.get("panels"), str):
+                        self.drawn_at = max(self.drawn_at, message.get("at") or 0)
                     self.log.messages.append(loop.time())
                     self.soon()
             self.log.error("closed", f"dashboard {self.http.n}: the server closed the websocket ({ws.close_code})")
@@ -72,7 +78,11 @@ class Dashboard:
             self.again = True
             return
         loop = asyncio.get_running_loop()
-        self.busy, self.last = True, loop.time()
+        self.last = loop.time()
+        if self.drawn_at >= self.since and loop.time() - self.asked < QUIET_S:
+            self.log.drawn.append(loop.time())  # swapped in from the message: nothing asked of the server
+            return
+        self.busy, self.asked = True, loop.time()
         try:
             path = f"/dashboard/panels?since={self.since}" if self.since else "/dashboard/panels"
             request = Request("GET", path, headers={"HX-Request": "true"}, check=_panels_drawn)
@@ -107,6 +117,7 @@ class Dashboards:
         self.boards = [Dashboard(n, host, port, data, self) for n, data in enumerate(fixture[:count], 1)]
         self.messages: list[float] = []
         self.panels: list[tuple[float, float]] = []
+        self.drawn: list[float] = []  # redraws from the drawing a message brought
         self.errors: Counter = Counter()
         self.examples: list[str] = []
         self.tasks: list[asyncio.Task] = []
@@ -150,6 +161,7 @@ class Dashboards:
         seconds = measure_to - measure_from
         latencies = sorted(took for done, took in self.panels if measure_from <= done <= measure_to)
         messages = sum(1 for t in self.messages if measure_from <= t <= measure_to)
+        drawn = sum(1 for t in self.drawn if measure_from <= t <= measure_to)
 
         def ms(p):
             if not latencies:
@@ -160,6 +172,7 @@ class Dashboards:
             "open": self.open_now(),
             "messages_per_s": round(messages / seconds, 1),
             "panels_per_s": round(len(latencies) / seconds, 1),
+            "drawn_from_messages_per_s": round(drawn / seconds, 1),
             "panels_p50_ms": ms(50),
             "panels_p95_ms": ms(95),
             "panels_max_ms": ms(100),

@@ -19,6 +19,7 @@ class FloorConsumer(AsyncJsonWebsocketConsumer):
             return
         self.group = f"floor.{user.pk}"
         self.watching: set[str] = set()
+        self.language: str | None = None  # the person's, read when they watch the floor
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
@@ -53,12 +54,19 @@ class FloorConsumer(AsyncJsonWebsocketConsumer):
         from floor.receiving.models import Receipt
 
         user = self.scope["user"]
-        warehouse = Profile.objects.filter(user=user).values_list("warehouse", flat=True).first()
+        found = Profile.objects.filter(user=user).values_list("warehouse", "language").first()
+        warehouse, language = found or (None, None)
         if warehouse is None:
             return False
         if model == "floor":
+            self.language = language  # the dashboard's panels come drawn in it
             return pk == warehouse and has_role(user, Role.SUPERVISOR)
         return Receipt.objects.filter(pk=pk, warehouse_id=warehouse).exists()
 
     async def floor_event(self, event):
-        await self.send_json(event["data"])
+        data = event["data"]
+        if "panels" in data:  # drawn in each language a dashboard is open in: this screen's only
+            data = {**data, "panels": data["panels"].get(self.language)}
+            if data["panels"] is None:
+                del data["panels"]  # the page asks for its own
+        await self.send_json(data)

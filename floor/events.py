@@ -65,8 +65,9 @@ FLOOR_COALESCE_SECONDS = 0.2
 FLOOR_EVERY_SECONDS = 0.8
 _said_at: dict[int, float] = {}  # when each warehouse's floor was last said, by this process (monotonic)
 # Sent (warehouse_id=, own_thread=) just before a warehouse's dashboards hear that its floor
-# changed: what they will ask for may be made ready (floor/dashboard/drawing.py). `own_thread`:
-# in the coalescing timer's thread rather than a request's.
+# changed; a receiver may return a dict to go in the message (floor/dashboard/drawing.py: the
+# panels, drawn once for all of them). `own_thread`: in the coalescing timer's thread rather than
+# a request's.
 floor_changing = Signal()
 _waiting: set[int] = set()
 _waiting_lock = threading.Lock()
@@ -98,8 +99,9 @@ def _floor_send(warehouse_id: int, *, own_thread: bool) -> None:
     # `at`: the server's clock when it was said; a dashboard asks for its panels as of then.
     data = {"type": "changed", "document": f"floor:{warehouse_id}", "by": None, "at": round(time.time(), 3)}
     try:
-        floor_changing.send(sender=None, warehouse_id=warehouse_id, own_thread=own_thread)
-    except Exception:  # noqa: BLE001 - the dashboards still hear of it, and draw for themselves
+        for _receiver, said in floor_changing.send(sender=None, warehouse_id=warehouse_id, own_thread=own_thread):
+            data.update(said or {})
+    except Exception:  # noqa: BLE001 - the dashboards still hear of it, and ask for their panels
         log.warning("the dashboards' panels for warehouse %s not drawn ahead", warehouse_id, exc_info=True)
     _send(group("floor", warehouse_id), data)
 

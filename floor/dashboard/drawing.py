@@ -1,12 +1,14 @@
 """The panels' figures and their drawing, shared by every dashboard open on a warehouse: twenty
-supervisors' screens told of the same scan would each ask for the same figures at the same moment,
-and working them out and drawing them costs tens of milliseconds of CPU, in the one thread where a
-web process runs its requests (scans included). So the panels are drawn when the floor changes,
-before the dashboards are told (`prepare`, on `events.floor_changing`: on Redis in the timer's
-thread that coalesces the floor's changes), for each language a dashboard of the warehouse asked in
-in the last WANTED_SECONDS; a dashboard's request reads the drawing (`panels`). A drawing serves a
-request when it was begun after the change the dashboard heard of (`since`, the server's clock in
-the message) and is not older than FRESH_SECONDS; else the request draws it."""
+supervisors' screens told of the same scan would each want the same figures at the same moment,
+and working them out and drawing them costs tens of milliseconds of CPU. So the panels are drawn
+once when the floor changes (`prepare`, on `events.floor_changing`: on Redis in the timer's thread
+that coalesces the floor's changes), for each language a dashboard of the warehouse asked in in the
+last WANTED_SECONDS, and the drawing goes to the dashboards in the websocket message itself
+(floor/consumers.py gives each its language's): a web process's one request thread, where the
+scans run, sees no dashboard at all. A dashboard that got no drawing (it opened in a new language,
+or its message was cut) asks for one (`panels`): a drawing serves it when it was begun after the
+change it heard of (`since`, the server's clock in the message) and is not older than
+FRESH_SECONDS; else the request draws it."""
 
 import time
 
@@ -101,17 +103,16 @@ def panels(warehouse: Warehouse, language: str, *, since: float) -> str:
     return _draw(warehouse, language)
 
 
-def prepare(sender, *, warehouse_id: int, own_thread: bool, **kwargs) -> None:
+def prepare(sender, *, warehouse_id: int, own_thread: bool, **kwargs) -> dict:
     """The floor changed and its dashboards are about to hear of it: draw their panels now, in the
-    languages they are open in, so that their requests find the drawing made. `own_thread`: in the
-    timer's thread, whose database connection is closed after."""
+    languages they are open in, to go in the message (`{"panels": {language: html}}`). `own_thread`:
+    in the timer's thread, whose database connection is closed after."""
     languages = [code for code, _name in settings.LANGUAGES if cache.get(f"{_key(warehouse_id, code)}:wanted")]
     if not languages:
-        return  # nobody is watching: nothing to draw
+        return {}  # nobody is watching: nothing to draw
     try:
         warehouse = Warehouse.objects.get(pk=warehouse_id)
-        for language in languages:
-            _draw(warehouse, language)
+        return {"panels": {language: _draw(warehouse, language) for language in languages}}
     finally:
         if own_thread:
             connections.close_all()  # this thread's only

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from floor import events
 from floor.odoo.models import Operation
 
 State = Operation.State
@@ -211,6 +212,7 @@ def failed(operation: Operation, *, error: str, retry: bool) -> None:
     else:
         operation.state, operation.next_try_at = State.FAILED, None
     operation.save(update_fields=["state", "last_error", "lease_until", "failed_at", "next_try_at"])
+    events.floor_changed(operation.warehouse_id)  # the dashboards' sync health; a failure waits on them
 
 
 def backoff(attempts: int) -> timedelta:

@@ -11,6 +11,9 @@ from channels.db import database_sync_to_async
 from django.test import Client
 
 from floor import events
+from floor.odoo import outbox
+from floor.odoo.models import Operation, SyncException
+from floor.odoo.pull.base import Reader
 from tests import factories
 from tests.core.test_live_updates import communicator
 
@@ -94,3 +97,53 @@ def test_a_refused_scan_tells_no_dashboard(monkeypatch):
     assert sent == []
     client.post("/move/scan", {"code": "CMD-CANCEL", "key": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
     assert sent == [wh.pk]
+
+
+def test_the_message_brings_each_dashboard_its_panels_drawn_in_its_own_language():
+    """Twenty dashboards told of a scan would each ask for their panels at once, in the web
+    process's one request thread where the scans run: the panels come drawn in the message."""
+    wh = factories.warehouse()
+    bosses = [factories.user(f"boss{n}", roles=["supervisor"], wh=wh) for n in range(3)]
+    bosses[0].profile.language = "es"
+    bosses[0].profile.save()
+    for boss in bosses[:2]:  # two dashboards open, in Spanish and in English
+        client = Client()
+        client.force_login(boss)
+        assert client.get("/dashboard/").status_code == 200
+
+    async def run():
+        sockets = [communicator(boss) for boss in bosses]
+        for socket in sockets:
+            await socket.connect()
+            await socket.send_json_to({"type": "watch", "document": f"floor:{wh.pk}"})
+            await socket.send_json_to({"type": "ping"})
+            await socket.receive_json_from(timeout=2)
+        await database_sync_to_async(moves_stock)(wh, 2)
+        said = [await socket.receive_json_from(timeout=3) for socket in sockets]
+        for socket in sockets:
+            await socket.disconnect()
+        return said
+
+    spanish, english, third = async_to_sync(run)()
+    assert "Trabajo abierto" in spanish["panels"] and "Open work" not in spanish["panels"]
+    assert "Open work" in english["panels"]
+    assert "Nada espera a un supervisor." in spanish["panels"]  # the warehouse's own figures
+    assert third["panels"] == english["panels"]  # one drawing a language, for all its dashboards
+    assert spanish["at"] == english["at"] == third["at"]
+
+
+def test_a_push_that_fails_and_a_change_made_in_odoo_tell_the_warehouses_dashboards(monkeypatch):
+    wh = factories.warehouse()
+    told = []
+    monkeypatch.setattr(events, "_coalesced", told.append)
+    operation = Operation.objects.create(
+        kind=Operation.Kind.DELIVERY, warehouse=wh, reference="FLOOR-OUT-1", state=Operation.State.SENDING
+    )
+    outbox.failed(operation, error="Odoo said no", retry=False)
+    assert told == [wh.pk]
+
+    pull = Reader(client=None, full=False)
+    said = {"kind": SyncException.Kind.RECEIPT, "odoo_model": "stock.picking", "odoo_id": 7, "reference": "WH/IN/7"}
+    assert pull._exception(**said, message="Odoo cancelled it", warehouse_id=wh.pk)
+    assert not pull._exception(**said, message="Odoo cancelled it", warehouse_id=wh.pk)  # known: told once
+    assert told == [wh.pk, wh.pk]

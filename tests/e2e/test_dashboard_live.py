@@ -87,6 +87,8 @@ def test_a_pick_shows_on_the_dashboard_within_a_second_without_a_reload(page, br
     wave = boss.locator(".waves-against-cutoff tr", has_text="W-LIVE")
     expect(wave).to_contain_text("0 / 2")
     boss.evaluate("window.notReloaded = true")
+    asked = []  # the panels come drawn in the websocket's message: the dashboard asks for none
+    boss.on("request", lambda request: "/dashboard/panels" in request.url and asked.append(request.url))
 
     sign_in(page, address, BADGE)
     page.get_by_role("link", name="Pick").click()
@@ -106,6 +108,32 @@ def test_a_pick_shows_on_the_dashboard_within_a_second_without_a_reload(page, br
     if os.environ.get("SCREENSHOTS"):
         boss.screenshot(path=os.environ["SCREENSHOTS"] + "/dashboard-desk.png", full_page=True)
     assert boss.evaluate("window.notReloaded") is True
+    assert asked == []
+
+
+def test_the_panels_wait_while_a_supervisor_writes_why_they_dismiss(page, browser, served):
+    address, _bin = served
+    boss = dashboard(browser, address, "BDG-BOSS")
+    boss.evaluate("window.heard = 0; document.addEventListener('floor:event', () => window.heard++)")
+    failed = boss.locator("[data-exception^='push_failed:']")
+    failed.locator("summary", has_text="Dismiss").click()
+    failed.get_by_label("Why").fill("Odoo team on it")
+    drawn_at = boss.locator(".dashboard-updated").inner_text()
+
+    sign_in(page, address, BADGE)  # the floor moves meanwhile
+    page.get_by_role("link", name="Pick").click()
+    page.get_by_role("button", name="Get work").click()
+    expect(page.locator(".prompt-do")).to_have_text("Scan a tote for")
+    scan(page, "T-0001")
+    expect(page.locator(".prompt-do")).to_have_text("Scan bin")
+    boss.wait_for_function("window.heard > 0")
+    boss.wait_for_timeout(1500)  # past the next redraw a message would bring
+    expect(failed.get_by_label("Why")).to_have_value("Odoo team on it")
+    assert boss.locator(".dashboard-updated").inner_text() == drawn_at
+
+    failed.get_by_label("Why").press("Enter")
+    expect(boss.locator("#dashboard-said .feedback-ok")).to_be_visible()
+    expect(boss.locator("[data-exception^='push_failed:']")).to_have_count(0)
 
 
 def test_an_exception_dealt_with_on_one_dashboard_leaves_every_dashboard(browser, served):

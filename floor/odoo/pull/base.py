@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from floor import events
 from floor.odoo import values
 from floor.odoo.client import OdooClient
 from floor.odoo.models import PullCursor, SyncException
@@ -233,6 +234,7 @@ class Reader:
         if created:
             self.result.exceptions += 1
             log.warning("odoo pull: %s %s: %s", kind, reference, message)
+            events.floor_changed(warehouse_id)  # it waits on the warehouse's dashboards
         return created
 
     def _count(self, counter: str, *, created: bool) -> None:
