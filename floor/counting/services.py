@@ -2,20 +2,25 @@
 item in it (1 per scan, or a typed quantity), Done. The ledger's quantity is read beside each item
 the first time it is counted and never shown; Done compares the count with it. Within tolerance
 the stock is adjusted at once (bin ↔ inventory loss) and Odoo hears of the count; beyond it, the
-bin is recounted by someone else."""
+bin is recounted by someone else. A supervisor may hand a count to another counter, or back to
+Get work (`reassign_count`): it starts again for whoever has it next."""
 
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from floor import events
+from floor.accounts.roles import Role, has_role
 from floor.counting import results, sql
 from floor.counting.models import CounterPlace, CountLine, CountTask
+from floor.dashboard import cached
 from floor.errors import ScanRejected
 from floor.scanning import flow
 from floor.scanning.parser import Command, Kind, Scan
@@ -57,11 +62,14 @@ def _begin(*, actor, warehouse, key: str, raw: str) -> tuple[CounterPlace, Outco
 
 
 def _begin_held(*, actor, warehouse, key: str, raw: str) -> tuple[CounterPlace, Outcome | None]:
-    """As `_begin`, for an action on the task the person holds: refused when they hold none."""
-    place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw=raw)
-    if replayed is None and _held(place) is None:
-        raise ScanRejected(_("Get work first"))
-    return place, replayed
+    """As `_begin`, for an action on the task the person holds: refused when they hold none; when
+    it is no longer theirs, the answer says what became of it."""
+    place, answer = _begin(actor=actor, warehouse=warehouse, key=key, raw=raw)
+    if answer is None:
+        if place.task_id is None:
+            raise ScanRejected(_("Get work first"))
+        answer = _lost(place)
+    return place, answer
 
 
 def _lease_end():
@@ -106,6 +114,30 @@ def _held(place: CounterPlace) -> CountTask | None:
     return None
 
 
+def _lost(place: CounterPlace) -> Outcome | None:
+    """None while the person holds their task; else the answer that tells them what became of it.
+    An answer, not a rejection: the place `_held` cleared is saved, and the screen offers Get work."""
+    task_id = place.task_id
+    if _held(place) is not None:
+        return None
+    task = CountTask.objects.select_related("location", "counter").get(pk=task_id)
+    return Outcome(place, lost_message(task), "error")
+
+
+def lost_message(task: CountTask) -> str:
+    """What the person who held `task` is told: where it went."""
+    if task.state == CountTask.State.OPEN and task.counter_id:
+        return _("%(bin)s was handed to %(name)s — get work again") % {
+            "bin": task.location.name,
+            "name": _name(task.counter),
+        }
+    if task.state == CountTask.State.CANCELLED:
+        return _("The count of %(bin)s was cancelled — get work again") % {"bin": task.location.name}
+    if task.state != CountTask.State.OPEN:
+        return _("%(bin)s is counted — get work again") % {"bin": task.location.name}
+    return _("%(bin)s was taken off you — get work again") % {"bin": task.location.name}
+
+
 @transaction.atomic
 def get_work(*, actor, warehouse) -> Outcome:
     """The person's own task if they still hold it, else the oldest one nobody holds. Rows another
@@ -130,11 +162,97 @@ def get_work(*, actor, warehouse) -> Outcome:
     return Outcome(place, _("Count %(bin)s") % {"bin": task.location.name})
 
 
+# --- A supervisor hands a count to someone else
+
+
+def counters(*, warehouse):
+    """People who may be handed a count here: the warehouse's counters."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, profile__warehouse=warehouse, groups__name=Role.COUNTER)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def reassign_count(*, task: CountTask, counter, actor) -> CountTask:
+    """Hand an open count to `counter` (leased from now; their next scan is its bin), or to nobody
+    (back to "Get work"). Refused for a count that is not open, someone who does not count in this
+    warehouse or counted the count this one recounts, and a counter who holds another bin."""
+    if counter is not None:
+        profile = getattr(counter, "profile", None)
+        if not has_role(counter, Role.COUNTER) or profile is None or profile.warehouse_id != task.warehouse_id:
+            raise ScanRejected(_("%(name)s does not count in this warehouse.") % {"name": _name(counter)})
+        CounterPlace.objects.get_or_create(actor=counter, defaults={"warehouse_id": task.warehouse_id})
+    # The places before the task, as every counting action takes them, so neither waits on the other.
+    holder_id = CountTask.objects.values_list("counter", flat=True).get(pk=task.pk)
+    people = sorted({holder_id, counter.pk if counter else None} - {None})
+    locked = CounterPlace.objects.select_for_update().filter(actor__in=people).order_by("actor")
+    places = {place.actor_id: place for place in locked}
+    task = CountTask.objects.select_for_update(of=("self",)).select_related("location").get(pk=task.pk)
+    if task.state != CountTask.State.OPEN:
+        raise ScanRejected(
+            _("%(bin)s: %(state)s — there is nothing left to hand over.")
+            % {"bin": task.location.name, "state": task.get_state_display()}
+        )
+    if task.counter_id != holder_id:  # Get work or another supervisor, a moment ago
+        raise ScanRejected(_("%(bin)s changed hands a moment ago — look again.") % {"bin": task.location.name})
+    if counter is not None:
+        earlier = CountTask.objects.filter(pk=task.recount_of_id, counter=counter)
+        if counter.pk == task.not_for_id or (task.recount_of_id is not None and earlier.exists()):
+            raise ScanRejected(
+                _("%(name)s counted this bin before: a recount is someone else's.") % {"name": _name(counter)}
+            )
+        place = places[counter.pk]
+        other = (
+            CountTask.objects.select_related("location")
+            .filter(pk=place.task_id, counter=counter, state=CountTask.State.OPEN, warehouse=task.warehouse_id)
+            .first()
+            if place.task_id not in (None, task.pk)
+            else None
+        )
+        if other is not None:
+            raise ScanRejected(
+                _("%(name)s is already counting %(bin)s: hand that one over first.")
+                % {"name": _name(counter), "bin": other.location.name}
+            )
+    if counter is None or counter.pk != holder_id:
+        # The count starts again for whoever has it next. A count is one person's: each item's
+        # count is set against the ledger when that person first counted it (results.tally reads
+        # their lines only), and the new counter cannot see what was scanned before them (the
+        # count is blind), so they count the whole bin. What the other person counted goes, as
+        # Undo would take it back: were the bin ever handed back to them, it would count twice.
+        CountLine.objects.filter(task=task).delete()
+        held = places.get(holder_id)
+        if held is not None and held.task_id == task.pk:
+            # Their place keeps the task, so that their next scan is told where it went (`_lost`);
+            # the bin to scan again means a scan of theirs already waiting for this row counts
+            # nothing (PostgreSQL hands it this row as written here, the task as it was).
+            held.bin_scanned_at = None
+            held.save(update_fields=["bin_scanned_at", "updated_at"])
+    if counter is not None:
+        place = places[counter.pk]
+        if place.task_id != task.pk or place.warehouse_id != task.warehouse_id:
+            place.warehouse_id, place.task, place.bin_scanned_at = task.warehouse_id, task, None
+            place.save(update_fields=["warehouse", "task", "bin_scanned_at", "updated_at"])
+    task.counter, task.lease_until = counter, _lease_end() if counter is not None else None
+    task.save(update_fields=["counter", "lease_until"])
+    # The dashboards redraw, their People panel worked out afresh (it is kept a few seconds).
+    transaction.on_commit(lambda: cached.forget("people", task.warehouse_id))
+    events.floor_changed(task.warehouse_id)
+    return task
+
+
 @transaction.atomic
 def handle_scan(*, actor, warehouse, scan: Scan, key: str, device: str = "") -> Outcome:
-    place, replayed = _begin_held(actor=actor, warehouse=warehouse, key=key, raw=scan.raw)
-    if replayed:
-        return replayed
+    place, answer = _begin_held(actor=actor, warehouse=warehouse, key=key, raw=scan.raw)
+    if answer:
+        return answer
     task = place.task
     if scan.kind == Kind.COMMAND:
         if scan.command == Command.UNDO:
@@ -246,9 +364,9 @@ def _last(place: CounterPlace) -> CountLine | None:
 @transaction.atomic
 def set_quantity(*, actor, warehouse, quantity: Decimal, key: str) -> Outcome:
     """A typed quantity for the last item counted: a case of 12 scanned once, typed 12."""
-    place, replayed = _begin_held(actor=actor, warehouse=warehouse, key=key, raw=f"qty {quantity}")
-    if replayed:
-        return replayed
+    place, answer = _begin_held(actor=actor, warehouse=warehouse, key=key, raw=f"qty {quantity}")
+    if answer:
+        return answer
     line = _last(place)
     if line is None:
         raise ScanRejected(_("Scan the item first"))
@@ -266,9 +384,9 @@ def undo(*, actor, warehouse, key: str, device: str = "") -> Outcome:
     place, replayed = _begin(actor=actor, warehouse=warehouse, key=key, raw="undo")
     if replayed:
         return replayed
-    if _held(place) is None:
+    if place.task_id is None:
         raise ScanRejected(_("Nothing to undo"))
-    return _undo(place)
+    return _lost(place) or _undo(place)
 
 
 def _undo(place: CounterPlace) -> Outcome:
@@ -295,17 +413,17 @@ def undo_preview(place: CounterPlace, counted: CountLine | None = None) -> str:
 
 @transaction.atomic
 def done(*, actor, warehouse, key: str, device: str = "") -> Outcome:
-    place, replayed = _begin_held(actor=actor, warehouse=warehouse, key=key, raw="done")
-    if replayed:
-        return replayed
+    place, answer = _begin_held(actor=actor, warehouse=warehouse, key=key, raw="done")
+    if answer:
+        return answer
     return _done(place, key=key, device=device)
 
 
 @transaction.atomic
 def empty(*, actor, warehouse, key: str, device: str = "") -> Outcome:
-    place, replayed = _begin_held(actor=actor, warehouse=warehouse, key=key, raw="empty")
-    if replayed:
-        return replayed
+    place, answer = _begin_held(actor=actor, warehouse=warehouse, key=key, raw="empty")
+    if answer:
+        return answer
     return _empty(place, key=key, device=device)
 
 

@@ -38,6 +38,10 @@ def place(*, actor_id: int, lock: bool = False) -> CounterPlace | None:
         built.append(part.build(row, start))
         start += len(part)
     counter_place, task, location = built
+    if lock and task is None and counter_place.task_id is not None:
+        # The lock was waited for while a supervisor handed this person a bin: PostgreSQL gives
+        # the place as the supervisor left it, joined to no task. The lock held, read it again.
+        return place(actor_id=actor_id)
     if task is not None:
         cache_related(task, "location", location)
     cache_related(counter_place, "task", task)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("done", views.done, name="done"),
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<int:count_id>/", views.approval, name="approval"),
+    path("tasks/<int:count_id>/reassign", views.reassign, name="reassign"),
     path("accuracy/", accuracy_views.accuracy, name="accuracy"),
     path("accuracy.csv", accuracy_views.accuracy_csv, name="accuracy_csv"),
     # A supervisor's count plans

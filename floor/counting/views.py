@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from floor.accounts.decorators import role_required
@@ -119,3 +120,30 @@ def approval(request, count_id):
         messages.success(request, said)
         return redirect(reverse("counting:approvals"))
     return render(request, "counting/approval.html", {"review": approvals_of.review(task)})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SUPERVISOR)
+def reassign(request, count_id):
+    """Hand a count to another counter, or to nobody (back to "Get work")."""
+    task = get_object_or_404(
+        CountTask.objects.select_related("location", "counter"), pk=count_id, warehouse=request.warehouse
+    )
+    people = services.counters(warehouse=request.warehouse)
+    if request.method == "POST":
+        chosen = request.POST.get("counter", "")
+        counter = get_object_or_404(people, pk=chosen if chosen.isdigit() else 0) if chosen else None
+        try:
+            services.reassign_count(task=task, counter=counter, actor=request.user)
+        except ScanRejected as refused:
+            messages.error(request, str(refused))
+        else:
+            if counter is None:
+                said = _("%(bin)s is back in Get work.") % {"bin": task.location.name}
+            else:
+                name = counter.get_full_name() or counter.get_username()
+                said = _("%(bin)s handed to %(name)s.") % {"bin": task.location.name, "name": name}
+            messages.success(request, said)
+            return redirect(reverse("dashboard:dashboard"))
+        task.refresh_from_db()
+    return render(request, "counting/reassign.html", {"task": task, "people": people})

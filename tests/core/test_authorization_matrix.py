@@ -35,7 +35,7 @@ POLICY = {
     "demo:labels": SIGNED_IN,
     **{f"transfers:{name}": MOVERS for name in ("move", "scan", "quantity", "undo")},
     **{f"counting:{name}": {C} for name in ("count", "work", "scan", "quantity", "undo", "empty", "done")},
-    **{f"counting:{name}": {S} for name in ("approvals", "approval")},
+    **{f"counting:{name}": {S} for name in ("approvals", "approval", "reassign")},
     "counting:accuracy": {S},
     "counting:accuracy_csv": {S},
     **{

@@ -45,8 +45,10 @@ def test_a_task_leased_to_someone_else_waits_until_the_lease_lapses(floor, clien
     assert "No bins to count" in page_text(work(other))
     CountTask.objects.filter(pk=floor.task.pk).update(lease_until="2000-01-01T00:00:00Z")
     assert f"Count {floor.a.name}" in page_text(work(other))
-    # The first counter's next scan finds the bin gone to someone else.
-    assert "Get work first" in page_text(scan(floor.client, floor.a.barcode))
+    # The first counter's next scan finds the bin gone to someone else, and is offered Get work.
+    answer = page_text(scan(floor.client, floor.a.barcode))
+    assert f"{floor.a.name} was handed to" in answer and "get work again" in answer
+    assert "Bins to count" in answer
 
 
 def test_the_bin_must_be_the_tasks_bin(floor):
