@@ -206,7 +206,8 @@ def table(results: dict) -> list[str]:
                     f"{'':<20} {'  dashboards ×' + str(boards['open']):<16} {'':>9} {fmt(boards['panels_per_s']):>7} "
                     f"{fmt(boards['panels_p50_ms']):>7} {fmt(boards['panels_p95_ms']):>7} {'':>7} "
                     f"{fmt(boards['panels_max_ms']):>7}   "
-                    f"panels fetched ({fmt(boards['messages_per_s'])} changes/s heard, all of them together)"
+                    f"panels fetched ({fmt(boards['messages_per_s'])} changes/s heard, "
+                    f"{fmt(boards['drawn_from_messages_per_s'])}/s redrawn from them, all of them together)"
                 )
     return rows
 
@@ -250,12 +251,14 @@ def figures(result: dict) -> dict:
                 busy = saturation["cores_busy"].get(part)
                 if busy is not None:
                     out[f"{part}_cpu_ms_per_request"] = round(busy * 1000 / saturation["per_s"], 1)
-    # The dashboards' own figures, beside the scanners': panels fetched a second and their p95.
+    # The dashboards' own figures, beside the scanners': redraws from what a message brought, and
+    # panels fetched, a second, and the fetches' p95.
     for phase, suffix in ((normal, ""), (saturation, "_at_saturation")):
         boards = (phase or {}).get("dashboards")
         if boards:
             out["dashboards"] = boards["open"]
             out[f"dashboard_changes_per_s{suffix}"] = boards["messages_per_s"]
+            out[f"dashboard_redraws_from_messages_per_s{suffix}"] = boards["drawn_from_messages_per_s"]
             out[f"dashboard_panels_per_s{suffix}"] = boards["panels_per_s"]
             out[f"dashboard_panels_p95_ms{suffix}"] = boards["panels_p95_ms"]
     return out
@@ -289,8 +292,8 @@ def problems_of(name: str, result: dict) -> list[str]:
         found += [f"    {e}" for e in result["dashboard_examples"]]
     for phase in ("normal", "saturation"):
         boards = (result.get(phase) or {}).get("dashboards")
-        if boards and not boards["panels_per_s"]:
-            found.append(f"{name} {phase}: the open dashboards fetched no panels (heard no change?)")
+        if boards and not boards["panels_per_s"] + boards["drawn_from_messages_per_s"]:
+            found.append(f"{name} {phase}: the open dashboards redrew nothing (heard no change?)")
     return found
 
 

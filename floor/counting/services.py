@@ -155,6 +155,10 @@ def get_work(*, actor, warehouse) -> Outcome:
     )
     if task is None:
         return Outcome(place, _("No bins to count — ask a supervisor"), "warning")
+    if task.counter_id not in (None, actor.pk):
+        # Someone else's lapsed lease: the count starts again for its new counter, as when a
+        # supervisor hands it on (reassign_count says why).
+        CountLine.objects.filter(task=task).delete()
     task.counter, task.lease_until = actor, _lease_end()
     task.save(update_fields=["counter", "lease_until"])
     place.task, place.bin_scanned_at = task, None

@@ -51,6 +51,27 @@ def test_a_task_leased_to_someone_else_waits_until_the_lease_lapses(floor, clien
     assert "Bins to count" in answer
 
 
+def counted(task) -> Decimal:
+    return sum((line.quantity for line in CountLine.objects.filter(task=task)), Decimal(0))
+
+
+def test_a_bin_that_lapsed_to_someone_else_and_came_back_is_counted_once(floor):
+    other = type(floor.client)()
+    other.force_login(factories.user(roles=["counter"], wh=floor.wh))
+    start(floor)
+    scan(floor.client, GTIN)
+    scan(floor.client, GTIN)
+    assert counted(floor.task) == 2
+    CountTask.objects.filter(pk=floor.task.pk).update(lease_until="2000-01-01T00:00:00Z")
+    assert f"Count {floor.a.name}" in page_text(work(other))
+    assert not CountLine.objects.filter(task=floor.task).exists()  # theirs is a count of their own
+    CountTask.objects.filter(pk=floor.task.pk).update(lease_until="2000-01-01T00:00:00Z")
+    assert f"Count {floor.a.name}" in page_text(work(floor.client))
+    scan(floor.client, floor.a.barcode)
+    scan(floor.client, GTIN)
+    assert counted(floor.task) == 1  # what they scanned before the bin went is not counted again
+
+
 def test_the_bin_must_be_the_tasks_bin(floor):
     work(floor.client)
     refused = page_text(scan(floor.client, floor.b.barcode))
