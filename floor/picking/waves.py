@@ -32,7 +32,9 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from floor import events
 from floor.accounts.roles import Role, has_role
+from floor.dashboard import cached
 from floor.errors import ScanRejected
 from floor.ledger.models import Quant
 from floor.picking import allocation, path
@@ -503,6 +505,9 @@ def reassign_task(*, task: PickTask, picker, actor) -> PickTask:
         task.picker, task.state = picker, PickTask.State.ACTIVE
         task.lease_until = timezone.now() + timedelta(seconds=settings.PICK_LEASE_SECONDS)
     task.save(update_fields=["picker", "state", "lease_until"])
+    # The dashboards redraw, their People panel worked out afresh (it is kept a few seconds).
+    transaction.on_commit(lambda: cached.forget("people", task.warehouse_id))
+    events.floor_changed(task.warehouse_id)
     return task
 
 

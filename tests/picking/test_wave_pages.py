@@ -1,11 +1,14 @@
 """The supervisor's wave pages: list, new wave with a preview, release, cancel, reassign, rules."""
 
 import datetime
+import time
 
 import pytest
+from channels.layers import InMemoryChannelLayer
 from django.test import Client
 from django.utils import timezone
 
+from floor import events
 from floor.picking import waves
 from floor.picking.models import Order, Pick, PickTask, Wave, WaveRule
 from floor.picking.waves import Filters
@@ -340,3 +343,20 @@ def test_a_wave_and_a_rule_are_built_from_the_same_filters(boss):
         assert both in new and both in rule
     # A rule runs again and again, so only "within N minutes" makes sense for it.
     assert 'name="cutoff_before"' in new and 'name="cutoff_before"' not in rule
+
+
+def test_the_dashboard_shows_the_new_picker_at_once_after_a_reassign(
+    wh, task, boss, monkeypatch, django_capture_on_commit_callbacks
+):
+    # One process's way (the embedded run's layer): drawn as the change commits, in this thread.
+    monkeypatch.setattr(events, "get_channel_layer", InMemoryChannelLayer)
+    ana = factories.user("ana", first_name="Ana", last_name="Ruiz", wh=wh)
+    ben = factories.user("ben", first_name="Ben", last_name="Soto", wh=wh)
+    with django_capture_on_commit_callbacks(execute=True):
+        boss.post(f"/waves/tasks/{task.pk}/reassign", {"picker": ana.pk})
+    assert "Ana Ruiz" in text(boss.get("/dashboard/"))  # who is on what, kept a few seconds
+
+    with django_capture_on_commit_callbacks(execute=True):
+        boss.post(f"/waves/tasks/{task.pk}/reassign", {"picker": ben.pk})
+    panels = text(boss.get(f"/dashboard/panels?since={time.time() - 1}", HTTP_HX_REQUEST="true"))
+    assert "Ben Soto" in panels and "Ana Ruiz" not in panels
