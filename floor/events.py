@@ -36,15 +36,30 @@ class ChannelLayer(RedisPubSubChannelLayer):
             raise ImproperlyConfigured("Floor's channel layer takes one Redis host")
         self._host, self._prefix, self._client = decoded[0], prefix, None
 
-    def group_send_now(self, group: str, message: dict) -> None:
+    def _redis(self) -> redis.Redis:
         if self._client is None:  # made on first use: redis-py's pool is thread-safe and fork-aware
             options = {"socket_timeout": PUBLISH_TIMEOUT_SECONDS, "socket_connect_timeout": PUBLISH_TIMEOUT_SECONDS}
             host = dict(self._host)
             address = host.pop("address", None)
             self._client = redis.Redis.from_url(address, **options) if address else redis.Redis(**host, **options)
+        return self._client
+
+    def group_send_now(self, group: str, message: dict) -> None:
         # The name the layer's consumers subscribe to for a group (channels_redis.pubsub);
         # tests/core/test_live_updates.py holds both ends to it.
-        self._client.publish(f"{self._prefix}__group__{group}", self.serialize(message))
+        self._redis().publish(f"{self._prefix}__group__{group}", self.serialize(message))
+
+    def claim(self, name: str, seconds: float) -> float:
+        """Take `name` for `seconds` among every process on this Redis: 0 when taken, else the
+        seconds until whoever holds it lets it go."""
+        taken, left_ms = (
+            self._redis()
+            .pipeline()
+            .set(f"{self._prefix}__claim__{name}", 1, nx=True, px=int(seconds * 1000))
+            .pttl(f"{self._prefix}__claim__{name}")
+            .execute()
+        )
+        return 0.0 if taken else max(left_ms, 1) / 1000
 
 
 def group(model: str, pk: int) -> str:
@@ -54,9 +69,10 @@ def group(model: str, pk: int) -> str:
 def floor_changed(warehouse_id: int | None) -> None:
     """Something happened on this warehouse's floor (a scan, a push): its dashboards redraw. A
     burst is coalesced: the first change of a quiet spell is said after FLOOR_COALESCE_SECONDS,
-    then at most one message per warehouse every FLOOR_EVERY_SECONDS from each process, the
-    burst's last change included, so 150 scans a second cost the scanners next to nothing (each
-    message has the dashboards' panels drawn first) and a dashboard hears within a second."""
+    then at most one message per warehouse every FLOOR_EVERY_SECONDS from all the processes
+    together, the burst's last change included, so 150 scans a second cost the scanners next to
+    nothing (each message has the dashboards' panels drawn first, once) and a dashboard hears
+    within a second."""
     if warehouse_id is not None:
         transaction.on_commit(lambda: _coalesced(warehouse_id))
 
@@ -92,7 +108,25 @@ def _coalesced(warehouse_id: int) -> None:
     timer.start()
 
 
+def _claim(warehouse_id: int) -> float:
+    """0 when this process may say the warehouse's floor now, else the seconds until it may:
+    another process (a web worker, a Celery worker) said it a moment ago, and may have drawn the
+    panels before this process's change; it says its own after."""
+    try:
+        return get_channel_layer().claim(f"floor.{warehouse_id}", FLOOR_EVERY_SECONDS)
+    except Exception:  # noqa: BLE001 - Redis away: the message goes (or fails) as it would have
+        log.warning("the floor of warehouse %s said without asking the other processes", warehouse_id, exc_info=True)
+        return 0.0
+
+
 def _floor_send(warehouse_id: int, *, own_thread: bool) -> None:
+    if own_thread:
+        wait = _claim(warehouse_id)
+        if wait:  # still waiting (in `_waiting`): no other timer of this process starts meanwhile
+            timer = threading.Timer(wait, _floor_send, [warehouse_id], {"own_thread": True})
+            timer.daemon = True
+            timer.start()
+            return
     with _waiting_lock:
         _waiting.discard(warehouse_id)
         _said_at[warehouse_id] = time.monotonic()

@@ -15,6 +15,7 @@ from floor.odoo import outbox
 from floor.odoo.models import Operation, SyncException
 from floor.odoo.pull.base import Reader
 from tests import factories
+from tests.conftest import cannot_run
 from tests.core.test_live_updates import communicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,6 +73,7 @@ def test_on_redis_a_burst_is_a_message_a_little_under_a_second_the_last_change_i
     monkeypatch.setattr(events, "ChannelLayer", object)  # as the Redis layer: coalesced by a timer
     monkeypatch.setattr(events, "_send", lambda group, data: sent.append((group, time.monotonic())))
     monkeypatch.setattr(events, "_said_at", {})
+    monkeypatch.setattr(events, "_claim", lambda warehouse_id: 0.0)  # this process alone
     started = time.monotonic()
     while time.monotonic() - started < 1.5:  # the bench's 150 scans a second, for a second and a half
         events._coalesced(7)
@@ -147,3 +149,40 @@ def test_a_push_that_fails_and_a_change_made_in_odoo_tell_the_warehouses_dashboa
     assert pull._exception(**said, message="Odoo cancelled it", warehouse_id=wh.pk)
     assert not pull._exception(**said, message="Odoo cancelled it", warehouse_id=wh.pk)  # known: told once
     assert told == [wh.pk, wh.pk]
+
+
+@pytest.fixture
+def redis_layer(settings):
+    if not settings.REDIS_URL:
+        cannot_run("needs REDIS_URL: the processes agree through a real Redis")
+    layer = events.ChannelLayer(hosts=[settings.REDIS_URL], prefix=f"test-{uuid.uuid4().hex[:8]}")
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "floor.events.ChannelLayer", "CONFIG": {"hosts": [settings.REDIS_URL]}}
+    }
+    return layer
+
+
+def test_a_claim_is_one_processs_at_a_time_until_it_lapses(redis_layer):
+    assert redis_layer.claim("floor.1", 0.4) == 0.0
+    waited = redis_layer.claim("floor.1", 0.4)
+    assert 0 < waited <= 0.4  # another process: told how long until it may
+    assert redis_layer.claim("floor.2", 0.4) == 0.0  # another warehouse's is its own
+    time.sleep(waited + 0.05)
+    assert redis_layer.claim("floor.1", 0.4) == 0.0
+
+
+def test_the_floor_said_by_one_process_is_said_by_another_only_after_the_pause(redis_layer, monkeypatch):
+    """Two web processes, each with scans on the floor: the panels are drawn and said once a
+    pause between them all, not once a process, and the second process's change is still said."""
+    sent = []
+    monkeypatch.setattr(events, "get_channel_layer", lambda: redis_layer)
+    monkeypatch.setattr(events, "_send", lambda group, data: sent.append(time.monotonic()))
+    warehouse_id = int(uuid.uuid4().int % 10**6)
+    started = time.monotonic()
+    events._floor_send(warehouse_id, own_thread=True)  # one process says it
+    events._waiting.add(warehouse_id)
+    events._floor_send(warehouse_id, own_thread=True)  # the other, at once: it waits its turn
+    assert len(sent) == 1 and warehouse_id in events._waiting
+    time.sleep(events.FLOOR_EVERY_SECONDS + 0.3)
+    assert len(sent) == 2 and warehouse_id not in events._waiting
+    assert events.FLOOR_EVERY_SECONDS - 0.05 <= sent[1] - started <= events.FLOOR_EVERY_SECONDS + 0.25
