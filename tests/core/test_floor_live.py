@@ -155,11 +155,7 @@ def test_a_push_that_fails_and_a_change_made_in_odoo_tell_the_warehouses_dashboa
 def redis_layer(settings):
     if not settings.REDIS_URL:
         cannot_run("needs REDIS_URL: the processes agree through a real Redis")
-    layer = events.ChannelLayer(hosts=[settings.REDIS_URL], prefix=f"test-{uuid.uuid4().hex[:8]}")
-    settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "floor.events.ChannelLayer", "CONFIG": {"hosts": [settings.REDIS_URL]}}
-    }
-    return layer
+    return events.ChannelLayer(hosts=[settings.REDIS_URL], prefix=f"test-{uuid.uuid4().hex[:8]}")
 
 
 def test_a_claim_is_one_processs_at_a_time_until_it_lapses(redis_layer):
