@@ -299,6 +299,9 @@ def work_the_day(wh, clock: Clock, odoo: set) -> Day:
     d.ask_count(d.bin_with(factories.product(), 5), "15:55", LAST_WEEK)
     d.count("carl", "16:00", day=LAST_WEEK)
     d.push(Operation.objects.get(warehouse=wh, kind=Operation.Kind.ADJUSTMENT), "16:05", day=LAST_WEEK)
+    # Lou forgot their PIN a week ago too; the supervisor put that lock out of the stream.
+    d.locked_out(lou, "16:10", LAST_WEEK)
+    d.dismiss("locked_out", lou.pk, "16:15", LAST_WEEK, why="On holiday: badge left in the drawer")
 
     # Monday (yesterday), just after midnight: Carl counts a bin and finds it right.
     d.ask_count(d.bin_with(factories.product(), 6), "00:20", YESTERDAY)
@@ -420,7 +423,7 @@ def work_the_day(wh, clock: Clock, odoo: set) -> Day:
 
     d.put("ben", "14:05")  # his last stop but one
 
-    # Lou forgets their PIN at the sign-in screen: locked out.
+    # Lou forgets their PIN again at the sign-in screen: locked out.
     d.locked_out(lou, "14:08")
 
     # The count plan puts a bin on today's list; the gizmos' transfer goes to Odoo at last.
@@ -975,7 +978,8 @@ def test_the_exception_stream_lists_what_the_database_holds(dashboard, settings)
             assert f"Locked out after {failures} wrong PINs" in text
     # One of each kind the day made, newest first: Ben's short (last night's was yesterday's), the
     # third receipt, Carl's and Cleo's counts, the stray item, the widgets' transfer, one label
-    # (the other was dismissed), and Lou, locked out. No Odoo change is waiting.
+    # (the other was dismissed), and Lou, locked out again today: last week's lock was dismissed,
+    # not today's. No Odoo change is waiting.
     assert sorted(kind for kind, _pk in counted) == [
         "count_variance",
         "locked_out",
