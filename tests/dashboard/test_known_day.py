@@ -308,15 +308,17 @@ def work_the_day(wh, clock: Clock, odoo: set) -> Day:
     d.count("carl", "00:30", day=YESTERDAY)
     d.push(Operation.objects.filter(warehouse=wh, kind=Operation.Kind.ADJUSTMENT).latest("pk"), "00:35", day=YESTERDAY)
 
-    # Yesterday evening: a night wave, a line picked and one short before midnight, the last after it.
+    # Yesterday evening: a night wave; a line picked and one short before midnight, one short and
+    # one picked after it (before 01:00: in UTC still yesterday).
     d.at(YESTERDAY, "23:00")
-    d.orders((2, 2, 2))
+    d.orders((2, 2, 2, 2))
     d.at(YESTERDAY, "23:30")
     d.release()
     d.at(YESTERDAY, "23:45")
     d.get_work("ann")
     d.put("ann", "23:50", YESTERDAY)
     d.short("ann", "23:55", found=0, day=YESTERDAY)
+    d.short("ann", "00:20", found=0)
     d.put("ann", "00:40")
 
     # The documents Odoo announced for today (as the pull leaves them), and a bin that looks wrong.
@@ -409,22 +411,26 @@ def work_the_day(wh, clock: Clock, odoo: set) -> Day:
         ivan.scan("inspect", gtin(mug))
         ivan.post("/inspect/grade", grade=grade)
 
-    # Ben picks the other half of the morning wave: one line in full, one short (found 1), and
-    # later one more in full; his last stop is still to do.
+    # Ben picks the other half of the morning wave: one line in full, one short (found 1).
     d.put("ben", "13:40")
     short = d.short("ben", "13:45", found=1)
 
     d.put("ann", "13:55")  # Ann's last stop: her task is done, its totes wait at packing
 
-    # Carl counts the bins short last night and this afternoon: both right first time.
+    # Carl counts the bins short last night and this afternoon: all right first time.
     assert CountTask.objects.get(location=short.location, state=CountTask.State.OPEN)
-    d.count("carl", "14:00")
-    d.count("carl", "14:03")
+    for hh_mm in ("14:00", "14:02", "14:04"):
+        d.count("carl", hh_mm)
 
-    d.put("ben", "14:05")  # his last stop but one
+    # Ben puts his last stop but one in its tote, and takes it back out: still to do.
+    d.put("ben", "14:05")
+    d.at(TODAY, "14:06")
+    d.hand("ben").post("/pick/undo")
 
-    # Lou forgets their PIN again at the sign-in screen: locked out.
+    # Lou forgets their PIN again at the sign-in screen: locked out. The stray parcel's return
+    # gets through to Odoo.
     d.locked_out(lou, "14:08")
+    d.push(Operation.objects.get(warehouse=wh, kind=Operation.Kind.RETURN), "14:09")
 
     # The count plan puts a bin on today's list; the gizmos' transfer goes to Odoo at last.
     d.at(TODAY, "14:10")
@@ -721,12 +727,12 @@ def test_each_wave_shows_its_lines_done_against_its_lines_as_the_database_holds_
             ]
             for reference, wave in counted.items()
         }
-    # The morning wave: Ann's four lines and Ben's three (one of them short) of eight; two lines
-    # in the last half hour, four an hour: done at 14:35, before its 16:00 cutoff. Noon's wave:
-    # nothing picked yet, its 17:00 cutoff still to come.
+    # The morning wave: Ann's four lines and Ben's two (one of them short) of eight; in the last
+    # half hour one line (Ben's last put was taken back), two an hour: done at 15:20, before its
+    # 16:00 cutoff. Noon's wave: nothing picked yet, its 17:00 cutoff still to come.
     assert sorted((wave.lines, wave.done, wave.rate, hh_mm(wave.finish), wave.late) for wave in counted.values()) == [
         (2, 0, None, "–", False),
-        (8, 7, 4.0, "14:35", False),
+        (8, 6, 2.0, "15:20", False),
     ]
 
 
@@ -858,15 +864,15 @@ def test_each_person_on_the_floor_and_their_work_is_what_the_database_holds(dash
             assert row[3] == (timezone.localtime(last).strftime("%H:%M") if last else "–")
     # As a floor lead would count it: Ann's pick lines today are the one after midnight and her
     # four of the morning wave (the put she took back and put again is one line), one in the last
-    # hour; Rita's units are the first receipt's 20 (not the sprocket she took back) and 3 of
-    # the third; Carl's Monday count is yesterday's. Ben and Ivan hold work and have stopped
-    # scanning; Cleo went home; Lou never got in.
+    # hour; Ben's put taken back is no line; Rita's units are the first receipt's 20 (not the
+    # sprocket she took back) and 3 of the third; Carl's Monday count is yesterday's. Ben and Ivan
+    # hold work and have stopped scanning; Cleo went home; Lou never got in.
     by_name = {names[person_id]: worked_in_sql(wh, person_id) for person_id in present}
     assert {name: {flow: (w.last_hour, w.today) for flow, w in work.items()} for name, work in by_name.items()} == {
         "Ann": {"pick": (1, 5)},
-        "Ben": {"pick": (3, 3)},
+        "Ben": {"pick": (2, 2)},
         "Rita": {"receive": (3, 23), "putaway": (1, 3)},
-        "Carl": {"count": (2, 3)},
+        "Carl": {"count": (3, 4)},
         "Ivan": {"inspect": (2, 3)},
     }
     assert [names[person.person_id] for person in dashboard.figures["people"] if person.idle] == ["Ben", "Ivan"]
@@ -976,7 +982,7 @@ def test_the_exception_stream_lists_what_the_database_holds(dashboard, settings)
             *locked,
         ):
             assert f"Locked out after {failures} wrong PINs" in text
-    # One of each kind the day made, newest first: Ben's short (last night's was yesterday's), the
+    # Newest first: Ben's short and Ann's after midnight (hers before it was yesterday's), the
     # third receipt, Carl's and Cleo's counts, the stray item, the widgets' transfer, one label
     # (the other was dismissed), and Lou, locked out again today: last week's lock was dismissed,
     # not today's. No Odoo change is waiting.
@@ -987,6 +993,7 @@ def test_the_exception_stream_lists_what_the_database_holds(dashboard, settings)
         "push_failed",
         "receipt_approval",
         "return_quarantine",
+        "short_pick",
         "short_pick",
     ]
     assert [e.when for e in stream] == sorted((e.when for e in stream), reverse=True)
@@ -1046,10 +1053,10 @@ def test_sync_with_odoo_is_what_the_outbox_holds(dashboard, settings):
         assert facts["Oldest waiting"].startswith(f"{label} · ")
         assert facts["Last error"] == "{}: {}".format(*counted["last_error"])
         assert facts["Last pull"] == "never"  # nothing was pulled from Odoo in the day
-    # Sent: last week's count, Monday's, the receipt and the gizmos (8 minutes ago: 0.1 a minute);
-    # refused: the widgets; being sent: the sprockets; waiting: the stray parcel's two since 12:10,
-    # and this afternoon's two counts.
-    assert counted["by_state"] == {"pending": 4, "sending": 1, "sent": 4, "failed": 1}
+    # Sent: last week's count, Monday's, the receipt, the stray parcel's return (11 minutes ago)
+    # and the gizmos (8 minutes ago: 0.1 a minute); refused: the widgets; being sent: the
+    # sprockets; waiting: the stray parcel's move since 12:10, and this afternoon's three counts.
+    assert counted["by_state"] == {"pending": 4, "sending": 1, "sent": 5, "failed": 1}
     assert counted["pushes_per_minute"] == 0.1
     assert hh_mm(counted["oldest"][1]) == "12:10" and shown.red
 
@@ -1090,14 +1097,14 @@ def test_lines_picked_by_hour_today_and_a_week_ago_are_what_the_database_holds(d
             ]
             for hour in hours
         ]
-    # After midnight the night wave's second line (its first was yesterday's); at 9 the put taken
-    # back and put again, one line; at 13 Ben's two (one short with one found) and Ann's last.
+    # After midnight the night wave's last line (its first was yesterday's); at 9 Ann's put taken
+    # back and put again, one line; at 13 Ben's two (one short with one found) and Ann's last; at
+    # 14 Ben's put taken back, none.
     assert {hour: lines for hour, lines in counted.items() if any(lines)} == {
         0: (1, 0),
         8: (2, 2),
         9: (1, 1),
         13: (3, 0),
-        14: (1, 0),
         15: (0, 1),
     }
 
@@ -1148,10 +1155,10 @@ def test_count_accuracy_by_week_is_what_the_database_holds(dashboard):
             for monday, n, right, units_right in counted
         ]
     # Last week: one bin, right. This week: Monday's just after midnight (in UTC still Sunday),
-    # right; Carl's 30 of 37 (its recount waits for a supervisor and is no first count); the two
-    # bins short, found as the ledger has them: 3 of 4 right, 7 units off of 6 + 37 + 2 + 2.
-    assert [(n, right) for _monday, n, right, _units in counted[-2:]] == [(1, 100.0), (4, 75.0)]
-    assert counted[-1][3] == pytest.approx(100 * (1 - 7 / 47))
+    # right; Carl's 30 of 37 (its recount waits for a supervisor and is no first count); the three
+    # bins short, found as the ledger has them: 4 of 5 right, 7 units off of 6 + 37 + 2 + 2 + 2.
+    assert [(n, right) for _monday, n, right, _units in counted[-2:]] == [(1, 100.0), (5, 80.0)]
+    assert counted[-1][3] == pytest.approx(100 * (1 - 7 / 49))
 
 
 # --- Another warehouse
