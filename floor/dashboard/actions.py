@@ -4,7 +4,7 @@ exception out of every dashboard's stream; the others leave it once what they me
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from floor import events
@@ -88,6 +88,15 @@ def _own(objects, object_id: int):
     return found
 
 
-def dismissed(warehouse) -> set[tuple[str, int]]:
-    """The exceptions a supervisor has dismissed: out of the stream."""
-    return set(Handled.objects.filter(warehouse=warehouse, action="dismiss").values_list("kind", "object_id"))
+def undismissed(warehouse, stream: list) -> list:
+    """The stream without the exceptions a supervisor dismissed. A dismissal is of what had happened
+    by then: the same kind happening again to the same object later (a person locked out again, a
+    receiver waiting for an approval again) is back in the stream."""
+    dismissed = {
+        (row["kind"], row["object_id"]): row["at"]
+        for row in Handled.objects.filter(warehouse=warehouse, action="dismiss")
+        .values("kind", "object_id")
+        .annotate(at=Max("at"))
+        .order_by()
+    }
+    return [e for e in stream if (e.kind, e.object_id) not in dismissed or e.when > dismissed[e.kind, e.object_id]]

@@ -58,7 +58,6 @@ PEOPLE_SECONDS = 10
 
 def figures(warehouse) -> dict:
     """Everything the panels show, for the warehouse."""
-    dismissed = actions.dismissed(warehouse)
     hours, weeks = throughput.recent_throughput(warehouse), throughput.recent_accuracy(warehouse)
     return {
         "warehouse": warehouse,
@@ -67,7 +66,7 @@ def figures(warehouse) -> dict:
         # Who is on what: worked out every PEOPLE_SECONDS (300 people cost ~60 ms of CPU), not for
         # each drawing of the panels, which the scans ask for every second.
         "people": cached.recent("people", warehouse.pk, lambda: people.people(warehouse), PEOPLE_SECONDS),
-        "stream": [e for e in exceptions.stream(warehouse) if (e.kind, e.object_id) not in dismissed],
+        "stream": actions.undismissed(warehouse, exceptions.stream(warehouse)),
         "sync": sync.health(warehouse),
         "throughput": hours,
         "accuracy_weeks": weeks,
