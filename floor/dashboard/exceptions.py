@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,7 +190,7 @@ def _failed_pushes(warehouse, limit):
     failed = (
         Operation.objects.filter(warehouse=warehouse, state=Operation.State.FAILED)
         .select_related("created_by")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by(Coalesce("failed_at", "created_at").desc(), "-pk")[:limit]
     )
     for operation in failed:
         what = _("%(kind)s not sent to Odoo: %(error)s") % {
@@ -198,7 +199,7 @@ def _failed_pushes(warehouse, limit):
         }
         yield FloorException(
             "push_failed",
-            operation.created_at,
+            operation.failed_at or operation.created_at,  # failed again after a retry: new again
             what,
             operation.label,
             _name(operation.created_by),
@@ -211,7 +212,7 @@ def _failed_prints(warehouse, limit):
     failed = (
         PrintJob.objects.filter(station__warehouse=warehouse, state=PrintJob.State.FAILED)
         .select_related("station", "carton__order")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by(Coalesce("failed_at", "created_at").desc(), "-pk")[:limit]
     )
     for job in failed:
         what = _("Label not printed at %(station)s: %(error)s") % {
@@ -220,7 +221,7 @@ def _failed_prints(warehouse, limit):
         }
         carton = job.carton
         reference = (carton.sscc or carton.order.reference) if carton else job.station.name
-        yield FloorException("print_failed", job.created_at, what, reference, "", "retry", job.pk)
+        yield FloorException("print_failed", job.failed_at or job.created_at, what, reference, "", "retry", job.pk)
 
 
 def _locked_out(warehouse):

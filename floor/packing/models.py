@@ -165,6 +165,7 @@ class PrintJob(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)  # the last failure: a dashboard's exception
 
     class Meta:
         ordering = ["-created_at"]

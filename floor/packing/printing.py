@@ -52,10 +52,10 @@ def send(job: PrintJob) -> PrintJob:
             # UTF-8, as the label's ^CI28 tells the printer.
             connection.sendall(job.zpl.encode("utf-8"))
     except OSError as error:
-        job.state, job.last_error = State.FAILED, _reason(error, station)
+        job.state, job.last_error, job.failed_at = State.FAILED, _reason(error, station), timezone.now()
     else:
         job.state, job.sent_at, job.last_error = State.SENT, timezone.now(), ""
-    job.save(update_fields=["state", "attempts", "last_error", "sent_at"])
+    job.save(update_fields=["state", "attempts", "last_error", "sent_at", "failed_at"])
     return job
 
 

@@ -11,7 +11,11 @@ from django.test import Client
 from floor import events
 from floor.dashboard import drawing
 from floor.dashboard.models import Handled
+from floor.odoo import outbox
 from floor.odoo.models import Operation, SyncException
+from floor.packing import printing
+from floor.packing.models import PrintJob, Station
+from floor.warehouse.models import Location
 from tests import factories
 from tests.pages import page_text
 
@@ -142,3 +146,24 @@ def test_the_panels_are_drawn_once_as_the_floor_changes_for_every_dashboard_of_t
     far.force_login(factories.user("far", roles=["supervisor"], wh=factories.warehouse("WH3")))
     assert shown not in page_text(far.get(f"/dashboard/panels?since={heard}", **HTMX))
     assert drawn == ["WH", "WH", "WH3"]  # another warehouse's panels are its own
+
+
+def test_a_push_or_a_label_dismissed_that_fails_again_after_a_retry_is_back(desk, settings):
+    wh, boss, client, failed, theirs, changed = desk
+    settings.STATION_TIMEOUT_SECONDS = 0.5
+    pack = Location.objects.create(warehouse=wh, kind=Location.Kind.PACK, name="Pack A", barcode="PK-A")
+    station = Station.objects.create(
+        warehouse=wh, name="Bench A", barcode="ST-A", location=pack, printer_host="127.0.0.1", printer_port=1
+    )
+    label = printing.send(PrintJob.objects.create(station=station, zpl="^XA^XZ"))  # nothing listens on port 1
+    assert label.state == PrintJob.State.FAILED
+    for kind, pk in (("push_failed", failed.pk), ("print_failed", label.pk)):
+        answer = act(client, kind=kind, object_id=pk, action="dismiss", reason="The printer is being moved")
+        assert f'data-exception="{kind}:{pk}"' not in answer
+
+    operation = outbox.claim(outbox.retry(failed).pk)  # tried again later, and Odoo says no again
+    outbox.failed(operation, error="Odoo said no again", retry=False)
+    printing.send(printing.retry(label))
+    panels = page_text(client.get("/dashboard/panels"))
+    assert f'data-exception="push_failed:{failed.pk}"' in panels and "Odoo said no again" in panels
+    assert f'data-exception="print_failed:{label.pk}"' in panels
