@@ -26,4 +26,10 @@ class FloorUserMiddleware:
                 request.warehouse = profile.warehouse
                 translation.activate(profile.language)
                 request.LANGUAGE_CODE = profile.language
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.method == "GET":
+            # Whom the page was made for (after the view: a sign-in or sign-out changes it). The
+            # service worker keeps a screen's copy for that person only (static/js/sw.js).
+            person = request.user
+            response.headers["Floor-Person"] = str(person.pk) if person.is_authenticated else "none"
+        return response

@@ -648,9 +648,13 @@
     navigator.serviceWorker.register(sw, { scope: '/' })
       .then(function () { return navigator.serviceWorker.ready; })
       .then(function (reg) {
-        var urls = [];
+        var urls = [], cache = [];
         document.querySelectorAll('link[rel=stylesheet][href],link[rel=icon][href],script[src]').forEach(function (el) { urls.push(el.href || el.src); });
-        if (reg.active) reg.active.postMessage({ type: 'shell', urls: urls, offline: msg('offline-page'), retry: msg('retry'), label: net && net.getAttribute('data-offline'), lang: document.documentElement.lang });
+        // Who is signed in ('' for no one) and what this page needs offline (sw.js says how).
+        document.querySelectorAll('[data-offline-cache]').forEach(function (el) {
+          el.getAttribute('data-offline-cache').split(/\s+/).forEach(function (u) { if (u) cache.push(new URL(u, location.href).href); });
+        });
+        if (reg.active) reg.active.postMessage({ type: 'shell', urls: urls, offline: msg('offline-page'), retry: msg('retry'), label: net && net.getAttribute('data-offline'), lang: document.documentElement.lang, person: body.getAttribute('data-user') || '', cache: cache });
       })
       .catch(function () { /* no worker (plain http): pages still work online */ });
   }

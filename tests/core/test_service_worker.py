@@ -1,17 +1,33 @@
 """The service worker (/sw.js, floor/views.py) as production serves it: it caches the hashed names
-the pages link, and a deploy that renames a file is a new worker with a cache of its own."""
+the pages link, a deploy that renames a file is a new worker with a cache of its own, and the scan
+screens it keeps a copy of are the flows' own, each page saying whom it was made for.
+(How it behaves in a browser: tests/e2e/test_offline_screens.py.)"""
 
 import json
 import re
 import shutil
 
 import pytest
+from django.urls import resolve
 
+from tests import factories
 from tests.core.test_page_weight import HASHED, fetch, linked, shell_in, text
 
 pytestmark = pytest.mark.django_db
 
 VERSION = re.compile(r"const VERSION = '(floor-shell-[0-9a-f]{12})';")
+SCREENS = re.compile(r"const SCREENS = (\[.*?\]);")
+# Each flow's screen and the work list: the pages a person opens to work, and offline finds again.
+FLOW_SCREENS = {
+    "home",
+    "picking:pick",
+    "receiving:receive",
+    "putaway:putaway",
+    "transfers:move",
+    "packing:pack",
+    "counting:count",
+    "returns:inspect",
+}
 
 
 def test_the_worker_caches_the_names_the_pages_link(client, production_static):
@@ -55,3 +71,27 @@ def test_an_unchanged_worker_is_answered_not_modified(client, production_static)
     assert first.status_code == 200 and first["Content-Encoding"] == "gzip"
     assert again.status_code == 304 and again.content == b""
     assert again["Service-Worker-Allowed"] == "/"
+
+
+def test_the_screens_the_worker_keeps_are_each_flows_screen_and_the_work_list(client):
+    supervisor = factories.user(roles=["supervisor"], wh=factories.warehouse())  # may open every flow
+    client.force_login(supervisor)
+    screens = json.loads(SCREENS.search(text(client.get("/sw.js"))).group(1).replace("'", '"'))
+
+    assert {resolve(path).view_name for path in screens} == FLOW_SCREENS
+    for path in screens:
+        page = client.get(path)
+        # What the worker keeps: a 200 for the person, that the server does not forbid it to store.
+        assert page.status_code == 200, path
+        assert page["Floor-Person"] == str(supervisor.pk), path
+        assert "no-store" not in page.get("Cache-Control", ""), path
+
+
+def test_a_page_says_whom_it_was_made_for_and_a_scan_answer_says_nothing_more(client):
+    assert client.get("/accounts/login/")["Floor-Person"] == "none"  # signed out: no one's copies stay
+
+    person = factories.user(roles=["receiver"], wh=factories.warehouse())
+    client.force_login(person)
+    assert client.get("/move/")["Floor-Person"] == str(person.pk)
+    scanned = client.post("/move/scan", {"code": "NOTHING", "key": "k-1"}, headers={"HX-Request": "true"})
+    assert "Floor-Person" not in scanned

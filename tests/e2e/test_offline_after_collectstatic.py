@@ -1,6 +1,7 @@
 """The shell offline as production serves it: hashed static names from collectstatic's manifest,
 brotli on the wire, and the service worker caching those names, so that a page opened without a
-network is the offline page in the app's own styles."""
+network is the offline page in the app's own styles, and a screen opened before is its saved copy
+(a gzipped page, kept as the browser read it) with the hashed script and styles it links."""
 
 import socket
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.served import floor_serve
-from tests.e2e.test_scanner_shell import BADGE, PIN, scan
+from tests.e2e.test_scanner_shell import BADGE, PIN, eventually, scan
 
 pytestmark = [
     pytest.mark.e2e,
@@ -45,13 +46,20 @@ def test_offline_a_page_is_the_styled_offline_page_from_the_hashed_shell(page, d
     assert "immutable" in served.headers["cache-control"]
 
     page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function(
+    eventually(
+        page,
         """([stylesheet, script]) => caches.keys()
-          .then(names => names.filter(n => n.startsWith('floor-shell-')))
+          .then(names => names.filter(n => /^floor-shell-[0-9a-f]{12}$/.test(n)))
           .then(names => names.length === 1 && caches.open(names[0])
             .then(c => Promise.all([c.match('/__floor-offline'), c.match(stylesheet), c.match(script)]))
             .then(hits => hits.every(Boolean)))""",
         arg=[stylesheet, script],
+    )
+    page.goto(f"{deployed}/")  # the work list, now through the worker, which keeps its copy
+    eventually(
+        page,
+        """() => caches.keys().then(names => names.find(n => n.endsWith('-screens')))
+          .then(name => name && caches.open(name).then(c => c.match('/', {ignoreVary: true})).then(Boolean))""",
     )
 
     page.context.set_offline(True)
@@ -59,3 +67,8 @@ def test_offline_a_page_is_the_styled_offline_page_from_the_hashed_shell(page, d
 
     expect(page.locator("main")).to_contain_text("Offline — scans wait until the network is back")
     expect(page.locator(".bar")).to_have_css("background-color", "rgb(11, 61, 145)")  # the cached, hashed stylesheet
+
+    page.goto(f"{deployed}/")
+    expect(page.locator("[data-saved-copy]")).to_contain_text("Saved copy of this screen")
+    expect(page.locator("[data-scan-input]")).to_be_focused()  # its hashed scanner script runs, from the cache
+    expect(page.locator(".bar")).to_have_css("background-color", "rgb(11, 61, 145)")

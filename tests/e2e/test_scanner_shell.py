@@ -57,6 +57,15 @@ def sign_in(page, live_server):
     expect(page).to_have_url(f"{live_server.url}/")
 
 
+def eventually(page, script: str, arg=None, timeout=10_000):
+    """Until `script` (a function of `arg`) is truthy in the page, awaited: wait_for_function takes
+    a promise for a truthy value at once, so it cannot wait on caches or the service worker."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(script, arg):
+        assert time.monotonic() < deadline, f"still not so after {timeout} ms: {script}"
+        page.wait_for_timeout(100)
+
+
 def no_horizontal_scroll(page):
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
 
@@ -248,11 +257,12 @@ def test_without_a_network_a_page_says_scans_wait(page, live_server, picker):
     sign_in(page, live_server)
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     # The worker's cache is named after what it serves (floor/views.py service_worker).
-    page.wait_for_function(
-        "caches.keys().then(names => names.filter(n => n.startsWith('floor-shell-')))"
+    eventually(
+        page,
+        "() => caches.keys().then(names => names.filter(n => /^floor-shell-[0-9a-f]{12}$/.test(n)))"
         ".then(names => names.length === 1 && caches.open(names[0]).then(c => Promise.all(["
         "c.match('/__floor-offline'), c.match('/static/css/floor.css'), c.match('/static/django_htmx/htmx-2.min.js')"
-        "])).then(hits => hits.every(Boolean)))"
+        "])).then(hits => hits.every(Boolean)))",
     )
 
     page.context.set_offline(True)
