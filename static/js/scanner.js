@@ -334,77 +334,352 @@
     inp.value = '';
   }
 
-  /* ---------- The queue: one scan in flight, the rest wait in order, kept while offline ---------- */
+  /* ---------- The queue: every scan kept on the device, then sent one at a time, in order ----------
+     Each scan is written to the device's IndexedDB (its key, device, verb, url, form values, the
+     screen it was made on, its person, when) before it is sent, and leaves it only when the server
+     has answered (a network failure or a 5xx is no answer). So a reload, a closed tab, a restart or
+     signing in again loses nothing: each page sends its person's waiting scans when it opens and
+     whenever the network may be back (online, the websocket, the screen on, a retry that backs off,
+     Background Sync). Another person's scans stay untouched until that person signs in here. A
+     scan that waited (made offline, or kept after a failed send) and that the server now refuses is
+     a conflict: listed at the top of the screen in words until the person taps Seen; the scans made
+     after it on the same screen wait for that (they build on it), those of other screens go on.
+     Without IndexedDB (some private modes) the queue lives in the page, as it did before. */
   var queue = [], busy = null, httpDown = false, wsDown = false, retryTimer = 0, retryDelay = 1000;
+  var user = body.getAttribute('data-user') || '', others = 0, loaded = false, stale = false, sentAway = 0;
+  var kept = openKept();
+
+  // The cap on what the device keeps; a test sets it lower (data-queue-cap).
+  function cap() { return parseInt(body.getAttribute('data-queue-cap'), 10) || 2000; }
+  function number(n) { return n.toLocaleString(document.documentElement.lang || undefined); }
+  function words(name, values) {
+    return msg(name).replace(/%\((\w+)\)s/g, function (all, k) { return values[k] === undefined ? all : values[k]; });
+  }
+  function offline() { return !navigator.onLine || httpDown; }
+  function waiting() { return queue.filter(function (it) { return !it.conflict; }); }
+  function held() { return queue.filter(function (it) { return !it.memory; }).length + others; }
+
+  function openKept() {
+    return new Promise(function (resolve) {
+      var open;
+      try { open = indexedDB.open('floor', 1); } catch (e) { return resolve(null); }
+      open.onupgradeneeded = function () { open.result.createObjectStore('scans', { keyPath: 'seq', autoIncrement: true }); };
+      open.onsuccess = function () { resolve(open.result); };
+      open.onerror = function () { resolve(null); };
+    });
+  }
+  // One request on the store, in a transaction of its own: a promise of its result once committed.
+  function onDevice(mode, ask) {
+    return kept.then(function (db) {
+      if (!db) throw new Error('no IndexedDB');
+      return new Promise(function (resolve, reject) {
+        var t = db.transaction('scans', mode), asked = ask(t.objectStore('scans'));
+        t.oncomplete = function () { resolve(asked.result); };
+        t.onerror = t.onabort = function () { reject(t.error); };
+      });
+    });
+  }
+  var KEPT = ['key', 'device', 'user', 'verb', 'url', 'values', 'path', 'screen', 'target', 'swap', 'made', 'conflict'];
+  function record(item) {
+    var r = {};
+    KEPT.forEach(function (k) { if (item[k] !== undefined) r[k] = item[k]; });
+    if (item.seq !== undefined) r.seq = item.seq;
+    return r;
+  }
+  function save(item) {
+    if (item.verb === 'get' || !user) { item.memory = true; item.saved = Promise.resolve(); return; }  // a lookup changes nothing
+    item.saved = onDevice('readwrite', function (s) { return s.add(record(item)); })
+      .then(function (seq) { item.seq = seq; }, function () { item.memory = true; });
+  }
+  function forget(item) {
+    queue = queue.filter(function (it) { return it !== item; });
+    if (item.seq !== undefined) onDevice('readwrite', function (s) { return s.delete(item.seq); }).catch(function () {});
+  }
+  // What the store holds: this person's scans join the queue (in the order they were made), the
+  // others' are only counted. Again whenever the network may be back: another tab may have kept some.
+  function load() {
+    return onDevice('readonly', function (s) { return s.getAll(); }).then(function (all) {
+      var known = {};
+      queue.forEach(function (it) { if (it.key) known[it.key] = true; });
+      others = 0;
+      all.forEach(function (r) {
+        if (r.user !== user) { others++; return; }
+        if (known[r.key]) return;
+        r.kept = true;  // it waited: a refusal now is a conflict
+        r.tries = 0; r.saved = Promise.resolve();
+        queue.push(r);
+      });
+      queue.sort(function (a, b) { return (a.seq === undefined ? Infinity : a.seq) - (b.seq === undefined ? Infinity : b.seq); });
+    }).catch(function () {}).then(function () { loaded = true; notes(); showNet(); });
+  }
 
   function enqueue(form, inp, code, route) {
-    var values = {};
+    var values = {}, title = document.getElementById('bar-title');
     new FormData(form).forEach(function (v, k) { if (typeof v === 'string') values[k] = v; });
     values[inp.name || 'code'] = code;
-    if (route.verb !== 'get') { values.key = uuid(); values.device = device; }
-    queue.push({ form: form, verb: route.verb, url: route.url, values: values, key: values.key, target: form.getAttribute('hx-target'), tries: 0 });
-    if (!navigator.onLine || retryTimer) { feedback('warning', msg('queued'), 'warning'); showNet(); }
+    var item = {
+      form: form, verb: route.verb, url: route.url, values: values, target: form.getAttribute('hx-target'),
+      swap: form.getAttribute('hx-swap'), path: location.pathname, screen: (title ? title.textContent : document.title).trim(),
+      user: user, made: Date.now(), tries: 0
+    };
+    if (route.verb !== 'get') {
+      item.key = values.key = uuid(); item.device = values.device = device;
+      if (held() >= cap()) { feedback('error', words('queue-full', { cap: number(cap()) }), 'error'); return; }  // refused, never dropped unsaid
+    }
+    var said = false;
+    if (offline() || retryTimer) {
+      var check = offlineCheck(form, code);
+      if (check && !check.accept) { feedback(check.kind || 'error', check.text, check.sound || 'error'); return; }
+      item.kept = true;
+      if (check) { feedback(check.kind || 'ok', check.text, check.sound || check.kind || 'ok'); said = true; }
+      wakeLater();
+    } else if (blocked(item.path)) {
+      item.kept = true;
+      feedback('warning', msg('queue-blocked'), 'warning'); said = true;
+    }
+    queue.push(item);
+    save(item);
+    var n = held();
+    if (!said && n >= cap() * 0.9) feedback('warning', words('queue-near', { n: number(n), cap: number(cap()) }), 'warning');
+    else if (!said && item.kept) feedback('warning', msg('queued'), 'warning');
+    notes(); showNet();
     pump();
+  }
+  /* Offline, a flow may check a scan on the device first (picking does, static/js/pick-offline.js):
+     it registers window.Floor.offlineCheck(form, code), which answers null (no opinion: the scan is
+     kept, "will be checked when back online") or { accept, kind: 'ok'|'error'|'warning', text,
+     sound }. Refused, the scan is not kept and its words and sound are the feedback; accepted, it is
+     kept and sent when the network is back, with the check's words and sound as the feedback now. */
+  function offlineCheck(form, code) {
+    var check = window.Floor && window.Floor.offlineCheck;
+    if (typeof check !== 'function') return null;
+    try { return check(form, code) || null; } catch (e) { return null; }  // a broken check must not lose the scan
+  }
+
+  // Scans of a screen wait behind its conflict until the person has seen it.
+  function blocked(path) { return queue.some(function (it) { return it.conflict && it.path === path; }); }
+  function next() {
+    var stop = {};
+    for (var i = 0; i < queue.length; i++) {
+      var it = queue[i];
+      if (it.conflict) stop[it.path] = true;
+      else if (!stop[it.path]) return it;
+    }
+    return null;
   }
 
   function pump(retry) {
-    if (busy || !queue.length) return;
+    if (busy || !loaded || stale) return showNet();
+    var item = next();
+    if (!item) return showNet();
     // Offline, or backing off after a failure: the scans wait (in order) for the retry.
-    if (!navigator.onLine || (retryTimer && !retry)) { showNet(); return; }
-    var item = busy = queue[0];
-    item.status = undefined;
-    var src = item.form.isConnected ? item.form : document.querySelector('[data-scan-form]');
-    var ctx = { values: item.values };
-    if (src) { src.noValidate = true; ctx.source = src; }  // the box is empty by now: skip "required"
-    if (!src || !item.form.isConnected) {
-      var t = item.target && item.target.charAt(0) === '#' && document.querySelector(item.target);
-      if (t) ctx.target = t; else if (!src) { ctx.target = '#main'; ctx.swap = 'innerHTML'; }
-    }
+    if (!navigator.onLine || (retryTimer && !retry)) return showNet();
+    busy = item;
     showNet();
-    htmx.ajax(item.verb, item.url, ctx).then(settled, settled);
+    item.saved.then(function () {  // written on the device first, then sent
+      return alone(function () {
+        return stored(item).then(function (r) {
+          if (!r) return { gone: true };  // another page sent it meanwhile
+          if (r.conflict) { item.conflict = r.conflict; return { held: true }; }  // or found it refused
+          return send(item);
+        });
+      });
+    }).then(null, function () { return {}; }).then(function (answer) { settled(item, answer); });
+  }
+  // One page at a time sends this device's scans (another tab may have the same ones in hand).
+  function alone(task) { return navigator.locks ? navigator.locks.request('floor-scans', task) : task(); }
+  function stored(item) {
+    if (item.seq === undefined) return Promise.resolve(item);
+    return onDevice('readonly', function (s) { return s.get(item.seq); }).then(function (r) { return r || null; }, function () { return item; });
   }
 
-  function settled() {
-    var item = busy, s = item.status;
+  // On the screen it was made on, the answer is swapped in as any scan's; from another screen it
+  // is sent on its own and only its words are read.
+  function send(item) {
+    var here = item.path === location.pathname && window.htmx;
+    var form = item.form && item.form.isConnected ? item.form : null;
+    var target = item.target && item.target.charAt(0) === '#' && document.querySelector(item.target);
+    if (here && (form || target)) return swapIn(item, form, target);
+    return sendAway(item);
+  }
+  function swapIn(item, form, target) {
+    var src = form || document.querySelector('[data-scan-form]'), ctx = { values: item.values };
+    if (src) { src.noValidate = true; ctx.source = src; }  // the box is empty by now: skip "required"
+    if (!form) { ctx.target = target; if (item.swap) ctx.swap = item.swap; }
+    item.status = undefined; item.answer = ''; item.from = '';
+    function answered() { return { status: item.status, text: item.answer, url: item.from, swapped: true }; }
+    return htmx.ajax(item.verb, item.url, ctx).then(answered, answered);
+  }
+  function sendAway(item) {
+    var headers = { 'HX-Request': 'true' }, stop = window.AbortController && new AbortController();
+    try { Object.assign(headers, JSON.parse(body.getAttribute('hx-headers') || '{}')); } catch (e) { /* no token: the server says so */ }
+    var timer = stop && setTimeout(function () { stop.abort(); }, 15000);  // a hung scan must not stall the rest
+    var how = { method: item.verb.toUpperCase(), headers: headers, credentials: 'same-origin', signal: stop && stop.signal };
+    if (item.verb !== 'get') how.body = new URLSearchParams(item.values);
+    return fetch(item.url, how)
+      .then(function (r) { return r.text().then(function (text) { return { status: r.status, text: text, url: r.url }; }); })
+      .then(null, function () { return { status: 0 }; })
+      .then(function (answer) { clearTimeout(timer); return answer; });
+  }
+
+  var REFUSED = /class="[^"]*\bfeedback-error\b/;
+  function settled(item, answer) {
     busy = null;
-    if (s === 0 || s === 502 || s === 503 || s === 504) {
+    var s = answer.status, login = body.getAttribute('data-login');
+    if (answer.gone) {
+      forget(item);
+    } else if (answer.held) {
+      // listed below with the others to see
+    } else if (s === 0 || s === 502 || s === 503 || s === 504) {
       // The network (or a restarting server) lost it: keep it, with its key, and try again later.
       httpDown = true;
+      waiting().forEach(function (it) { it.kept = true; });
       if (!item.tries++) feedback('warning', msg('queued'), 'warning');  // said once, not at every retry
+      wakeLater();
       retryLater();
+    } else if (login && answer.url && new URL(answer.url, location.href).pathname === login) {
+      // Signed out: the scans stay for their person, and the page goes to the sign-in (htmx's
+      // answer went there already).
+      stale = true;
+      if (!answer.swapped && location.pathname !== login) location.href = login + '?next=' + encodeURIComponent(location.pathname);
+    } else if (s === 403 && !/id="feedback"/.test(answer.text)) {
+      // The page's token refused: someone signed in again, or another person did, on this device.
+      // The scans stay for their person; the page comes again with the session as it is now (once
+      // a minute at most, should something else refuse it).
+      stale = true;
+      var last = parseInt(store.get('floor.queueReload'), 10) || 0;
+      if (Date.now() - last > 60000) { store.set('floor.queueReload', String(Date.now())); location.reload(); }
+    } else if (s === undefined || s >= 500) {
+      // A bug of the server's (or a request never sent): tried again, then put in front of the person.
+      if (++item.tries < 3) retryLater(); else refused(item, msg('failed'), answer);
     } else {
-      queue.shift();
-      if (s === undefined || (s >= 400 && !swapped(s))) feedback('error', msg('failed'), 'error');
-      else httpDown = false;
+      httpDown = false;
+      if (item.kept && (s >= 400 || REFUSED.test(answer.text))) {
+        refused(item, said(answer.text) || msg('failed'), answer);
+      } else {
+        forget(item);
+        if (s >= 400 && !swapped(s)) feedback('error', msg('failed'), 'error');
+        else if (!answer.swapped && item.kept) sentAway++;
+      }
     }
-    showNet();
+    if (sentAway && !next()) { feedback('ok', words('queue-sent', { n: number(sentAway) }), 'ok'); sentAway = 0; }
+    notes(); showNet();
     pump();
   }
   function swapped(status) { return [400, 409, 422].indexOf(status) >= 0; }
+  // The words of an answer's feedback band (the flows' _feedback.jinja), or of a page's.
+  function said(html) {
+    if (!html) return '';
+    var doc = new DOMParser().parseFromString(html, 'text/html'), band = doc.getElementById('feedback') || doc.querySelector('.feedback-error');
+    if (!band) return '';
+    band.querySelectorAll('.icon').forEach(function (icon) { icon.remove(); });
+    return band.textContent.replace(/\s+/g, ' ').trim().slice(0, 200);
+  }
+  function refused(item, text, answer) {
+    item.conflict = { text: text, at: Date.now() };
+    if (item.seq !== undefined) onDevice('readwrite', function (s) { return s.put(record(item)); }).catch(function () {});
+    if (!answer.swapped) sound('error');  // a swapped answer plays its own
+  }
+  function seen(key) {
+    var item = queue.filter(function (it) { return it.key === key; })[0];
+    if (item) forget(item);
+    notes(); showNet();
+    pump(true);
+  }
+
   function retryLater() {
     clearTimeout(retryTimer);
     retryTimer = setTimeout(function () { retryTimer = 0; pump(true); }, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 15000);
   }
-  // Something says the network may be back (online event, websocket open, screen on): try now.
+  // Something says the network may be back (online event, websocket open, screen on, the service
+  // worker's sync): look at the store again and try now.
   function retryNow(sure) {
     clearTimeout(retryTimer); retryTimer = 0; retryDelay = 1000;
-    if (queue.length) pump(true);
-    else if (sure && httpDown) { httpDown = false; showNet(); }
+    if (!loaded) return;
+    load().then(function () {
+      if (waiting().length) pump(true);
+      else if (sure && httpDown) { httpDown = false; showNet(); }
+    });
+  }
+  // Background Sync, where the browser has it: it wakes the service worker when the network is
+  // back, and the worker tells the open pages to send (static/js/sw.js, 'sync').
+  function wakeLater() {
+    if (!('serviceWorker' in navigator) || !body.getAttribute('data-sw')) return;
+    navigator.serviceWorker.ready.then(function (reg) { if (reg.sync) return reg.sync.register('floor-scans'); }).catch(function () {});
+  }
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.addEventListener('message', function (e) { if (e.data && e.data.type === 'send-scans') retryNow(true); });
   }
 
+  // At the top of the screen: the conflicts to see, the cap drawing near, and another person's scans.
+  function notes() {
+    var box = document.getElementById('kept-scans'), main = document.getElementById('main'), lines = [];
+    var n = held(), lang = document.documentElement.lang || undefined;
+    if (n >= cap() * 0.9) lines.push(note('p', 'kept-note', '⚠ ' + words('queue-near', { n: number(n), cap: number(cap()) })));
+    if (others) lines.push(note('p', 'kept-note', words(user ? 'queue-others' : 'queue-signin', { n: number(others) })));
+    queue.forEach(function (it, i) {
+      if (!it.conflict) return;
+      var div = note('div', 'not-done'), after = queue.slice(i + 1).filter(function (o) { return !o.conflict && o.path === it.path; }).length;
+      var what = it.values.code || Object.keys(it.values).filter(function (k) { return k !== 'key' && k !== 'device'; }).map(function (k) { return k + ' ' + it.values[k]; }).join(', ');
+      var at = new Date(it.made).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+      var head = note('p', 'not-done-what'), code = note('strong', 'code', what), button = note('button', 'btn', msg('queue-seen'));
+      head.append(note('span', 'icon', '✖'), ' ' + msg('queue-not-done') + ' ', code, ' · ' + (it.screen || it.path) + ' · ' + at);
+      head.firstChild.setAttribute('aria-hidden', 'true');
+      button.type = 'button'; button.setAttribute('data-seen', it.key);
+      div.append(head, note('p', 'not-done-why', it.conflict.text));
+      if (after) div.append(note('p', 'small', words('queue-after', { n: number(after) })));
+      div.append(button);
+      lines.push(div);
+    });
+    if (!lines.length) { if (box) box.remove(); return; }
+    var sig = lines.map(function (el) { return el.textContent; }).join('\n');
+    if (box && box._sig === sig) return;  // unchanged: not read out again
+    if (!box) {
+      if (!main) return;
+      box = note('section', 'kept-scans');
+      box.id = 'kept-scans'; box.setAttribute('aria-live', 'polite');
+      main.prepend(box);
+    }
+    box.replaceChildren.apply(box, lines);
+    box._sig = sig;
+  }
+  function note(tag, cls, text) {
+    var el = document.createElement(tag);
+    if (cls) el.className = cls;
+    if (text) el.textContent = text;
+    return el;
+  }
+  document.addEventListener('click', function (e) {
+    var btn = e.target.closest('[data-seen]');
+    if (btn) seen(btn.getAttribute('data-seen'));
+  });
+  document.addEventListener('htmx:afterSettle', function () { if (!document.getElementById('kept-scans')) notes(); });
+
+  // "offline · 12 waiting · oldest 4 min": the oldest's age once it is a minute old.
+  var ticking = 0;
   function showNet() {
     if (!net) return;
-    var off = httpDown || wsDown || !navigator.onLine, n = queue.length;
+    var off = httpDown || wsDown || !navigator.onLine, list = waiting(), n = list.length;
     var text = net.getAttribute(off ? 'data-offline' : 'data-online') || (off ? 'offline' : 'online');
-    if (n && (off || n > 1)) text += ' · ' + n + ' ' + (net.getAttribute('data-waiting') || 'waiting');
+    if (n && (off || n > 1)) {
+      text += ' · ' + number(n) + ' ' + (net.getAttribute('data-waiting') || 'waiting');
+      var minutes = Math.floor((Date.now() - Math.min.apply(null, list.map(function (it) { return it.made; }))) / 60000);
+      if (minutes >= 90) text += ' · ' + (net.getAttribute('data-oldest-h') || '%(n)s h').replace('%(n)s', number(Math.floor(minutes / 60)));
+      else if (minutes >= 1) text += ' · ' + (net.getAttribute('data-oldest-min') || '%(n)s min').replace('%(n)s', number(minutes));
+    }
     net.textContent = text;
     net.setAttribute('data-state', off ? 'offline' : 'online');
+    if (held() >= cap() * 0.9) net.setAttribute('data-full', ''); else net.removeAttribute('data-full');
+    // While scans wait: the age moves on, and a periodic retry catches a network that came back unsaid.
+    if (n && !ticking) ticking = setInterval(function () { showNet(); if (!busy && !retryTimer) pump(true); }, 30000);
+    else if (!n && ticking) { clearInterval(ticking); ticking = 0; }
   }
   window.addEventListener('online', function () { showNet(); retryNow(true); });
   window.addEventListener('offline', showNet);
   window.addEventListener('beforeunload', function (e) {
-    if (queue.length) { e.preventDefault(); e.returnValue = ''; }  // scans not yet sent would be lost
+    // Scans the device could not keep would be lost with the page.
+    if (queue.some(function (it) { return it.memory && !it.conflict && it.verb !== 'get'; })) { e.preventDefault(); e.returnValue = ''; }
   });
 
   /* ---------- htmx: key + device on every change, 4xx rejections swapped, errors shown ---------- */
@@ -421,7 +696,7 @@
     document.addEventListener('htmx:afterRequest', function (e) {
       var d = e.detail, status = d.xhr ? d.xhr.status : 0;
       var key = d.requestConfig && d.requestConfig.formData && d.requestConfig.formData.get('key');
-      if (busy && key && key === busy.key) { busy.status = status; return; }
+      if (busy && key && key === busy.key) { busy.status = status; busy.answer = d.xhr ? d.xhr.responseText : ''; busy.from = d.xhr ? d.xhr.responseURL : ''; return; }
       // A quantity (or a weight) was taken: the next scan goes to the scan box, not into the new
       // number box that htmx gave the focus back to. A field the answer asks for (autofocus) keeps it.
       // (requestConfig.elt: d.elt is where the event was told, a parent when the form was swapped out.)
@@ -659,9 +934,11 @@
       .catch(function () { /* no worker (plain http): pages still work online */ });
   }
 
-  window.Floor = { sound: sound, pauseMs: pauseMs, device: device, uuid: uuid, refocus: refocus };
+  // Merged, not replaced: a flow's script may have registered its offlineCheck already.
+  window.Floor = Object.assign(window.Floor || {}, { sound: sound, pauseMs: pauseMs, device: device, uuid: uuid, refocus: refocus });
   showCameraButtons();
   showNet();
+  load().then(function () { pump(true); });
   shown();
   refocus();
   playFeedback();

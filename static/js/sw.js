@@ -229,6 +229,15 @@ self.addEventListener('message', (event) => {
   event.waitUntil(Promise.all([shell, screens]));
 });
 
+// Background Sync: the browser wakes the worker when the network is back, for the tag a page
+// registered as it kept a scan offline. The scans wait in the pages' IndexedDB and go with a page's
+// session and token, so the worker only tells the open pages to send them (scanner.js).
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'floor-scans') return;
+  event.waitUntil(self.clients.matchAll({ type: 'window' })
+    .then((pages) => pages.forEach((page) => page.postMessage({ type: 'send-scans' }))));
+});
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;  // scans and every other POST go straight to the network
