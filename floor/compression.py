@@ -5,7 +5,7 @@ class GZipPages(GZipMiddleware):
     """Gzip what a browser loads as a page (HTML, the web app manifest, the service worker), and
     leave a scan's answer as it is.
 
-    A page belongs to a screen's first load (40 KB on the wire at most, tests/core/test_page_weight.py):
+    A page belongs to a screen's first load (80 KB on the wire at most, tests/core/test_page_weight.py):
     gzip takes a receiving page from 6 KB to 2 KB. A scan's answer (an htmx partial of 1-4 KB, 6 at
     most) fits in its connection's first round trip anyway, so gzip would spend CPU on every scan and
     save no time. BREACH, which reads secrets off the size of compressed answers that also reflect an

@@ -342,8 +342,14 @@
     new FormData(form).forEach(function (v, k) { if (typeof v === 'string') values[k] = v; });
     values[inp.name || 'code'] = code;
     if (route.verb !== 'get') { values.key = uuid(); values.device = device; }
+    // helper-offpick (issue 27), until the queue helper's scanner.js calls it: offline, the
+    // screen's own check of the scan on the device (pick-offline.js). Refused: it changes
+    // nothing and is not sent; accepted: the prompt has moved on; null: no opinion, it waits.
+    var verdict = !navigator.onLine && window.Floor && window.Floor.offlineCheck ? window.Floor.offlineCheck(form, code) : null;
+    if (verdict && !verdict.accept) { feedback(verdict.kind, verdict.text, verdict.sound); return; }
     queue.push({ form: form, verb: route.verb, url: route.url, values: values, key: values.key, target: form.getAttribute('hx-target'), tries: 0 });
-    if (!navigator.onLine || retryTimer) { feedback('warning', msg('queued'), 'warning'); showNet(); }
+    if (verdict) { feedback(verdict.kind, verdict.text, verdict.sound); showNet(); }
+    else if (!navigator.onLine || retryTimer) { feedback('warning', msg('queued'), 'warning'); showNet(); }
     pump();
   }
 

@@ -1,5 +1,5 @@
 """Page weight on the wire, as production serves it to a browser that takes brotli and gzip: the
-first load of each flow's screen at most 40 KB, a scan's answer at most 6 KB (shared/UX.md).
+first load of each flow's screen at most 80 KB, a scan's answer at most 6 KB (shared/UX.md).
 
 The static files are what collectstatic leaves (hashed names, .br and .gz copies: `production_static`),
 served by WhiteNoise; pages come from Django gzipped, scan answers as they are (floor/compression.py). A
@@ -23,7 +23,9 @@ from tests.core.test_fuzz import SCREENS
 pytestmark = pytest.mark.django_db
 
 KB = 1024
-FIRST_LOAD_MAX = 40 * KB
+# UX.md's 80 KB. The flows were held to 40 until picking went on offline (issue 27): the pick
+# screen carries its task and the script that checks scans on the device (46 KB on its first load).
+FIRST_LOAD_MAX = 80 * KB
 ANSWER_MAX = 6 * KB
 ROOT = Path(__file__).resolve().parents[2]
 
