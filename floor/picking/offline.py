@@ -4,9 +4,11 @@ in walking order (bin, item and its barcodes, the lot suggested, what is left, t
 tote), where the picker is, and every word the checks say, in the person's language. The words are
 the msgids stop.py, place.py and task.py say, so the device says the server's words.
 
-The pick page carries it; /pick/offline.json gives it again when the device's copy no longer
-agrees with the server: every answer's screen carries `mark` (where the picker is, as the device
-works it out too), and the device asks again only when its own mark differs from the server's.
+The pick page carries it. Every answer's screen carries `mark`, where the picker is, which the
+device works out too and sends with each request (the `mark` it expects after it): an answer whose
+mark differs carries the task again (without the words, which the page gave), so the device never
+asks for it in a request of its own beside the scans. /pick/offline.json gives it too, for a page
+whose copy does not agree with its screen.
 """
 
 from django.conf import settings
@@ -46,10 +48,13 @@ def mark(context: dict) -> str:
     )
 
 
-def for_device(context: dict) -> dict:
-    """What the device keeps of the task on the screen (selectors.screen's context)."""
+def for_device(context: dict, *, page: bool = True) -> dict:
+    """What the device keeps of the task on the screen (selectors.screen's context); with `page`,
+    the words and how numbers are written too."""
     task = context.get("task")
-    kept = {"task": None, "mark": "", "url": reverse("picking:offline")}
+    kept = {"task": None, "mark": ""}
+    if page:
+        kept.update(url=reverse("picking:offline"), words=words(), number=_number_format())
     if task is None:
         return kept
     picking = context["picking"]
@@ -101,8 +106,6 @@ def for_device(context: dict) -> dict:
         totes={b.tote.barcode: str(b.order_id) for b in bound},
         unbound=[str(b.order_id) for b in bindings if not b.tote_id],
         finish=_finish_said(task, bindings, bound, open_stops),
-        words=words(),
-        number=_number_format(),
     )
     return kept
 

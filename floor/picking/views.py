@@ -44,9 +44,12 @@ def _screen(request, outcome=None, error=None):
         n = context["waiting_tasks"]
         context["tasks_waiting"] = ngettext("%(n)s task waiting", "%(n)s tasks waiting", n) % {"n": n}
     # Where the picker is, on every answer: the device keeps its copy of the task while it agrees.
-    context["offline_mark"] = offline.mark(context)
+    context["offline_mark"] = mark = offline.mark(context)
     if not request.htmx:  # the page: the task as the device keeps it, for scans made offline
         context["offline"] = offline.for_device(context)
+    elif request.method == "POST" and request.POST.get("mark", mark) != mark:
+        # The device worked out another place (or none): the task again, with this answer.
+        context["offline_task"] = offline.for_device(context, page=False)
     return flow.answer(request, "picking/_screen.jinja", "picking/pick.html", context)
 
 

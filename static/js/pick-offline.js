@@ -6,9 +6,9 @@
    server: null, and the scan waits to be checked when the network is back.
 
    Its copy holds while it agrees with the server: every scan, online too, is worked out here as
-   well, and each answer's #screen carries the server's mark of where the picker is (data-pick).
-   A mark other than the one worked out (after a button, or a scan the device could not decide)
-   asks for the task again once the scans sent so far are answered. Plain JS, no build step. */
+   well and goes with the mark of where the device expects the picker to be after it; each answer's
+   #screen carries the server's (data-pick). Where they differ (after a button, or a scan the device
+   could not decide), the answer carries the task again. Plain JS, no build step. */
 (function () {
   'use strict';
   var Floor = window.Floor, source = document.getElementById('pick-offline');
@@ -275,7 +275,9 @@
   }
 
   /* ---------- The copy: loaded, followed scan by scan, checked against each answer ---------- */
+  // The task as the server sends it; an answer's copy comes without the words the page gave.
   function load(data) {
+    if (T && !data.words) { data.words = T.words; data.number = T.number; data.url = T.url; }
     T = data; S = null; broken = !data.task;
     if (!data.task) return;
     T.stopById = {}; T.bins = {}; T.codes = {};
@@ -324,20 +326,39 @@
     setTimeout(function () { current = null; }, 0);
     return entry;
   }
-  function answered(code, mark) {
-    var at = -1;
-    for (var i = 0; code && i < pending.length; i++) if (pending[i].code === code) { at = i; break; }
-    if (at < 0) {  // not a scan of the box (a button, Problem): the copy holds if the server says it is where it was
-      if (pending.length || mark !== markOf(S)) broken = true;
-    } else {
-      // Scans never sent before it were refused here and changed nothing.
-      for (var j = 0; j < at; j++) if (pending[j].changes) broken = true;
-      if (pending[at].mark === null || pending[at].mark !== mark) broken = true;
-      pending.splice(0, at + 1);
+  // A request of the pick screen leaves: the mark the device expects after it ('?': no idea, or a
+  // button's), for the server to send the task again with its answer when its own differs.
+  function sending(config) {
+    var data = config.formData, code = data && data.get('code'), entry = null;
+    for (var i = 0; code !== null && i < pending.length; i++) {
+      if (pending[i].code === code && !pending[i].sent) { entry = pending[i]; break; }
     }
-    askIfNeeded();
+    if (entry) entry.sent = true;
+    config.pickEntry = entry;
+    data.set('mark', entry && entry.mark !== null ? entry.mark : '?');
+  }
+  // Its answer: the scans up to it are answered; the copy holds if the server is where the device
+  // worked out, else the answer carries the task, and the scans still waiting are worked out anew.
+  function answered(config, screen) {
+    var entry = config && config.pickEntry, at = entry ? pending.indexOf(entry) : -1;
+    var carried = screen.querySelector('script.pick-task'), mark = screen.getAttribute('data-pick') || '';
+    if (at >= 0) {
+      // Scans before it that never had an answer: refused here (not sent), or lost on the way.
+      for (var j = 0; j < at; j++) if (pending[j].changes) broken = true;
+      if (entry.mark !== mark) broken = true;
+      pending.splice(0, at + 1);
+    } else if (pending.length || mark !== markOf(S)) broken = true;
+    if (!carried) return;
+    try { load(JSON.parse(carried.textContent)); } catch (e) { broken = true; return; }
+    pending.forEach(function (p) {
+      var seen = check(p.code);
+      p.mark = seen.mark; p.verdict = seen.verdict; p.changes = !seen.verdict || seen.verdict.accept;
+      if (!seen.verdict) broken = true;
+      else if (seen.verdict.accept) S = seen.after;
+    });
   }
   function quiet() { return pending.every(function (p) { return !p.changes; }); }
+  // The page's copy does not agree with its screen (a page kept from before): asked for anew.
   function askIfNeeded() {
     if (!broken || asking || !quiet() || !navigator.onLine) return;
     asking = true;
@@ -345,7 +366,7 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         asking = false;
-        // A scan sent meanwhile may or may not be in it: asked again once that one is answered.
+        // A scan sent meanwhile may or may not be in it: its answer brings the task if need be.
         if (data && quiet()) { load(data); pending = []; }
       }, function () { asking = false; });
   }
@@ -392,12 +413,13 @@
     if (e.defaultPrevented || e.detail.duplicate || !e.target.matches('[data-scan-form]')) return;
     follow(e.detail.code);
   });
-  document.addEventListener('htmx:afterSettle', function (e) {
-    if (!e.target || e.target.id !== 'screen') return;
-    var config = e.detail && e.detail.requestConfig, data = config && config.formData;
-    answered(data && config.verb === 'post' ? data.get('code') : null, e.target.getAttribute('data-pick') || '');
+  document.addEventListener('htmx:configRequest', function (e) {
+    var d = e.detail;
+    if (d.verb === 'post' && d.formData && d.target && d.target.id === 'screen') sending(d);
   });
-  window.addEventListener('online', askIfNeeded);
+  document.addEventListener('htmx:afterSettle', function (e) {
+    if (e.target && e.target.id === 'screen') answered(e.detail && e.detail.requestConfig, e.target);
+  });
 
   /* Offline, before a scan is kept for later (scanner.js): the verdict, or null for no opinion.
      An accepted scan moves the prompt on; a refused one is not sent (a wrong scan changes

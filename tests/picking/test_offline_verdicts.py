@@ -3,6 +3,7 @@ the pick views gives the table's verdicts (the device gives the same in Chromium
 tests/e2e/test_offline_pick_verdicts.py), and the task the device keeps (/pick/offline.json and
 the pick page) is the person's own, in their language, agreeing with the screen."""
 
+import gzip
 import html
 import json
 import re
@@ -13,6 +14,7 @@ from django.core.cache import cache
 
 from floor.accounts.models import Profile
 from tests import factories
+from tests.core.test_page_weight import wire
 from tests.picking.offline_cases import CASES, STEPS, TASK, build
 from tests.picking.task_factories import Stop, lease, pick_task
 
@@ -111,7 +113,7 @@ def test_the_device_keeps_no_one_elses_task(client):
 
     kept = client.get("/pick/offline.json").json()
 
-    assert kept == {"task": None, "mark": "", "url": "/pick/offline.json"}
+    assert kept["task"] is None and kept["mark"] == "" and "stops" not in kept
 
 
 def test_a_long_task_is_kept_forty_stops_ahead(client):
@@ -147,3 +149,43 @@ def test_each_answer_says_where_the_picker_is(picker):
     response = send(client, codes["BOLT"])
     mark = html.unescape(MARK.search(response.content.decode()).group(1)).split("|")
     assert mark[0] == TASK and mark[1:2] == ["put"] and mark[3:] == ["2", "", "0", "3", "2"]
+
+
+def test_an_answer_carries_the_task_again_only_where_the_device_expected_another_place(picker):
+    client, codes, _person = picker
+    at_step(client, codes, "item")
+    expected = f"{TASK}|put|{json.loads(client.get('/pick/offline.json').content)['stop']}|2||0|3|2"
+
+    agreed = client.post(
+        "/pick/scan",
+        {"code": codes["BOLT"], "key": str(uuid.uuid4()), "mark": expected},
+        HTTP_ACCEPT_ENCODING="gzip",
+        **HX,
+    )
+    assert html.unescape(MARK.search(agreed.content.decode()).group(1)) == expected
+    assert b"pick-task" not in agreed.content
+    assert "Content-Encoding" not in agreed  # a scan's answer as it is: it fits in a round trip
+
+    undone = client.post("/pick/undo", {"key": str(uuid.uuid4()), "mark": "?"}, **HX)  # a button: no idea
+    carried = re.search(r'<script type="application/json" class="pick-task">(.*?)</script>', undone.content.decode())
+    task = json.loads(html.unescape(carried.group(1)))
+    assert task["waiting"] == "item" and task["quantity"] is None and len(task["stops"]) == 3
+    assert "words" not in task  # the page gave them
+    assert b"pick-task" not in send(client, codes["BOLT"]).content  # a client that sends no mark: never
+
+
+def test_an_answer_that_carries_a_long_task_stays_light(client):
+    wh = factories.warehouse()
+    items = [factories.product(name=f"Widget, stainless, boxed {n}") for n in range(10)]
+    bins = [factories.storage_bin(wh, aisle="D", bay=n) for n in range(1, 41)]
+    pick_task(wh, [Stop(f"WH/OUT/{n % 6:05d}", b, items[n % 10], 2) for n, b in enumerate(bins)])
+    client.force_login(factories.user(roles=["picker"], wh=wh))
+    client.post("/pick/work", {"key": str(uuid.uuid4())}, **HX)
+
+    answer = client.post(
+        "/pick/scan", {"code": "T-0001", "key": str(uuid.uuid4()), "mark": "?"}, HTTP_ACCEPT_ENCODING="gzip", **HX
+    )
+
+    # Gzipped: more than a scan's answer weighs, its 40 stops alike, and rare.
+    assert b"pick-task" in gzip.decompress(answer.content)
+    assert wire(answer) <= 6 * 1024, wire(answer)
