@@ -18,7 +18,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from floor.ledger.models import Quant
-from floor.picking.models import Order, Pick, TaskTote
+from floor.picking.models import Order, Pick, PickTask, TaskTote
 from floor.picking.task import finished_words
 from floor.warehouse.models import ProductBarcode
 from floor.warehouse.quantities import plain
@@ -114,7 +114,7 @@ def _tote(binding: TaskTote, bound: list[TaskTote]) -> str | None:
     return binding.tote.barcode if binding in bound else None
 
 
-def _finish_said(task, bindings, bound, open_stops) -> str:
+def _finish_said(task: PickTask, bindings: list[TaskTote], bound: list[TaskTote], open_stops: list[Pick]) -> str:
     """What the end of the task will say (task._finish) once every open stop is put in full: the
     totes that will hold goods then, or, with no pack step, the orders that will ship."""
     receiving = {stop.order_line.order_id for stop in open_stops}
