@@ -17,7 +17,8 @@ Waiting states (PickerPlace.waiting) and what the next scan must be:
 
 This module is the place and what every action starts with; the actions are in task.py (get
 work, leave, on to the next stop, the end of a task), stop.py (the scans), problems.py (skip,
-short), undo.py (undo, cancel); selectors.py is what the screen shows.
+short), undo.py (undo, cancel); selectors.py is what the screen shows, offline.py what the device
+keeps of the task to check scans made offline.
 """
 
 from dataclasses import dataclass

@@ -180,23 +180,29 @@ def _finish(picking: PickerPlace, task: PickTask, *, device: str, said: str = ""
     )
     _clear(picking)
     _save(picking)
+    shipped = 0
     if not settings.PACKING_STEP:
-        shipped = 0
         # An order with nothing picked (all of it short) has nothing to ship: it stays picked.
         for order in Order.objects.filter(pk__in=finished, state=Order.State.PICKED, lines__picked__gt=0).distinct():
             delivery.deliver_order(order=order, actor=picking.actor, device=device)
             shipped += 1
-        message = ngettext("%(task)s done — %(n)s order shipped", "%(task)s done — %(n)s orders shipped", shipped) % {
-            "task": task.reference,
-            "n": shipped,
-        }
-    elif totes:
-        message = _("%(task)s done — take the totes to packing: %(totes)s") % {
-            "task": task.reference,
-            "totes": ", ".join(totes),
-        }
-    else:
-        message = _("%(task)s done — nothing to take to packing") % {"task": task.reference}
+    message = finished_words(task, shipped=shipped, totes=totes)
     if said:
         message = f"{said} · {message}"
     return Outcome(picking, message, "document")
+
+
+def finished_words(task: PickTask, *, shipped: int, totes: list[str]) -> str:
+    """What the end of a task says: the orders shipped (with no pack step), else the totes to take
+    to packing. The device says it too when it ends a task offline (offline.py)."""
+    if not settings.PACKING_STEP:
+        return ngettext("%(task)s done — %(n)s order shipped", "%(task)s done — %(n)s orders shipped", shipped) % {
+            "task": task.reference,
+            "n": shipped,
+        }
+    if totes:
+        return _("%(task)s done — take the totes to packing: %(totes)s") % {
+            "task": task.reference,
+            "totes": ", ".join(totes),
+        }
+    return _("%(task)s done — nothing to take to packing") % {"task": task.reference}

@@ -15,4 +15,5 @@ urlpatterns = [
     path("undo", views.undo, name="undo"),
     path("leave", views.leave, name="leave"),
     path("lines", views.lines, name="lines"),
+    path("offline.json", views.offline_task, name="offline"),
 ]

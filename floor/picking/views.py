@@ -1,14 +1,16 @@
 from functools import cache, partial
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from floor.accounts.decorators import role_required
 from floor.accounts.roles import Role
 from floor.errors import ScanRejected
-from floor.picking import problems, selectors, stop, task
+from floor.picking import offline, problems, selectors, stop, task
 from floor.picking import undo as undoing
 from floor.picking.models import Pick, PickerPlace
 from floor.picking.place import picking_for
@@ -41,6 +43,13 @@ def _screen(request, outcome=None, error=None):
     if "waiting_tasks" in context:
         n = context["waiting_tasks"]
         context["tasks_waiting"] = ngettext("%(n)s task waiting", "%(n)s tasks waiting", n) % {"n": n}
+    # Where the picker is, on every answer: the device keeps its copy of the task while it agrees.
+    context["offline_mark"] = mark = offline.mark(context)
+    if not request.htmx:  # the page: the task as the device keeps it, for scans made offline
+        context["offline"] = offline.for_device(context)
+    elif request.method == "POST" and request.POST.get("mark", mark) != mark:
+        # The device worked out another place (or none): the task again, with this answer.
+        context["offline_task"] = offline.for_device(context, page=False)
     return flow.answer(request, "picking/_screen.jinja", "picking/pick.html", context)
 
 
@@ -115,3 +124,15 @@ def lines(request):
     stops = selectors.lines(picking.task) if picking and picking.task_id else ()
     context = {"lines": stops, "current": picking.pick_id if picking else None}
     return render(request, "picking/_lines.jinja", context, using="screens")
+
+
+@require_GET
+@never_cache
+@role_required(Role.PICKER)
+def offline_task(request):
+    """The person's own task as the device keeps it (floor/picking/offline.py), asked for again
+    when the device's copy no longer agrees with what the server answered."""
+    context = {}
+    if request.warehouse is not None:
+        context = selectors.screen(picking_for(actor=request.user, warehouse=request.warehouse))
+    return JsonResponse(offline.for_device(context))

@@ -81,7 +81,7 @@ POLICY = {
     **{f"putaway:{name}": {R} for name in ("putaway", "scan", "quantity", "reason", "undo")},
     **{
         f"picking:{name}": {P}
-        for name in ("pick", "work", "scan", "quantity", "short", "skip", "undo", "leave", "lines")
+        for name in ("pick", "work", "scan", "quantity", "short", "skip", "undo", "leave", "lines", "offline")
     },
     **{
         f"waves:{name}": {S}

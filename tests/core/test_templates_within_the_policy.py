@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted(p for p in (ROOT / "templates").rglob("*") if p.suffix in {".html", ".jinja"})
 
 REFUSED = {
-    "an inline <script>": re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>", re.I),
+    # A data block (type="application/json": the task the pick screen's device keeps) runs nothing.
+    "an inline <script>": re.compile(r"<script\b(?![^>]*\b(?:src\s*=|type=\"application/json\"))[^>]*>", re.I),
     "an inline event handler (onclick=…)": re.compile(r"\son[a-z]+\s*=", re.I),
     "an htmx handler (hx-on), run by eval": re.compile(r"\s(?:data-)?hx-on\b", re.I),
     "an htmx trigger filter ([…]), run by eval": re.compile(r"\s(?:data-)?hx-trigger\s*=\s*(['\"])[^'\"]*\[", re.I),
