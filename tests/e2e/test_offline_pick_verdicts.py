@@ -108,7 +108,7 @@ def test_the_device_gives_the_servers_verdict(page, live_server, on_the_floor, c
         assert device == server  # the band as the server draws it, the prompt where the server's is
     else:
         assert verdict is None
-        assert device["verdict"]["text"] == "Offline — scan kept, sent when the network is back"
+        assert device["verdict"]["text"] == "Offline — kept, will be checked when back online"
 
 
 SPANISH = [
