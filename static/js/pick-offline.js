@@ -278,6 +278,7 @@
   // The task as the server sends it; an answer's copy comes without the words the page gave.
   function load(data) {
     if (T && !data.words) { data.words = T.words; data.number = T.number; data.url = T.url; }
+    keepTask(data);
     T = data; S = null; broken = !data.task;
     if (!data.task) return;
     T.stopById = {}; T.bins = {}; T.codes = {};
@@ -324,6 +325,7 @@
     pending.push(entry);
     current = entry;
     setTimeout(function () { current = null; }, 0);
+    keepState();
     return entry;
   }
   // A request of the pick screen leaves: the mark the device expects after it ('?': no idea, or a
@@ -348,7 +350,7 @@
       if (entry.mark !== mark) broken = true;
       pending.splice(0, at + 1);
     } else if (pending.length || mark !== markOf(S)) broken = true;
-    if (!carried) return;
+    if (!carried) { keepState(); return; }
     try { load(JSON.parse(carried.textContent)); } catch (e) { broken = true; return; }
     pending.forEach(function (p) {
       var seen = check(p.code);
@@ -356,6 +358,7 @@
       if (!seen.verdict) broken = true;
       else if (seen.verdict.accept) S = seen.after;
     });
+    keepState();
   }
   function quiet() { return pending.every(function (p) { return !p.changes; }); }
   // The page's copy does not agree with its screen (a page kept from before): asked for anew.
@@ -367,12 +370,36 @@
       .then(function (data) {
         asking = false;
         // A scan sent meanwhile may or may not be in it: its answer brings the task if need be.
-        if (data && quiet()) { load(data); pending = []; }
+        if (data && quiet()) { load(data); pending = []; keepState(); }
       }, function () { asking = false; });
   }
   function screenMark() {
     var screen = document.getElementById('screen');
     return screen ? screen.getAttribute('data-pick') || '' : '';
+  }
+
+  /* ---------- The copy kept on the device ----------
+     Reloaded offline, the page is the one the service worker kept (marked data-saved-copy), as it
+     was when last opened: its task and prompt are from then. So the device keeps its own copy, for
+     its person: the task as the server last sent it, and after every scan where the picker is and
+     the scans not yet answered (scanner.js keeps those in IndexedDB and sends them when the
+     network is back). A saved page takes up from that copy; a page the server made now is the
+     truth, and the kept scans' answers bring the task where it differs. */
+  var KEPT = 'floor.pick.' + (document.body.getAttribute('data-user') || '');
+  function stash(name, value) { try { localStorage.setItem(KEPT + name, JSON.stringify(value)); } catch (e) { /* full or private: this page only */ } }
+  function keepTask(data) { stash('.task', data); }
+  function keepState() {
+    var waiting = pending.map(function (p) { return { code: p.code, mark: p.mark, changes: p.changes, verdict: p.verdict }; });
+    stash('.state', { task: T && T.task, S: S, broken: broken, pending: waiting });
+  }
+  function takeUp() {
+    var data, state;
+    try { data = JSON.parse(localStorage.getItem(KEPT + '.task')); state = JSON.parse(localStorage.getItem(KEPT + '.state')); } catch (e) { return false; }
+    if (!data || !state || !data.task || state.task !== data.task) return false;
+    load(data);
+    S = state.S; broken = state.broken; pending = state.pending || [];
+    if (S) show();
+    return true;
   }
 
   /* ---------- The prompt, as templates/picking/_screen.jinja draws it ---------- */
@@ -405,8 +432,12 @@
   }
 
   /* ---------- Wiring ---------- */
-  try { load(JSON.parse(source.textContent)); } catch (e) { return; }
-  if (T.task && markOf(S) !== screenMark()) { broken = true; askIfNeeded(); }
+  var saved = !!document.querySelector('[data-saved-copy]');
+  if (!(saved && takeUp())) {
+    try { load(JSON.parse(source.textContent)); } catch (e) { return; }
+    keepState();
+    if (T.task && markOf(S) !== screenMark()) { broken = true; askIfNeeded(); }
+  }
 
   // Every scan of the pick screen's box, worked out here too, in the order it is sent.
   document.addEventListener('floor:scan', function (e) {
@@ -427,6 +458,7 @@
   Floor.offlineCheck = function (form, code) {
     var entry = follow(code), verdict = entry.verdict, at = pending.indexOf(entry);
     if (verdict && !verdict.accept) { if (at >= 0) pending.splice(at, 1); } else if (verdict && !entry.shown) { entry.shown = true; show(); }
+    keepState();
     return verdict;
   };
   // Where the device's copy says the picker is (null: it waits for the server's), for the tests.
