@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from floor.ledger.checks import ledger_differences
-from floor.ledger.models import Move
+from floor.ledger.models import Move, Quant
+from floor.ledger.services import post
 from floor.picking.models import Pick, PickRecord, PickTask
 from floor.warehouse.models import ProductBarcode
 from tests import factories
@@ -120,3 +121,43 @@ def test_twenty_lines_picked_offline_reach_the_ledger_once_back_online(page, liv
     assert ledger_differences() == []
     # Every answer was the one the device had worked out: none had to bring the task again.
     assert carried[carried_online:] == [] and asked == []
+
+
+def test_a_put_kept_offline_whose_stock_another_picker_took_is_a_conflict_in_words(page, live_server, twenty_lines):
+    built, stops, person = twenty_lines
+    codes = {code.product_id: code.code for code in ProductBarcode.objects.all()}
+    signed_in(page, live_server, person)
+    page.goto(f"{live_server.url}/pick/")
+    page.get_by_role("button", name="Get work").click()
+    for tote in TOTES:
+        expect(page.locator(".prompt-do")).to_have_text("Scan a tote for")
+        scan(page, tote)
+    expect(page.locator(".prompt-do")).to_have_text("Scan bin")
+
+    page.context.set_offline(True)
+    for stop in stops[:3]:  # the device says yes to each: it cannot know what happens meanwhile
+        scan(page, stop.bin.barcode)
+        scan(page, codes[stop.product.pk])
+        scan(page, TOTES[ORDERS.index(stop.order)])
+    expect(page.locator("#net")).to_have_text("offline · 9 waiting")
+    # Meanwhile another picker empties the second stop's bin.
+    taken = stops[1]
+    other = factories.user("other", roles=["picker"], wh=taken.bin.warehouse)
+    elsewhere = factories.storage_bin(taken.bin.warehouse, aisle="Z", bay=1)
+    left = Quant.objects.get(location=taken.bin, product=taken.product).quantity
+    post(
+        [Move(product=taken.product, quantity=left, from_location=taken.bin, to_location=elsewhere, actor=other)],
+        key="other",
+    )
+
+    page.context.set_offline(False)
+    conflict = page.locator(".not-done")
+    expect(conflict).to_have_count(1, timeout=30_000)
+    expect(conflict).to_contain_text("Not done: T-0002 · Pick")
+    expect(conflict).to_contain_text(f"Not enough {taken.product.sku} in {taken.bin.name} (on hand 0)")  # instead
+    expect(conflict).to_contain_text("Waiting after it: 3")
+    assert PickRecord.objects.count() == 1  # the first stop's put; the scans after the refused one wait
+    page.get_by_role("button", name="Seen").click()
+    expect(page.locator(".not-done")).to_have_count(0)
+    assert Move.objects.filter(key__startswith="pick:", from_location=taken.bin).count() == 0
+    assert ledger_differences() == []
