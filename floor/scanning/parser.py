@@ -78,7 +78,9 @@ class Document:
 @dataclass(frozen=True, slots=True)
 class Scan:
     raw: str  # as received
-    code: str  # without whitespace, keyboard-wedge suffix and symbology identifier
+    # Without the scanner's framing, whitespace, keyboard-wedge suffix and symbology identifier;
+    # for an EAN/UPC with an add-on, the main symbol's digits.
+    code: str
     kind: Kind
     symbology: str = ""  # the AIM identifier it came with, e.g. "]C1"; "" when the scanner sends none
     location_id: int | None = None  # for a tote too: totes are locations in the ledger
