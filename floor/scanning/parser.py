@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from floor.accounts.models import Profile
 from floor.errors import ScanRejected
 from floor.scanning import documents
-from floor.scanning.compressed_link import NotCompressed, decompress
+from floor.scanning.digital_link import NotCompressed, decompress, plain
 from floor.warehouse.gtin import valid as valid_check_digit
 from floor.warehouse.models import Location, Package, ProductBarcode, Tote
 from floor.warehouse.quantities import MOST_TYPED, qty
@@ -457,10 +457,14 @@ def _read_gs1(code: str, symbology: str, region: str | None, enveloped: bool) ->
 
 def _digital_link(uri: str) -> GS1ElementStrings:
     """A GS1 Digital Link's element strings: its plain form (scheme and host in any case, as URIs
-    are), else its compressed form (compressed_link.py)."""
+    are), its older form with short names (/gtin/…), else its compressed form (digital_link.py)."""
     try:
         return GS1DigitalLinkURI.parse(uri, config=_BIIP).element_strings
     except biip.ParseError:
+        rewritten = plain(uri)
+        if rewritten is not None:
+            with suppress(biip.ParseError):
+                return GS1DigitalLinkURI.parse(rewritten, config=_BIIP).element_strings
         try:
             pairs = decompress(uri)
         except NotCompressed as error:

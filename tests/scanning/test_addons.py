@@ -4,8 +4,9 @@ GS1 General Specifications 2.1.3.5 (Figures 2.1.3.5-1 and -2): an add-on goes wi
 or EAN-13 symbol, carries supplementary information whose meaning its publisher defines, has the
 symbology identifier ]E1 (two digits) or ]E2 (five digits), and is never scanned alone. Scanners
 send it after the main symbol with its own identifier (ISO/IEC 15424; Datalogic's Product Reference
-Guide gives ']E00060992011187]E112'), as one run of digits when autodiscriminating, or as one
-packet under ]E3. Floor reads the main GTIN and keeps the add-on where it means something: a
+Guide gives ']E00060992011187]E112'; Zebra's, "UPC/EAN/JAN Supplemental AIM ID Format", calls it
+Separate), as one packet under ]E3 (Zebra's Combined), or as one run of digits when AIM
+identifiers are off. Floor reads the main GTIN and keeps the add-on where it means something: a
 serial's issue number (ISSN, GS1 prefix 977) or a book's 5-digit price code (Bookland, 978/979).
 """
 

@@ -121,3 +121,26 @@ def test_a_compressed_gtin_with_a_bad_check_digit_is_a_bad_check_digit():
     segment = "".join(alphabet[int(bits[i : i + 6], 2)] for i in range(0, len(bits), 6))
     with pytest.raises(ScanRejected, match="Bad barcode check digit"):
         parse(f"https://id.gs1.org/{segment}")
+
+
+# GS1 Digital Link 1.1 named AIs by short names in the path (gtin, lot, ser, cpv, sscc, itip…) and
+# the query (exp = 17, expdt = 7003); URI Syntax 1.2 deprecates them, labels still carry them.
+@pytest.mark.parametrize(
+    "raw",
+    [
+        f"https://id.gs1.org/gtin/{GTIN}/lot/ABC1?exp=271231",
+        f"https://example.com/products/gtin/{GTIN}/lot/ABC1?exp=271231",
+        f"HTTPS://ID.GS1.ORG/GTIN/{GTIN}/LOT/ABC1?EXP=271231",
+        f"https://id.gs1.org/01/{GTIN}/lot/ABC1?17=271231",
+        f"https://id.gs1.org/01/{GTIN}/10/ABC1/?17=271231",  # a trailing slash
+    ],
+)
+def test_it_reads_the_older_form_with_short_names(raw):
+    product = f.product(gtin=GTIN)
+    scan = parse(raw)
+    assert (scan.product_id, scan.lot, scan.expiry) == (product.pk, "ABC1", date(2027, 12, 31))
+
+
+def test_a_value_that_spells_a_short_name_stays_a_value():
+    # Only key positions are renamed: a lot called "lot" is the lot "lot".
+    assert parse(f"https://id.gs1.org/gtin/{GTIN}/lot/lot").lot == "lot"

@@ -42,11 +42,17 @@ def digital_links(draw):
         f"{ai}/{value}"
         for ai, value in draw(
             st.lists(
-                st.tuples(st.sampled_from(["01", "10", "21", "00", "17", "414", "x"]), st.text(max_size=16)), max_size=4
+                st.tuples(
+                    # numeric AIs, and GS1 Digital Link 1.1's short names in any case
+                    st.sampled_from(["01", "10", "21", "00", "17", "414", "x", "gtin", "lot", "SER", "sscc", "itip"]),
+                    st.text(max_size=16),
+                ),
+                max_size=4,
             )
         )
     )
-    query = draw(st.text(alphabet="0123456789=&%?abc", max_size=20))
+    query = draw(st.text(alphabet="0123456789=&%?abcexp", max_size=20))
+    path += draw(st.sampled_from(["", "/", "//"]))
     return (
         draw(st.sampled_from(["https://id.gs1.org/", "http://example.com/a/", "HTTPS://x/", "https://["]))
         + path

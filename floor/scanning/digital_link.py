@@ -1,4 +1,10 @@
-"""The compressed form of a GS1 Digital Link URI, read back into GS1 element strings.
+"""GS1 Digital Link URIs in the forms biip does not read: compressed, and the older ones.
+
+`plain(uri)`: a link of GS1 Digital Link 1.0/1.1, whose path and query may name AIs by their short
+names (/gtin/…/lot/…?exp=…, deprecated in URI Syntax 1.2 but printed on labels since 2018), or
+end with a slash, rewritten with numeric AIs.
+
+`decompress(uri)`: the compressed form, read back into GS1 element strings.
 
 GS1 Digital Link Standard 1.1 (ratified Feb 2020), the chapter "Compression of GS1 Digital Link
 URIs", kept in version 1.2: the path after the domain (and any path prefix) is one segment in the
@@ -20,7 +26,7 @@ is the reference the tests' examples were made with.
 import math
 import re
 from functools import cache
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from biip.gs1_application_identifiers import _GS1_APPLICATION_IDENTIFIERS as AIS
 
@@ -71,8 +77,39 @@ PRIMARY_KEYS = frozenset(
 )
 
 
+# GS1 Digital Link 1.1's alphabetic short names for primary keys and key qualifiers (and exp,
+# expdt in the query string), as GS1's toolkit of that standard lists them.
+_SHORT_NAMES = {
+    "gtin": "01", "itip": "8006", "cpid": "8010", "gln": "414", "payto": "415",
+    "sscc": "00", "gsrnp": "8017", "gsrn": "8018", "gcn": "255", "gdti": "253", "ginc": "401",
+    "gsin": "402", "grai": "8003", "giai": "8004", "cpv": "22", "lot": "10", "ser": "21",
+    "cpsn": "8011", "glnx": "254", "srin": "8019",
+}  # fmt: skip
+_SHORT_QUERY_NAMES = {"exp": "17", "expdt": "7003"}
+
+
 class NotCompressed(ValueError):
     """The text is not a compressed GS1 Digital Link."""
+
+
+def plain(uri: str) -> str | None:
+    """The link with numeric AIs for GS1 Digital Link 1.1's short names and without a trailing
+    slash; None when there was nothing to rewrite."""
+    parts = urlsplit(uri)
+    segments = parts.path.split("/")
+    while len(segments) > 1 and segments[-1] == "":
+        segments.pop()  # "…/01/09506000134352/": a trailing slash is no empty value
+    # Key positions run in pairs from the first primary key on; the path prefix before it stays.
+    first = next(
+        (i for i, segment in enumerate(segments) if segment.lower() in _SHORT_NAMES or segment in PRIMARY_KEYS), None
+    )
+    if first is not None:
+        for i in range(first, len(segments), 2):
+            segments[i] = _SHORT_NAMES.get(segments[i].lower(), segments[i])
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    query = [(_SHORT_QUERY_NAMES.get(key.lower(), key), value) for key, value in query]
+    rewritten = urlunsplit(parts._replace(path="/".join(segments), query=urlencode(query) if query else ""))
+    return rewritten if rewritten != urlunsplit(parts) else None
 
 
 def decompress(uri: str) -> list[tuple[str, str]]:
