@@ -52,11 +52,13 @@ def test_it_reads_a_compressed_digital_link_of_a_piece():
 
 
 def test_a_piece_of_an_unknown_item_is_still_read():
+    # 3.9.6: the piece names its item's GTIN whether Floor knows it or not.
     scan = parse(f"]C18006{GTIN}0303")
     assert (scan.product_id, scan.gtin, scan.piece, scan.pieces) == (None, GTIN, 3, 3)
 
 
 def test_a_piece_whose_gtin_has_a_bad_check_digit_is_refused():
+    # 3.9.6 and 7.9.1: the GTIN inside AI 8006 carries its own check digit.
     with pytest.raises(ScanRejected, match="Bad barcode check digit"):
         parse("]C18006095060001343530102")
 
@@ -76,6 +78,7 @@ def post(client, url, **data):
 
 
 def test_a_flow_refuses_one_piece_of_several_in_words(client):
+    # 3.9.6: one piece is not the item; a flow that counts items cannot count it.
     wh = f.warehouse()
     a, b = f.storage_bin(wh, aisle="A"), f.storage_bin(wh, aisle="B")
     f.stock(a, f.product(gtin=GTIN), 5)
@@ -103,6 +106,7 @@ def test_a_piece_that_is_the_whole_item_is_the_item(client):
 
 
 def test_the_lookup_page_shows_which_piece_it_is(client):
+    # 3.9.6: the piece number and the total, as the lookup page shows them.
     client.force_login(f.user(wh=f.warehouse()))
     f.product(gtin=GTIN, sku="SOFA-3")
     page = page_text(client.get(reverse("scanning:lookup"), {"code": f"]C18006{GTIN}0203"}))

@@ -42,6 +42,7 @@ def test_it_reads_the_main_gtin_of_a_code_sent_with_its_add_on(raw, gtin, code):
 
 
 def test_it_finds_the_item_by_its_main_gtin():
+    # 2.1.3.5: the add-on is not needed to identify the item; the main GTIN is.
     product = f.product(gtin=UPC_A)
     assert parse(f"]E00{UPC_A}]E112").product_id == product.pk
 
@@ -63,6 +64,7 @@ def test_a_books_five_digit_add_on_is_its_price_code(raw):
 
 
 def test_a_books_two_digit_add_on_means_nothing_to_floor():
+    # Bookland's price code is the 5-digit add-on (2.1.3.5, Figure 2.1.3.5-2); a 2-digit one is the publisher's.
     assert parse(f"]E0{ISBN}]E112").addon is None
 
 
@@ -90,6 +92,7 @@ def test_a_gtin_14_is_not_taken_for_a_upc_with_an_add_on():
 
 
 def test_a_bad_check_digit_in_the_main_symbol_is_still_a_bad_check_digit():
+    # 7.9.1: the main symbol's GS1 check digit is checked whatever follows it.
     with pytest.raises(ScanRejected, match="Bad barcode check digit"):
         parse("]E04006381333932]E112")
 
@@ -102,6 +105,7 @@ def test_an_add_on_read_alone_asks_for_the_main_barcode(raw):
 
 
 def test_floors_own_code_still_comes_first():
+    # Floor's own codes come before any GS1 reading (floor/scanning/parser.py), add-on shapes too.
     location = f.storage_bin()
     location.barcode = f"{ISSN}12"
     location.save()

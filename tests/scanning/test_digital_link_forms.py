@@ -90,6 +90,7 @@ def test_a_compressed_link_in_upper_case_scheme_and_host():
 
 
 def test_query_string_ais_beside_a_compressed_path_are_read():
+    # Digital Link 1.1, compression: query string AIs may stay uncompressed beside the path.
     assert parse("https://id.gs1.org/AQdJnd9bVg?17=280131").expiry == date(2028, 1, 31)
 
 

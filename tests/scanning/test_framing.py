@@ -60,12 +60,14 @@ def test_a_gs1_label_inside_the_framing_keeps_its_separators():
 
 
 def test_a_bin_keeps_its_own_barcode_inside_the_framing():
+    # Honeywell "Prefix/Suffix Overview": the framing is no part of the data, so Floor's own codes still match.
     location = f.storage_bin()
     scan = parse(f"{STX}{location.barcode}{ETX}\r\n")
     assert (scan.kind, scan.location_id, scan.code) == (Kind.LOCATION, location.pk, location.barcode)
 
 
 def test_a_command_reads_inside_the_framing():
+    # The same message string around a command barcode (Code 128, ISO/IEC 15417).
     assert parse(f"{STX}CMD-DONE{ETX}").command == "DONE"
 
 
@@ -77,12 +79,14 @@ def test_it_reads_gs1_data_in_an_iso_15434_envelope():
 
 
 def test_an_envelope_that_holds_no_gs1_data_is_a_bad_label():
+    # ISO/IEC 15434 format 05 promises GS1 AIs: data that holds none is a bad label, not an unknown code.
     with pytest.raises(ScanRejected, match="Unreadable GS1 label"):
         parse(f"[)>\x1e05{GS}XYZ\x1e{EOT}")
 
 
 @pytest.mark.parametrize("raw", [f"{STX}{ETX}", f"{STX}{ETX}\r\n", f"{SOH}{STX}\r\n{ETX}{EOT}", f"{STX}]E0{ETX}"])
 def test_framing_around_nothing_is_nothing_scanned(raw):
+    # Zebra "Scan Data Transmission Format": prefix and suffix with no data between them.
     with pytest.raises(ScanRejected, match="Nothing was scanned"):
         parse(raw)
 

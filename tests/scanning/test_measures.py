@@ -55,11 +55,13 @@ def test_the_item_is_found_and_counts_one_scan():
 
 
 def test_a_net_weight_comes_before_another_measure_on_the_same_label():
+    # 3.6.2: several trade measures may be given; a weight is what a variable weight item is sold by.
     scan = parse(f"]C101{VARIABLE}3111001500{GS}3103001250")
     assert (scan.measure, scan.measure_unit) == (Decimal("1.250"), "kg")
 
 
 def test_a_count_and_a_measure_are_both_kept():
+    # 3.6.2 and AI 30 (3.6.1): a count of items beside a net weight.
     scan = parse(f"]C101{VARIABLE}3012{GS}3103001250")
     assert (scan.quantity, scan.measure) == (12, Decimal("1.250"))
 
@@ -72,11 +74,13 @@ def test_a_logistic_measure_is_not_the_items_measure(ai):
 
 
 def test_it_reads_the_measure_from_a_digital_link_query_string():
+    # GS1 Digital Link URI Syntax: data attributes such as 3103 go in the query string.
     scan = parse(f"https://id.gs1.org/01/{VARIABLE}/10/L1?3103=001250&3922=0599")
     assert (scan.gtin, scan.lot, scan.measure, scan.measure_unit) == (VARIABLE, "L1", Decimal("1.250"), "kg")
 
 
 def test_it_reads_the_measure_from_an_upper_case_digital_link():
+    # RFC 3986 3.1, 3.2.2: scheme and host in any case; AI 3202 is pounds with 2 decimals.
     scan = parse(f"HTTPS://ID.GS1.ORG/01/{VARIABLE}?3202=000520")
     assert (scan.measure, scan.measure_unit) == (Decimal("5.20"), "lb")
 
@@ -89,5 +93,6 @@ def test_it_reads_the_measure_from_a_compressed_digital_link():
 
 
 def test_a_label_without_a_measure_has_none():
+    # 3.6.2: a label with no trade measure gives none.
     scan = parse(f"]C101{VARIABLE}10L1")
     assert (scan.measure, scan.measure_unit) == (None, None)

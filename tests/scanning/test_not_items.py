@@ -25,12 +25,14 @@ UPC_COUPON = "512345678900"  # UPC-A number system 5
 
 @pytest.mark.parametrize("code", COUPONS + [UPC_COUPON, f"]E0{COUPONS[0]}", f"]E00{UPC_COUPON}"])
 def test_a_coupon_is_refused_as_a_coupon(code):
+    # Figure 1.4.2-1: 981–984 and 99 are coupon prefixes; 05 is UPC number system 5 (coupons).
     with pytest.raises(ScanRejected, match="A coupon, not an item") as rejected:
         parse(code)
     assert "scanned" in str(rejected.value)
 
 
 def test_a_refund_receipt_is_refused_as_one():
+    # Figure 1.4.2-1: 980, refund receipts.
     with pytest.raises(ScanRejected, match="A refund receipt, not an item"):
         parse(REFUND)
 
@@ -52,6 +54,7 @@ def test_a_coupon_in_a_gs1_label_is_refused_too():
 
 
 def test_floors_own_code_comes_first():
+    # Floor's own codes come before any GS1 reading: a bin may carry any digits.
     location = f.storage_bin()
     location.barcode = COUPONS[0]
     location.save()

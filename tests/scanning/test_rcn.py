@@ -48,6 +48,7 @@ def in_region(region, code="WR"):
     "code", [SE_WEIGHT, GB_PRICE, US_RANDOM_WEIGHT, f"]E0{SE_WEIGHT}", f"]C101{SE_WEIGHT.zfill(14)}"]
 )
 def test_without_a_region_rule_a_store_label_is_refused_plainly(code):
+    # 2.1.11: an RCN's meaning is its region's; without the region's rule it has none Floor can use.
     with pytest.raises(ScanRejected, match="A store's price or weight label — no region rule is set"):
         parse(code)
     with pytest.raises(ScanRejected, match="no region rule is set"):
@@ -62,6 +63,7 @@ def test_a_store_label_is_never_read_as_a_global_gtin_even_when_stored():
 
 
 def test_a_swedish_weight_label_reads_as_its_item_and_weight():
+    # GS1 Sweden, prefix 23: 23 IIIIII WWWW C, the weight in grams.
     product = f.product(gtin=SE_WEIGHT_ITEM)
     scan = parse(SE_WEIGHT, warehouse=in_region("se"))
     assert (scan.kind, scan.product_id, scan.gtin, scan.rcn) == (
@@ -74,21 +76,25 @@ def test_a_swedish_weight_label_reads_as_its_item_and_weight():
 
 
 def test_an_item_not_stored_is_still_read_as_the_item_and_never_as_the_label():
+    # 2.1.11: the item is the number without its variable part, stored or not.
     scan = parse(SE_WEIGHT, warehouse=in_region("se"))
     assert (scan.product_id, scan.gtin, scan.measure) == (None, "0" + SE_WEIGHT_ITEM, Decimal("1.086"))
 
 
 def test_a_swedish_price_label_reads_as_its_item_and_price():
+    # GS1 Sweden, prefix 20: 20 IIIIII PPPP C, the price with 2 decimals.
     scan = parse(SE_PRICE, warehouse=in_region("se"))
     assert (scan.gtin, scan.price, scan.currency, scan.measure) == ("02012345600003", Decimal("25.50"), "SEK", None)
 
 
 def test_a_british_price_label_checks_its_price_check_digit():
+    # GS1 UK, prefix 20: 20 IIIII V PPPP C, V the price check digit (7.9).
     scan = parse(GB_PRICE, warehouse=in_region("gb"))
     assert (scan.gtin, scan.price, scan.currency) == ("02012345000001", Decimal("2.99"), "GBP")
 
 
 def test_a_german_weight_label_reads_its_weight():
+    # GS1 Germany, prefix 28: 28 IIII V WWWWW C, the weight in grams.
     scan = parse(DE_WEIGHT, warehouse=in_region("de"))
     assert (scan.gtin, scan.measure, scan.measure_unit) == ("02812340000002", Decimal("1.250"), "kg")
 
@@ -100,6 +106,7 @@ def test_a_german_label_with_a_wrong_price_check_digit_is_a_bad_check_digit():
 
 
 def test_a_german_count_label_counts_its_pieces():
+    # GS1 Germany, prefix 25: 25 IIII V NNNNN C, a count of pieces.
     product = f.product(gtin="2500010000000")
     scan = parse(DE_COUNT, warehouse=in_region("de"))
     assert (scan.product_id, scan.quantity) == (product.pk, 12)
@@ -114,6 +121,7 @@ def test_a_prefix_the_regions_rule_does_not_cover_is_refused():
 
 
 def test_the_setting_gives_the_rule_to_a_warehouse_without_its_own(settings):
+    # 2.1.11: one rule per region; GS1 UK's rules know prefix 20 only.
     settings.GS1_RCN_REGION = "se"
     assert parse(SE_WEIGHT).measure == Decimal("1.086")
     assert parse(SE_WEIGHT, warehouse=f.warehouse("W2")).measure == Decimal("1.086")
@@ -123,6 +131,7 @@ def test_the_setting_gives_the_rule_to_a_warehouse_without_its_own(settings):
 
 
 def test_a_store_label_inside_a_gs1_label_is_read_by_the_same_rule():
+    # 2.1.11 applies to the GTIN, wherever it is carried: here AI 01 (3.3.2).
     scan = parse(f"]C1010{SE_WEIGHT}10L1", warehouse=in_region("se"))
     assert (scan.kind, scan.gtin, scan.rcn, scan.measure, scan.lot) == (
         Kind.GS1,
@@ -135,12 +144,14 @@ def test_a_store_label_inside_a_gs1_label_is_read_by_the_same_rule():
 
 @pytest.mark.parametrize("code", ["0412345678903", "412345678903"])
 def test_a_companys_own_restricted_number_is_read_as_the_company_stored_it(code):
+    # Figure 1.4.2-1: 04 / 040–049 are RCNs within a company: its own numbers, stored as it uses them.
     product = f.product(gtin="0412345678903")
     scan = parse(code)
     assert (scan.product_id, scan.rcn, scan.gtin) == (product.pk, None, "00412345678903")
 
 
 def test_the_lookup_page_reads_a_store_label_by_the_persons_warehouse(client):
+    # 2.1.11: the rule is the region's, so the person's warehouse says which.
     warehouse = in_region("se")
     client.force_login(f.user(wh=warehouse))
     page = page_text(client.get(reverse("scanning:lookup"), {"code": SE_WEIGHT}))
@@ -152,6 +163,7 @@ def test_the_lookup_page_reads_a_store_label_by_the_persons_warehouse(client):
 
 
 def test_the_command_sets_a_warehouses_region(capsys):
+    # The regions are those whose Member Organisation rules biip implements (biip.rcn.RcnRegion).
     warehouse = f.warehouse("CMD")
     call_command("rcn_region", "CMD", "SE")
     warehouse.refresh_from_db()
@@ -165,4 +177,5 @@ def test_the_command_sets_a_warehouses_region(capsys):
 
 
 def test_the_regions_a_warehouse_can_choose_are_biips():
+    # A region Floor offers must be one biip has the Member Organisation's rule for.
     assert {value for value, _label in RCN_REGION_CHOICES} == set(RCN_REGIONS)
