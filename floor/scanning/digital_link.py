@@ -28,6 +28,7 @@ import re
 from functools import cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+# biip's table of the General Specifications' AIs (a private name: biip is pinned in requirements.txt)
 from biip.gs1_application_identifiers import _GS1_APPLICATION_IDENTIFIERS as AIS
 
 _BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
