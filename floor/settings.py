@@ -357,6 +357,9 @@ PACKING_STEP = env.bool("PACKING_STEP", default=True)
 # extension digit before it. The demo prefix 0614141 is GS1's own example.
 GS1_COMPANY_PREFIX = env.str("GS1_COMPANY_PREFIX", default="0614141")
 SSCC_EXTENSION_DIGIT = env.int("SSCC_EXTENSION_DIGIT", default=0)
+# The region whose rule reads a store's price and weight labels (GS1 prefixes 02, 20–29) for a
+# warehouse that has none of its own: dk, ee, fi, de, gb, lv, lt, no, se. Blank: such labels are refused.
+GS1_RCN_REGION = env.str("GS1_RCN_REGION", default="")
 # How long a label or a scale reading may take before the station is called unreachable.
 STATION_TIMEOUT_SECONDS = env.float("STATION_TIMEOUT_SECONDS", default=3.0)
 # The pull re-reads this far behind its cursor: Odoo stamps write_date at a transaction's start,

@@ -359,7 +359,7 @@ def approve(*, actor, warehouse, pin: str, key: str, device: str = "") -> Outcom
         place.approver = None
         place.save(update_fields=["approver", "updated_at"])
         return Outcome(place, approval.wrong_pin(), "supervisor")
-    held = parse(place.held_scan)
+    held = parse(place.held_scan, warehouse=warehouse)
     place.held_scan, place.approval, place.approver = "", "", None
     place.save(update_fields=["held_scan", "approval", "approver", "updated_at"])
     return _receive(place, held, key=key, device=device, approver=supervisor)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from floor import events
 from floor.errors import ScanRejected
-from floor.scanning.parser import parse
+from floor.scanning.parser import one_piece, parse
 from floor.scanning.replay import first_time
 from floor.warehouse.quantities import MOST_TYPED, read_quantity
 
@@ -102,11 +102,13 @@ def scanned(request, action, *, fallback=None):
         return None, no_warehouse()
     raw = request.POST.get("code", "")
     try:
-        scan = parse(raw)
+        scan = parse(raw, warehouse=request.warehouse)
     except ScanRejected as rejected:
         scan = fallback(raw=raw) if fallback is not None else None
         if scan is None:
             return None, rejected
+    if piece := one_piece(scan):
+        return None, piece  # no flow counts one piece of a multi-piece item (yet)
     return attempt(request, action, scan=scan, **keys(request))
 
 

@@ -15,7 +15,7 @@ def lookup(request):
         try:
             if request.warehouse is None:  # nothing of any warehouse to show
                 raise no_warehouse()
-            scan = parse(request.GET["code"])
+            scan = parse(request.GET["code"], warehouse=request.warehouse)
             context.update(
                 scan=scan, shown_code=readable(scan.code, 40), **describe(scan=scan, warehouse=request.warehouse)
             )

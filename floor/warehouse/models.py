@@ -6,6 +6,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The regions whose rules for store price and weight labels biip knows (biip.rcn.RcnRegion).
+RCN_REGION_CHOICES = [
+    ("dk", _("Denmark")),
+    ("ee", _("Estonia")),
+    ("fi", _("Finland")),
+    ("de", _("Germany")),
+    ("gb", _("Great Britain")),
+    ("lv", _("Latvia")),
+    ("lt", _("Lithuania")),
+    ("no", _("Norway")),
+    ("se", _("Sweden")),
+]
+
 
 class Warehouse(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
@@ -13,6 +26,11 @@ class Warehouse(models.Model):
     odoo_id = models.IntegerField(null=True, blank=True, unique=True)
     # Odoo's main stock location of the warehouse: where Floor's areas Odoo does not model are.
     odoo_stock_id = models.IntegerField(null=True, blank=True)
+    # The region whose rule reads a store's price and weight labels (GS1 prefixes 02, 20–29):
+    # blank, the GS1_RCN_REGION setting's; with neither, such labels are refused.
+    rcn_region = models.CharField(
+        _("price and weight label region"), max_length=2, blank=True, default="", choices=RCN_REGION_CHOICES
+    )
 
     def __str__(self):
         return self.code

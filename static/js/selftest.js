@@ -6,10 +6,17 @@
   // data-by-camera, as data-camera marks the camera button).
   var T = document.currentScript.dataset;
   // Invisible characters, made visible. Anything else below space (or DEL..0x9F) shows as \xNN.
-  var SHOWN = { 13: '⏎', 10: '↵', 9: '⇥', 29: '␝', 30: '␞', 28: '␜', 27: '␛', 4: '␄', 0: '␀', 32: '␣' };
-  var NAMES = { 13: 'CR', 10: 'LF', 9: 'TAB', 29: 'GS', 30: 'RS', 28: 'FS', 27: 'ESC', 4: 'EOT', 0: 'NUL', 32: 'space' };
+  var SHOWN = { 13: '⏎', 10: '↵', 9: '⇥', 29: '␝', 30: '␞', 28: '␜', 27: '␛', 4: '␄', 0: '␀', 32: '␣', 1: '␁', 2: '␂', 3: '␃', 23: '␗' };
+  var NAMES = { 13: 'CR', 10: 'LF', 9: 'TAB', 29: 'GS', 30: 'RS', 28: 'FS', 27: 'ESC', 4: 'EOT', 0: 'NUL', 32: 'space', 1: 'SOH', 2: 'STX', 3: 'ETX', 23: 'ETB' };
   var AIM = { A: 'Code 39', C: 'Code 128', 'C1': 'GS1-128', d: 'Data Matrix', 'd2': 'GS1 DataMatrix', E: 'EAN / UPC',
+              'E1': 'EAN / UPC 2-digit add-on', 'E2': 'EAN / UPC 5-digit add-on', 'E3': 'EAN / UPC with add-on',
               'E4': 'EAN-8', e: 'GS1 DataBar', F: 'Codabar', I: 'ITF', L: 'PDF417', Q: 'QR Code', 'Q3': 'GS1 QR Code', z: 'Aztec' };
+  // The framing a scanner can be set to send around a read, which Floor takes off as it takes off
+  // CR/LF (floor/scanning/parser.py, _clean): SOH/STX before, ETX/EOT/ETB after.
+  var FRAME_START = { 1: 'SOH', 2: 'STX' }, FRAME_END = { 3: 'ETX', 4: 'EOT', 23: 'ETB' };
+  var ENVELOPE = '[)>\x1e05\x1d';  // ISO/IEC 15434, format 05: GS1 data
+  // EAN/UPC sent with its add-on as one run of digits: main and add-on lengths by the total.
+  var SPLITS = { 10: [8, 2], 14: [12, 2], 15: [13, 2], 17: [12, 5], 18: [13, 5] };
   var form = document.getElementById('selftest'), F = window.Floor;
   var $ = function (id) { return document.getElementById(id); };
 
@@ -44,6 +51,44 @@
     if (!m) return T.none;
     return m[0] + ' — ' + (AIM[m[1] + m[2]] || AIM[m[1]] || '?');
   }
+  function space(c) { return c === 32 || (c >= 9 && c <= 13) || (c >= 28 && c <= 31); }
+  // What framing the scan came in, by name ("STX … ETX CR LF"), and the code inside it.
+  function unframe(text) {
+    var lead = [], trail = [], i = 0, j = text.length, c;
+    for (; i < j; i++) {
+      c = text.charCodeAt(i);
+      if (FRAME_START[c]) lead.push(FRAME_START[c]); else if (!space(c)) break;
+    }
+    for (; j > i; j--) {
+      c = text.charCodeAt(j - 1);
+      if (FRAME_END[c]) trail.unshift(FRAME_END[c]);
+      else if (c === 13 || c === 10) { if (trail.length) trail.unshift(c === 13 ? 'CR' : 'LF'); }
+      else if (!space(c)) break;
+    }
+    var inner = text.slice(i, j), aim = /^\][A-Za-z][0-9A-Za-z]/.exec(inner);
+    var body = aim ? inner.slice(3) : inner;
+    if (body.indexOf(ENVELOPE) === 0) { lead.push('ISO/IEC 15434 [)> 05'); trail = trail.filter(function (n) { return n !== 'EOT'; }).concat(['RS EOT']); }
+    var named = lead.length || trail.length ? (lead.join(' ') || '') + ' … ' + (trail.join(' ') || '') : '';
+    return { inner: inner, text: named.trim() };
+  }
+  function checkDigitOk(digits) {
+    var sum = 0;
+    for (var k = digits.length - 2, w = 3; k >= 0; k--, w = 4 - w) sum += w * +digits[k];
+    return (10 - sum % 10) % 10 === +digits[digits.length - 1];
+  }
+  // The EAN/UPC add-on a scan carries: after its own ]E1/]E2, in an ]E3 packet, or as trailing digits.
+  function addonText(inner) {
+    var m = /^(\]E[034])?([0-9]{8}|[0-9]{12,13})\s*\](E1[0-9]{2}|E2[0-9]{5})$/.exec(inner);
+    if (m) return m[3].slice(2) + ' (' + (m[3].length - 2) + ' ' + T.digits + ', ]' + m[3].slice(0, 2) + ')';
+    m = /^\](E[12])([0-9]+)$/.exec(inner);
+    if (m) return m[2] + ' — ' + T.addonAlone;
+    m = /^(\]E[03])?([0-9]+)$/.exec(inner);
+    var digits = m && m[2], split = digits && (m[1] === ']E3' && digits.length === 13 ? [8, 5] : SPLITS[digits.length]);
+    if (!split || (digits.length === 14 && !m[1] && checkDigitOk(digits))) return T.none;  // a GTIN-14 is no add-on
+    var main = digits.slice(0, split[0]);
+    if (!checkDigitOk(main) && split[0] !== 8) return T.none;
+    return digits.slice(split[0]) + ' (' + split[1] + ' ' + T.digits + ', ' + T.after + ' ' + main + ')';
+  }
   function specialKeys(keys) {
     var out = [];
     keys.forEach(function (k) {
@@ -70,7 +115,10 @@
       visible(d.code + suffix, $('st-raw'));
       $('st-length').textContent = d.code.length + ' ' + T.chars;
       $('st-suffix').textContent = suffixText(d);
-      $('st-aim').textContent = aimText(d.code);
+      var framed = unframe(d.code);
+      $('st-framing').textContent = framed.text || T.none;
+      $('st-aim').textContent = aimText(framed.inner);
+      $('st-addon').textContent = addonText(framed.inner);
       $('st-timing').textContent = timing(d);
       $('st-keys').textContent = specialKeys(d.keys);
       F.sound('ok');

@@ -150,6 +150,34 @@ def test_the_self_test_makes_the_gs1_separator_visible(page, live_server, picker
     expect(page.locator("#st-keys")).to_contain_text("Ctrl+]")
 
 
+def test_the_self_test_names_the_framing_the_aim_symbology_and_the_add_on(page, live_server, picker):
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/scan/selftest/")
+    expect(page.locator("#st-framing")).to_have_text("—")
+
+    # A Honeywell set to frame each read in STX … ETX, AIM identifiers on, an ISSN with its issue.
+    scan(page, "\x02]E09771234567003]E112\x03")
+    expect(page.locator("#st-raw")).to_have_text(re.compile(r"^␂(STX)?\]E09771234567003\]E112␃(ETX)?⏎$"))
+    expect(page.locator("#st-framing")).to_have_text("STX … ETX")
+    expect(page.locator("#st-aim")).to_have_text("]E0 — EAN / UPC")
+    expect(page.locator("#st-addon")).to_have_text("12 (2 digits, ]E1)")
+
+    # An autodiscriminating scanner: main and 5-digit add-on as one run of digits, no framing.
+    page.wait_for_timeout(350)
+    scan(page, "978020113447651000")
+    expect(page.locator("#st-framing")).to_have_text("none")
+    expect(page.locator("#st-aim")).to_have_text("none")
+    expect(page.locator("#st-addon")).to_have_text("51000 (5 digits, after 9780201134476)")
+
+    # A GTIN-14 is no UPC with an add-on; an add-on alone asks for the main barcode.
+    page.wait_for_timeout(350)
+    scan(page, "14006381333938")
+    expect(page.locator("#st-addon")).to_have_text("none")
+    page.wait_for_timeout(350)
+    scan(page, "]E212345")
+    expect(page.locator("#st-addon")).to_have_text("12345 — the add-on alone: scan the main barcode")
+
+
 def test_the_self_test_can_submit_after_a_pause_for_scanners_without_a_suffix(page, live_server, picker):
     sign_in(page, live_server)
     page.goto(f"{live_server.url}/scan/selftest/")
