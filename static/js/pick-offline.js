@@ -126,9 +126,17 @@
     return { gtin: gtin, lot: found['10'] || null, serial: found['21'] || null, count: count === undefined ? null : +count };
   }
   // {kind, code, …} for a code the device knows; null for one it does not (the server says).
+  // The scanner's framing taken off as parser._unframed does: SOH/STX before, ETX/EOT/ETB after.
+  function unframed(text) {
+    for (;;) {
+      var stripped = text.replace(TRIM, '').replace(/^[\x01\x02]+/, '').replace(/[\x03\x04\x17]+$/, '');
+      if (stripped === text) return text;
+      text = stripped;
+    }
+  }
   function read(raw) {
-    var code = String(raw).replace(TRIM, ''), sym = '';
-    if (AIM.test(code)) { sym = code.slice(0, 3); code = code.slice(3).replace(TRIM, ''); }
+    var code = unframed(String(raw)), sym = '';
+    if (AIM.test(code)) { sym = code.slice(0, 3); code = unframed(code.slice(3)); }
     if (!code || UNREADABLE.test(code)) return null;
     var command = COMMAND.exec(code.toUpperCase());
     if (command) return { kind: 'command', command: command[1], code: code };

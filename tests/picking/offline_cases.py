@@ -111,6 +111,17 @@ CASES = [
     # The bin
     case("right bin", "bin", "{A1}", True, "ok", "Bin A-01-01", "ok", then="item"),
     case("wrong bin", "bin", "{B1}", False, "error", "Wrong bin — expected A-01-01 (scanned B-01-01)", "wrong_bin"),
+    # A scanner set to frame each read (STX … ETX, then the wedge's CR), as parser._unframed takes it off.
+    case("right bin, framed", "bin", "\x02{A1}\x03\r", True, "ok", "Bin A-01-01", "ok", then="item"),
+    case(
+        "wrong bin, framed with its AIM identifier",
+        "bin",
+        "\x02]C0{B1}\x03",
+        False,
+        "error",
+        "Wrong bin — expected A-01-01 (scanned B-01-01)",
+        "wrong_bin",
+    ),
     # A bin the device does not keep: the server names it (this warehouse's) or says its code.
     case(
         "a bin not in the task",
