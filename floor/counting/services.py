@@ -23,6 +23,7 @@ from floor.counting.models import CounterPlace, CountLine, CountTask
 from floor.dashboard import cached
 from floor.errors import ScanRejected
 from floor.scanning import flow
+from floor.scanning.measures import units_of
 from floor.scanning.parser import Command, Kind, Scan
 from floor.scanning.selectors import scanned_name
 from floor.warehouse.models import Location, Lot, Product
@@ -308,7 +309,8 @@ def _count_item(place: CounterPlace, scan: Scan) -> Outcome:
             sound="wrong_item",
         )
     product = Product.objects.get(pk=scan.product_id)
-    lot, quantity = _lot(place, product, scan), scan.quantity or Decimal(1)
+    # What the label says: one, its count, or its weight or measure in the item's unit.
+    lot, quantity = _lot(place, product, scan), units_of(scan, product)
     if product.tracking == Product.Tracking.SERIAL:
         quantity = Decimal(1)  # serials one per unit
     # Each line of an item carries the ledger's quantity from when the item was first counted here.

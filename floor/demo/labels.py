@@ -58,7 +58,7 @@ def gtin_label(gtin14: str, *, caption: str = "", section: str = "") -> Label:
 
 
 def lot_label(lot: Lot, gtin14: str, *, section: str = "") -> Label | None:
-    """A vendor-style GS1-128 label: GTIN, expiry and lot, or GTIN and serial number. The
+    """A vendor-style GS1-128 label: GTIN, expiry (or best before) and lot, or GTIN and serial number. The
     variable-length AI goes last, so no separator is needed."""
     if not _GS1_VALUE.match(lot.name):
         return None
@@ -74,6 +74,8 @@ def lot_label(lot: Lot, gtin14: str, *, section: str = "") -> Label | None:
         ais = [("01", gtin14)]
         if lot.expiry_date:
             ais.append(("17", lot.expiry_date.strftime("%y%m%d")))
+        elif lot.best_before:
+            ais.append(("15", lot.best_before.strftime("%y%m%d")))
         ais.append(("10", lot.name))
         caption = _("%(sku)s · %(name)s · lot %(lot)s") % {"sku": product.sku, "name": product.name, "lot": lot.name}
     return Label(

@@ -19,6 +19,7 @@ from floor.packing.place import (
     said_code,
 )
 from floor.picking.models import Order, PickRecord
+from floor.scanning.measures import amount, units_of
 from floor.scanning.parser import Scan, readable
 from floor.warehouse.models import Lot, Product
 from floor.warehouse.quantities import qty
@@ -99,7 +100,9 @@ def pack_item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
         if item == product.pk:
             packed[lot] += units
     serial = product.tracking == Product.Tracking.SERIAL
-    quantity = packing.next_quantity or scan.quantity  # several identical units, typed once
+    # Several identical units, typed once; else what the label says: one, its count, or its
+    # weight or measure in the item's unit.
+    quantity = packing.next_quantity or units_of(scan, product)
     if product.tracking == Product.Tracking.NONE:
         lot_id = None
     else:
@@ -125,6 +128,11 @@ def pack_item(packing: Packing, scan: Scan, *, device: str) -> Outcome:
     if quantity > left and packing.next_quantity:
         raise ScanRejected(
             _("Only %(n)s more × %(sku)s to pack (typed %(typed)s)") % {"n": qty(left), "typed": qty(quantity), **said}
+        )
+    if quantity > left and scan.measure is not None:  # a piece heavier than what is left: not one picked
+        raise ScanRejected(
+            _("Only %(n)s more of %(sku)s to pack — the label says %(qty)s")
+            % {"n": amount(left, product), "qty": amount(quantity, product), **said}
         )
     if quantity > left:
         raise ScanRejected(_("Only %(n)s more × %(sku)s to pack — scan them one by one") % {"n": qty(left), **said})

@@ -11,6 +11,8 @@ release and a `ledger.post` queue behind each other instead of deadlocking; the 
 reads the first one's committed picks.
 
 Lots that expired before today are never allocated: they stay in the bin for a count or a scrap.
+A lot past its best-before date still is (best before is a date of quality, not of safety: GS1
+General Specifications 3.4.5), earliest date first like any other.
 """
 
 from collections import defaultdict
@@ -87,8 +89,9 @@ def _path(location: Location) -> tuple:
 
 
 def _fefo(quant: Quant) -> tuple:
-    # Earliest expiry first; stock without an expiry date (or without a lot) last.
-    expiry = quant.lot.expiry_date if quant.lot_id else None
+    # Earliest expiry first, a lot's best-before date standing in where it has no expiry; stock
+    # with neither (or without a lot) last.
+    expiry = (quant.lot.expiry_date or quant.lot.best_before) if quant.lot_id else None
     return (expiry is None, expiry or date.max)
 
 

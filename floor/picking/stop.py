@@ -30,6 +30,7 @@ from floor.picking.place import (
 from floor.picking.problems import _short, _skip
 from floor.picking.task import _advance, _resume, get_work
 from floor.picking.undo import _cancel, _undo
+from floor.scanning.measures import units_of
 from floor.scanning.parser import Command, Kind, Scan, readable
 from floor.warehouse.models import Lot, Product, Tote
 from floor.warehouse.quantities import qty
@@ -154,8 +155,12 @@ def _item(picking: PickerPlace, scan: Scan) -> Outcome:
     serial = product.tracking == Product.Tracking.SERIAL
     if serial and scan.quantity != 1:
         raise ScanRejected(_("One scan per serial-numbered unit — scan each unit's serial"))
-    # What is still to pick, unless the label says how many it holds (a GS1 count, a case code).
-    quantity = Decimal(1) if serial else (scan.quantity if scan.quantity != 1 else remaining)
+    if serial:
+        quantity = Decimal(1)
+    elif scan.measure is not None:  # a weight or measure label: what it weighs, in the item's unit
+        quantity = units_of(scan, product)
+    else:  # what is still to pick, unless the label says how many it holds (a GS1 count, a case code)
+        quantity = scan.quantity if scan.quantity != 1 else remaining
     _check_quantity(pick, quantity)
     if product.tracking == Product.Tracking.NONE:
         return _ready(picking, quantity, None)

@@ -15,6 +15,8 @@ from floor.ledger.models import Quant
 from floor.receiving import place, sql
 from floor.receiving.models import Receipt, ReceiptLine, ReceiptScan, Receiving
 from floor.receiving.place import Outcome, Waiting
+from floor.scanning.measures import amount, unit_of, units_of
+from floor.scanning.parser import Scan
 from floor.warehouse.models import Location, Lot, Product
 from floor.warehouse.quantities import qty
 
@@ -43,16 +45,31 @@ def line_for(receipt: Receipt, product_id: int, lot_name: str | None) -> tuple[R
 
 
 def take(
-    session: Receiving, receipt: Receipt, product_id: int, quantity: Decimal, *, lot_name, serial, expiry, device: str
+    session: Receiving,
+    receipt: Receipt,
+    product_id: int,
+    quantity: Decimal,
+    *,
+    lot_name,
+    serial,
+    expiry,
+    best_before=None,
+    produced=None,
+    label: Scan | None = None,
+    device: str,
 ) -> Outcome:
     """Units of an item on their way in (scanned, or typed for the kept lot): what they still
-    lack is asked for, else they are counted."""
+    lack is asked for, else they are counted. `label`: the scan whose weight or measure, if it
+    has one, is the quantity in the item's unit (scanning.measures)."""
     line, read = line_for(receipt, product_id, lot_name)
     product = line.product if line is not None else Product.objects.get(pk=product_id)
+    if label is not None:
+        quantity = units_of(label, product)
     if product.pk == session.kept_product_id:
         session.kept_product = product  # the screen names it: not read again
     session.forget_item()
     session.product, session.line, session.quantity, session.expiry = product, line, quantity, expiry
+    session.best_before, session.produced = best_before, produced
     session.lot_name = (serial if product.tracking == Product.Tracking.SERIAL else lot_name) or ""
     if line is None:
         if not settings.RECEIVING_ALLOW_UNEXPECTED:
@@ -101,10 +118,13 @@ def next_step(
 def keep_lot(session: Receiving) -> Outcome:
     """The lot given after Change lot (or on a lot label alone): kept for the item's next units."""
     product, name = session.product, session.lot_name
-    expiry = session.expiry
-    if expiry is None:
-        expiry = Lot.objects.filter(product=product, name=name).values_list("expiry_date", flat=True).first()
+    dates = (session.expiry, session.best_before, session.produced)
+    known = Lot.objects.filter(product=product, name=name).values_list("expiry_date", "best_before", "produced")
+    known = known.first() or (None, None, None)
+    # What the label said, else what Floor knows of the lot.
+    expiry, best_before, produced = (said or had for said, had in zip(dates, known, strict=True))
     session.kept_product, session.kept_lot, session.kept_expiry = product, name, expiry
+    session.kept_best_before, session.kept_produced = best_before, produced
     session.forget_item()
     session.save()
     return Outcome(session, _("Next %(sku)s get lot %(lot)s") % {"sku": product.sku, "lot": name})
@@ -147,13 +167,15 @@ def _record(session: Receiving, receipt: Receipt, *, device: str, read: LineRead
     lot = None
     if product.tracking != Product.Tracking.NONE:
         lot, created = read.lot, False
+        dates = {"expiry_date": session.expiry, "best_before": session.best_before, "produced": session.produced}
         if lot is None or lot.product_id != product.pk or lot.name != session.lot_name:
-            lot, created = Lot.objects.get_or_create(
-                product=product, name=session.lot_name, defaults={"expiry_date": session.expiry}
-            )
-        if not created and session.expiry and lot.expiry_date is None:
-            lot.expiry_date = session.expiry
-            lot.save(update_fields=["expiry_date"])
+            lot, created = Lot.objects.get_or_create(product=product, name=session.lot_name, defaults=dates)
+        # A date the lot has not yet, from this label: filled in; one it has stays as it was.
+        filled = [name for name, value in dates.items() if value and getattr(lot, name) is None]
+        if not created and filled:
+            for name in filled:
+                setattr(lot, name, dates[name])
+            lot.save(update_fields=filled)
     destination, package = session.destination, session.package
     if session.damage:
         destination, package = place.quarantine(session), None
@@ -181,6 +203,7 @@ def _record(session: Receiving, receipt: Receipt, *, device: str, read: LineRead
     damaged = session.damage
     if product.tracking == Product.Tracking.LOT:  # its next units get this lot, until another is given
         session.kept_product, session.kept_lot, session.kept_expiry = product, lot.name, lot.expiry_date
+        session.kept_best_before, session.kept_produced = lot.best_before, lot.produced
     session.forget_item()
     session.next_quantity, session.damage = None, ""
     place.save(session)
@@ -190,16 +213,16 @@ def _record(session: Receiving, receipt: Receipt, *, device: str, read: LineRead
     if totals is not None:
         totals = {"expected": totals["expected"], "received": totals["received"] + quantity}
     where = destination.name if package is None else package.barcode
-    counted = {"qty": qty(quantity), "sku": product.sku, "got": qty(line.received), "of": qty(line.expected)}
+    # A weighed or measured item's amounts come with its unit, as its label says them ("1.250 kg").
+    counted = {"qty": amount(quantity, product), "sku": product.sku}
+    counted.update(got=amount(line.received, product), of=amount(line.expected, product))
     if damaged:
         return Outcome(
-            session,
-            _("Damaged: %(qty)s × %(sku)s to quarantine") % {"qty": qty(quantity), "sku": product.sku},
-            "warning",
-            line,
-            recorded,
-            totals,
+            session, _("Damaged: %(qty)s × %(sku)s to quarantine") % counted, "warning", line, recorded, totals
         )
     sound = "line" if line.received == line.expected else "ok"
-    message = _("%(qty)s × %(sku)s — %(got)s of %(of)s") % counted
+    if unit_of(product) is not None:
+        message = _("%(qty)s of %(sku)s — %(got)s of %(of)s") % counted
+    else:
+        message = _("%(qty)s × %(sku)s — %(got)s of %(of)s") % counted
     return Outcome(session, f"{message} · {where}", sound, line, recorded, totals)

@@ -10,6 +10,7 @@ from decimal import Decimal
 import biip
 from biip.gs1_messages import GS1Message
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from floor.errors import ScanRejected
@@ -58,23 +59,29 @@ def second_label(session: Receiving, scan: Scan, *, device: str) -> Outcome:
     asked_lot = session.waiting == Waiting.LOT
     session.lot_name, session.waiting = name, ""
     session.expiry = scan.expiry or session.expiry
+    session.best_before = scan.best_before or session.best_before
+    session.produced = scan.produced or session.produced
     read = LineRead()
     if session.line_id is not None:  # the lot may point at another line of the item
         session.line, read = line_for(receipt, product.pk, name)
-    if asked_lot and session.expiry is None and not _has_expiry(read, product, name):
+    dated = session.expiry is not None or session.best_before is not None
+    if asked_lot and not dated and not _has_date(read, product, name):
         # A lot label with no date (a plain barcode, most often): its expiry is asked for once, so
-        # that first-expiry-first-out has one to go by; the next units of the lot keep it.
+        # that first-expiry-first-out has one to go by (a best-before date will do: FEFO falls
+        # back to it); the next units of the lot keep it.
         session.waiting = Waiting.EXPIRY
         session.save()
         return Outcome(session, _("Expiry of lot %(lot)s? Type it or scan its label") % {"lot": name}, "warning")
     return next_step(session, receipt, device=device, read=read)
 
 
-def _has_expiry(read: LineRead, product: Product, name: str) -> bool:
+def _has_date(read: LineRead, product: Product, name: str) -> bool:
+    """Floor knows the lot's expiry, or its best-before date."""
     lot = read.lot  # read with the line, when it was
     if lot is not None and lot.product_id == product.pk and lot.name == name:
-        return lot.expiry_date is not None
-    return Lot.objects.filter(product=product, name=name, expiry_date__isnull=False).exists()
+        return lot.expiry_date is not None or lot.best_before is not None
+    dated = Q(expiry_date__isnull=False) | Q(best_before__isnull=False)
+    return Lot.objects.filter(dated, product=product, name=name).exists()
 
 
 def _expiry_in(code: str) -> date | None:
@@ -178,6 +185,15 @@ def receive_units(*, actor, warehouse, quantity: Decimal, key: str, device: str 
         raise ScanRejected(_("Quantity must be more than zero"))
     session.closing = False  # as a scan does: counting goes on
     receipt = place.lock_receipt(session)
-    lot_name, expiry = session.kept_lot, session.kept_expiry
-    product_id = session.kept_product_id
-    return take(session, receipt, product_id, quantity, lot_name=lot_name, serial=None, expiry=expiry, device=device)
+    return take(
+        session,
+        receipt,
+        session.kept_product_id,
+        quantity,
+        lot_name=session.kept_lot,
+        serial=None,
+        expiry=session.kept_expiry,
+        best_before=session.kept_best_before,
+        produced=session.kept_produced,
+        device=device,
+    )

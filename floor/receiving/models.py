@@ -112,16 +112,20 @@ class Receiving(models.Model):
     line = models.ForeignKey(ReceiptLine, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     lot_name = models.CharField(max_length=64, blank=True)
     expiry = models.DateField(null=True, blank=True)
+    best_before = models.DateField(null=True, blank=True)  # AI 15, for a lot with no expiry
+    produced = models.DateField(null=True, blank=True)  # AI 11
     quantity = models.DecimalField(max_digits=12, decimal_places=3, default=Decimal(0))
     approval = models.CharField(max_length=200, blank=True)  # what the supervisor is asked to approve
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # The lot a lot-tracked item's next units get without a label of their own: the last one given
-    # for it (and its expiry), until another lot of an item is given or the receiver changes it.
+    # for it (and its dates), until another lot of an item is given or the receiver changes it.
     kept_product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     kept_lot = models.CharField(max_length=64, blank=True)
     kept_expiry = models.DateField(null=True, blank=True)
+    kept_best_before = models.DateField(null=True, blank=True)
+    kept_produced = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     # Not stored: what receiving.sql.session says of the row it read for this request. The
@@ -135,7 +139,9 @@ class Receiving(models.Model):
 
     def forget_item(self):
         self.waiting, self.product, self.line, self.lot_name, self.expiry = "", None, None, "", None
+        self.best_before, self.produced = None, None
         self.quantity, self.approval, self.approver = Decimal(0), "", None
 
     def forget_kept_lot(self):
         self.kept_product, self.kept_lot, self.kept_expiry = None, "", None
+        self.kept_best_before, self.kept_produced = None, None

@@ -167,9 +167,20 @@ def _item(session: Receiving, scan: Scan, *, device: str) -> Outcome:
     # A label with no lot of the item whose lot is kept: the next unit of that lot.
     kept = scan.product_id == session.kept_product_id and not scan.lot and not scan.serial
     lot_name = scan.lot or (session.kept_lot if kept else None)
-    expiry = scan.expiry or (session.kept_expiry if kept else None)
     return take(
-        session, receipt, scan.product_id, quantity, lot_name=lot_name, serial=scan.serial, expiry=expiry, device=device
+        session,
+        receipt,
+        scan.product_id,
+        quantity,
+        lot_name=lot_name,
+        serial=scan.serial,
+        expiry=scan.expiry or (session.kept_expiry if kept else None),
+        best_before=scan.best_before or (session.kept_best_before if kept else None),
+        produced=scan.produced or (session.kept_produced if kept else None),
+        # A quantity typed for the next scan is the receiver's word; else the label says how
+        # much (its weight or measure, in the item's unit), once the item is known.
+        label=None if session.next_quantity else scan,
+        device=device,
     )
 
 

@@ -28,6 +28,7 @@ from floor.picking.models import Order, PickRecord
 from floor.returns import grading, sql
 from floor.returns.models import Disposition, Inspection, InspectorPlace, Return, ReturnLine
 from floor.scanning import flow
+from floor.scanning.measures import units_of
 from floor.scanning.parser import Command, Kind, Scan, parse
 from floor.scanning.selectors import scanned_name
 from floor.warehouse.models import Location, Lot, Product, Tote
@@ -252,10 +253,10 @@ def _receive(place: InspectorPlace, scan: Scan, *, key: str, device: str, approv
             _("Scan an item of return %(ref)s (scanned %(code)s)")
             % {"ref": ret.reference, "code": scanned_name(scan=scan, warehouse_id=place.warehouse_id)}
         )
-    quantity = scan.quantity or Decimal(1)
     # Under the return's lock: two inspectors on one return never take in more than it expects.
     lines = list(ReturnLine.objects.select_related("product").filter(ret=ret, product=scan.product_id).order_by("pk"))
     product = lines[0].product if lines else Product.objects.get(pk=scan.product_id)
+    quantity = units_of(scan, product)  # one, the label's count, or its weight in the item's unit
     line = next((line for line in lines if line.expected - line.inspected >= quantity), None)
     extra = False
     if not lines or not any(line.expected for line in lines):
@@ -264,7 +265,7 @@ def _receive(place: InspectorPlace, scan: Scan, *, key: str, device: str, approv
     elif line is None:
         expected = sum((line.expected for line in lines), Decimal(0))
         if approver is None:
-            return _ask_supervisor(place, ret, product, scan, expected)
+            return _ask_supervisor(place, ret, product, scan, quantity, expected)
         line, extra = lines[-1], True
     lot = _lot(ret, product, scan, quantity, on_order=line.expected > 0)
     customers, returns_area = _ends_of_receiving(place.warehouse_id)
@@ -320,14 +321,16 @@ def _not_on_order(ret: Return, product: Product, lines: list[ReturnLine]) -> Ret
     return lines[0] if lines else ReturnLine.objects.create(ret=ret, product=product, expected=Decimal(0))
 
 
-def _ask_supervisor(place: InspectorPlace, ret: Return, product: Product, scan: Scan, expected: Decimal) -> Outcome:
+def _ask_supervisor(
+    place: InspectorPlace, ret: Return, product: Product, scan: Scan, quantity: Decimal, expected: Decimal
+) -> Outcome:
     """More than the order shipped: nothing is taken in until a supervisor approves on this
     device (their badge, then their PIN)."""
     place.held_scan = scan.raw[:200]
     place.approval = (
         _("%(qty)s more × %(sku)s than order %(order)s shipped (%(expected)s)")
         % {
-            "qty": qty(scan.quantity or Decimal(1)),
+            "qty": qty(quantity),
             "sku": product.sku,
             "order": ret.order.reference if ret.order_id else ret.reference,
             "expected": qty(expected),

@@ -17,6 +17,7 @@ from floor.ledger.models import Move, Quant
 from floor.odoo import outbox
 from floor.odoo.models import Operation
 from floor.scanning import flow
+from floor.scanning.measures import units_of
 from floor.scanning.parser import Kind, Scan
 from floor.scanning.selectors import scanned_name
 from floor.sql import decimal
@@ -101,7 +102,7 @@ def _open_sql(vendor: str, lock: bool) -> str:
         *(col("p", P, name) for name in ("sku", "name", "tracking")),
         col("l", Lot, "name"),
         *(col("here", L, name) for name in ("warehouse", "kind", "name")),
-        *(col("item", P, name) for name in ("sku", "name", "tracking")),
+        *(col("item", P, name) for name in ("sku", "name", "tracking", "uom")),  # uom: what a weight label counts
         f"(SELECT SUM({col('q', Quant, 'quantity')}) FROM {table(Quant, 'q')} "  # noqa: S608 — names from the models
         f"WHERE {col('q', Quant, 'location')} = {col('t', T, 'source')} "
         f"AND {col('q', Quant, 'product')} = {col('item', P, 'id')} AND {col('q', Quant, 'package')} IS NULL)",
@@ -130,7 +131,7 @@ def _read(*, actor, warehouse, lock: bool, scan: Scan | None) -> tuple[Transfer,
         return None
     (pk, warehouse_id, source_id, product_id, lot_id, quantity) = row[:6]
     (source_name, source_kind, sku, name, tracking, lot_name) = row[6:12]
-    (here_warehouse_id, here_kind, here_name, item_sku, item_name, item_tracking, on_hand) = row[12:]
+    (here_warehouse_id, here_kind, here_name, item_sku, item_name, item_tracking, item_uom, on_hand) = row[12:]
     transfer = Transfer(
         pk=pk,
         actor=actor,
@@ -148,7 +149,7 @@ def _read(*, actor, warehouse, lock: bool, scan: Scan | None) -> tuple[Transfer,
     if here_kind is not None:
         scanned.location = Location(pk=here_id, warehouse_id=here_warehouse_id, kind=here_kind, name=here_name)
     if item_sku is not None:
-        scanned.product = Product(pk=item_id, sku=item_sku, name=item_name, tracking=item_tracking)
+        scanned.product = Product(pk=item_id, sku=item_sku, name=item_name, tracking=item_tracking, uom=item_uom)
     return transfer, scanned
 
 
@@ -249,7 +250,7 @@ def _take_item(transfer: Transfer, scan: Scan, scanned: _Scanned) -> Outcome:
         raise ScanRejected(_("Moving lot %(lot)s — scan the bin it goes to") % {"lot": transfer.lot})
     if product.tracking == Product.Tracking.SERIAL and transfer.quantity:
         raise ScanRejected(_("One serial at a time — scan the bin it goes to"))
-    quantity = transfer.quantity + (scan.quantity or Decimal(1))
+    quantity = transfer.quantity + units_of(scan, product)  # a weight label: its weight
     # Without a lot, the bin's stock of it was read with the transfer.
     on_hand = scanned.on_hand if lot is None and scanned.product else _on_hand(transfer, product, lot)
     if quantity > on_hand:

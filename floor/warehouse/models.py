@@ -168,6 +168,10 @@ class Lot(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots")
     name = models.CharField(_("lot / serial"), max_length=64)
     expiry_date = models.DateField(_("expiry"), null=True, blank=True)
+    # From the lot's GS1 label: best before (AI 15), which first-expiry-first-out goes by when the
+    # lot has no expiry, and when it was made (AI 11).
+    best_before = models.DateField(_("best before"), null=True, blank=True)
+    produced = models.DateField(_("production date"), null=True, blank=True)
     odoo_id = models.IntegerField(null=True, blank=True, unique=True)
 
     class Meta:

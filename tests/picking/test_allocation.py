@@ -51,6 +51,47 @@ def test_it_takes_the_earliest_expiry_first_and_undated_lots_last(wh):
     assert taken(picks) == [("C-01-01", "SOON", 5), ("B-01-01", "LATE", 5), ("A-01-01", "NODATE", 2)]
 
 
+def test_a_lot_with_no_expiry_goes_by_its_best_before_date(wh):
+    # GS1 General Specifications 3.4.5 (AI 15, best before) beside 3.4.7 (AI 17, expiration):
+    # first-expiry-first-out takes a lot's best-before date where it has no expiry.
+    item = factories.product(tracking="lot")
+    a, b, c, d = (factories.storage_bin(wh, aisle=x, bay=1) for x in "ABCD")
+    factories.stock(a, item, 5, lot=factories.lot(item, "NODATE"))
+    factories.stock(b, item, 5, lot=factories.lot(item, "EXPIRES", TODAY + datetime.timedelta(days=30)))
+    best = factories.lot(item, "BEST")
+    best.best_before = TODAY + datetime.timedelta(days=10)
+    best.save()
+    factories.stock(c, item, 5, lot=best)
+    both = factories.lot(item, "BOTH", TODAY + datetime.timedelta(days=60))
+    both.best_before = TODAY + datetime.timedelta(days=1)  # the expiry wins where there is one
+    both.save()
+    factories.stock(d, item, 5, lot=both)
+
+    picks = allocate(warehouse=wh, needs=[(line_of(wh, item, 18), Decimal(18))])
+
+    assert taken(picks) == [
+        ("C-01-01", "BEST", 5),
+        ("B-01-01", "EXPIRES", 5),
+        ("D-01-01", "BOTH", 5),
+        ("A-01-01", "NODATE", 3),
+    ]
+
+
+def test_a_lot_past_its_best_before_date_is_still_allocated_first(wh):
+    # 3.4.5: best before is a date of quality, not a limit of use (that is 3.4.7's expiry): the
+    # lot is not held back as an expired one is, and goes first.
+    item = factories.product(tracking="lot")
+    old = factories.lot(item, "PAST")
+    old.best_before = TODAY - datetime.timedelta(days=2)
+    old.save()
+    factories.stock(factories.storage_bin(wh, aisle="B"), item, 5, lot=old)
+    factories.stock(factories.storage_bin(wh, aisle="A"), item, 5, lot=factories.lot(item, "NODATE"))
+
+    picks = allocate(warehouse=wh, needs=[(line_of(wh, item, 6), Decimal(6))])
+
+    assert [(lot, quantity) for _bin, lot, quantity in taken(picks)] == [("PAST", 5), ("NODATE", 1)]
+
+
 def test_expired_lots_stay_in_the_bin(wh):
     item = factories.product(tracking="lot")
     factories.stock(factories.storage_bin(wh), item, 5, lot=factories.lot(item, "OLD", TODAY - datetime.timedelta(1)))
