@@ -75,6 +75,16 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _language_of_the_test():
+    # A request in this thread (the test client) switches it to the person's language and leaves
+    # it so; the next test's own calls (a push's words, say) start from the default again.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def postgres(db):
     if connection.vendor != "postgresql":

@@ -168,8 +168,14 @@ def parse(raw: str, *, warehouse=None) -> Scan:
     gs1, claims_gs1 = (None, False) if items is not None else _read_gs1(code, symbology, region, enveloped)
 
     own_products = {}  # barcode to look up → the item it stands for (None: a code of its own)
-    if own is not None and not (items and (items[0].refused or items[0].rcn)):
-        # A coupon or a store's label is never looked up as a product, whatever was stored.
+    if items and items[0].rcn:
+        # A restricted circulation number stored as an item's barcode is that item: a company's own
+        # numbering (Odoo's internal references are 20…), Floor's own code before any region's
+        # rule. Only one stored nowhere is read as a store's price or weight label.
+        for form in [own, *_stored_forms("0" + items[0].rcn)] if own is not None else []:
+            own_products.setdefault(form, None)
+    elif own is not None and not (items and items[0].refused):
+        # A coupon is never looked up as a product, whatever was stored.
         own_products[own] = items[0] if items else None
     for item in items or ():
         if item.refused is None:

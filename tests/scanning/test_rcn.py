@@ -55,9 +55,23 @@ def test_without_a_region_rule_a_store_label_is_refused_plainly(code):
         parse(code, warehouse=f.warehouse("NONE"))
 
 
-def test_a_store_label_is_never_read_as_a_global_gtin_even_when_stored():
-    # A product whose barcode is the label's full number is still not what the label is.
-    f.product(gtin=SE_WEIGHT)
+def test_a_number_stored_as_an_items_barcode_is_that_item_and_never_a_global_gtin():
+    # Figure 1.4.2-1: prefixes 02 and 20–29 are restricted circulation numbers; a company that
+    # numbers its own items in them (Odoo's internal barcodes 20…) stored that number as the item's
+    # barcode: Floor's own code, before any region's rule, and read as no GTIN.
+    product = f.product(gtin=SE_WEIGHT)
+    for warehouse in (None, in_region("se")):
+        scan = parse(SE_WEIGHT, warehouse=warehouse)
+        assert (scan.kind, scan.product_id, scan.gtin, scan.measure, scan.quantity) == (
+            Kind.PRODUCT,
+            product.pk,
+            None,
+            None,
+            1,
+        )
+
+
+def test_a_label_stored_nowhere_is_refused_without_a_region_rule():
     with pytest.raises(ScanRejected, match="no region rule is set"):
         parse(SE_WEIGHT)
 
