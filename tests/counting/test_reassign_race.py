@@ -14,27 +14,10 @@ from floor.counting import services
 from floor.counting.models import CounterPlace, CountLine, CountTask
 from tests import factories
 from tests.counting.conftest import GTIN
+from tests.counting.test_count_race import _at_once
 from tests.pages import page_text
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def _at_once(*calls):
-    start, answers = threading.Barrier(len(calls)), []
-
-    def run(call):
-        try:
-            start.wait()
-            answers.append(call())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return answers
 
 
 def _while_handing_over(task, to, request):
