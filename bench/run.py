@@ -1,10 +1,11 @@
 """`make bench`: Floor on PostgreSQL as production runs it, driven by simulated scanners.
 
 Makes a fresh database (floor_bench), migrates, collects static files, loads the demo warehouse
-and the bench's own scanner data, starts the Procfile's `web` server (uvicorn, N workers), then
-runs each scenario from a separate load-client process: normal load (open loop) and saturation
-(closed loop). Prints a table and merges the figures into bench/results/latest.json. A scenario
-run beside open dashboards (pick_scan_dashboards) is set against the same one without them.
+and the bench's own scanner data, starts the Procfile's `web` server (uvicorn, N workers) and
+its `live` worker (which draws the dashboards' panels), then runs each scenario from a separate
+load-client process: normal load (open loop) and saturation (closed loop). Prints a table and
+merges the figures into bench/results/latest.json. A scenario run beside open dashboards
+(pick_scan_dashboards) is set against the same one without them.
 
     .venv/bin/python bench/run.py [--scenarios scan] [--workers 2] [--duration 25]
 """
@@ -39,6 +40,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 # runs every request in a thread of its own, so more processes only add contention.
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 CONNECTION_LIMIT = 64
+ADMIN_URL = "postgresql://root@127.0.0.1/postgres"  # the machine's PostgreSQL, trust auth for root
 LOAD_TOOL = "bench/client.py, a lean asyncio HTTP/1.1 client (not wrk)"
 
 
@@ -50,7 +52,7 @@ def fresh_database():
     import psycopg
     import redis
 
-    with psycopg.connect("postgresql://root@127.0.0.1/postgres", autocommit=True) as conn:
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         # Its own role, not a superuser: each in-flight request holds a connection, and an
         # overloaded server must not take every slot of a PostgreSQL the machine shares.
@@ -72,14 +74,21 @@ def manage(env, *args, check=True) -> subprocess.CompletedProcess:
     return done
 
 
-def server_command() -> str:
-    """The server part of the Procfile's `web` line, so the bench runs what production runs."""
+def procfile_command(name: str, runs: str) -> str:
+    """The command of the Procfile's `name` line from its `exec`, so the bench runs what
+    production runs; `runs`: what the line must run."""
     for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.startswith("web:") and "exec " in line:
+        if line.startswith(f"{name}:") and "exec " in line:
             command = "exec " + line.split("exec ", 1)[1]
-            if "floor.serve" in command:
+            if runs in command:
                 return command
-    raise SystemExit("Procfile has no `web:` line that ends in `exec …floor.serve…`")
+    raise SystemExit(f"Procfile has no `{name}:` line that ends in `exec …{runs}…`")
+
+
+def server_command() -> str:
+    """The web server, with the `live` worker beside it as its child: its CPU counts as the
+    server's, and stopping the server's process group stops it too."""
+    return f"{procfile_command('live', '-Q live')} & {procfile_command('web', 'floor.serve')}"
 
 
 def free_port() -> int:
@@ -426,11 +435,16 @@ def vacuum():
     the scenario before cleared and statistics brought up to date (the setup's bulk load first:
     without them putaway's "bin already holding it" walked every storage bin, 3.8 ms a scan
     against 0.2 ms). The machine's own PostgreSQL runs with autovacuum off (CI's setting), so the
-    bench does it before each scenario."""
+    bench does it before each scenario. Then what it and the setup wrote goes to disk (a
+    checkpoint, and the kernel's sync) before the scenario, not during it: the first scenario
+    after the setup ran with p95 15 times the same scenario run second."""
     import psycopg
 
     with psycopg.connect(DATABASE_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute("CHECKPOINT")  # a superuser's
+    os.sync()
 
 
 def server_errors(limit: int = 12) -> list[str]:

@@ -284,6 +284,9 @@ ODOO_PUSH_LEASE_SECONDS = env.int("ODOO_PUSH_LEASE_SECONDS", default=120)
 # The supervisor's dashboard shows the sync red when an operation has waited longer than this
 # to reach Odoo.
 DASHBOARD_SYNC_RED_SECONDS = env.int("DASHBOARD_SYNC_RED_SECONDS", default=300)
+# With Redis, the dashboards' panels are drawn by the Procfile's `live` Celery worker, not in the
+# web processes where the scans run (floor/events.py). Off: a web process draws them itself.
+FLOOR_SAID_BY_WORKER = env.bool("FLOOR_SAID_BY_WORKER", default=bool(REDIS_URL))
 # Receiving: how far over the expected quantity a line may go before a supervisor must approve
 # (0.10 = 10 %), and whether an item not on the receipt may be taken in with their approval.
 RECEIVING_OVER_TOLERANCE = env.float("RECEIVING_OVER_TOLERANCE", default=0.10)

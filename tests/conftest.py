@@ -68,6 +68,13 @@ def _media_in_tmp(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _floor_said_from_the_test(settings):
+    # No `live` worker runs beside a test: the dashboards' floor is said from the test's process,
+    # as in the embedded run. tests/core/test_floor_live.py starts the worker for its own test.
+    settings.FLOOR_SAID_BY_WORKER = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # People are cached by id, and a new test database hands out the same ids again.
     from django.core.cache import cache

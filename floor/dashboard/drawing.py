@@ -1,14 +1,14 @@
 """The panels' figures and their drawing, shared by every dashboard open on a warehouse: twenty
 supervisors' screens told of the same scan would each want the same figures at the same moment,
 and working them out and drawing them costs tens of milliseconds of CPU. So the panels are drawn
-once when the floor changes (`prepare`, on `events.floor_changing`: on Redis in the timer's thread
-that coalesces the floor's changes), for each language a dashboard of the warehouse asked in in the
+once when the floor changes (`prepare`, on `events.floor_changing`: on Redis in the `live` Celery
+worker, floor/dashboard/tasks.py), for each language a dashboard of the warehouse asked in in the
 last WANTED_SECONDS, and the drawing goes to the dashboards in the websocket message itself
-(floor/consumers.py gives each its language's): a web process's one request thread, where the
-scans run, sees no dashboard at all. A dashboard that got no drawing (it opened in a new language,
-or its message was cut) asks for one (`panels`): a drawing serves it when it was begun after the
-change it heard of (`since`, the server's clock in the message) and is not older than
-FRESH_SECONDS; else the request draws it."""
+(floor/consumers.py gives each its language's): a web process, where the scans run, neither
+draws for a dashboard nor answers one while the floor moves. A dashboard that got no drawing (it
+opened in a new language, or its message was cut) asks for one (`panels`): a drawing serves it
+when it was begun after the change it heard of (`since`, the server's clock in the message) and
+is not older than FRESH_SECONDS; else the request draws it."""
 
 import time
 

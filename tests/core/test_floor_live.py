@@ -4,6 +4,7 @@ supervisor, and anyone who is not a supervisor, hears nothing."""
 
 import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -11,10 +12,11 @@ from channels.db import database_sync_to_async
 from django.test import Client
 
 from floor import events
+from floor.dashboard import drawing
 from floor.odoo import outbox
 from floor.odoo.models import Operation, SyncException
 from floor.odoo.pull.base import Reader
-from tests import factories
+from tests import celery_workers, factories
 from tests.conftest import cannot_run
 from tests.core.test_live_updates import communicator
 
@@ -182,3 +184,49 @@ def test_the_floor_said_by_one_process_is_said_by_another_only_after_the_pause(r
     time.sleep(events.FLOOR_EVERY_SECONDS + 0.3)
     assert len(sent) == 2 and warehouse_id not in events._waiting
     assert events.FLOOR_EVERY_SECONDS - 0.05 <= sent[1] - started <= events.FLOOR_EVERY_SECONDS + 0.25
+
+
+def test_on_redis_the_live_worker_draws_the_panels_and_no_web_process_does(settings, monkeypatch):
+    """Drawing the panels in a web process held its interpreter while its scans waited: with Redis,
+    the `live` Celery worker draws them and says the floor."""
+    settings.FLOOR_SAID_BY_WORKER = True
+    wh = factories.warehouse()
+    boss = factories.user(roles=["supervisor"], wh=wh)
+    client = Client()
+    client.force_login(boss)
+    assert client.get("/dashboard/").status_code == 200  # open: its panels are wanted
+    drawn_here = []
+    monkeypatch.setattr(drawing, "_draw", lambda *args: drawn_here.append(args))
+
+    async def run():
+        socket = communicator(boss)
+        await socket.connect()
+        await socket.send_json_to({"type": "watch", "document": f"floor:{wh.pk}"})
+        await socket.send_json_to({"type": "ping"})
+        await socket.receive_json_from(timeout=2)
+        await database_sync_to_async(moves_stock)(wh, 3)
+        started = time.monotonic()
+        said = await socket.receive_json_from(timeout=5)
+        took = time.monotonic() - started
+        await socket.disconnect()
+        return said, took
+
+    with celery_workers.running(events.LIVE_QUEUE):
+        said, took = async_to_sync(run)()
+    assert "Open work" in said["panels"] and "Nothing waits for a supervisor." in said["panels"]
+    assert took < 1.5  # within the second, the worker's hop included
+    assert drawn_here == []  # this process, the web's, drew nothing
+
+
+def test_with_the_broker_away_the_web_process_says_the_floor_itself(settings, monkeypatch):
+    settings.FLOOR_SAID_BY_WORKER = True
+    sent = []
+    monkeypatch.setattr(events, "_claim", lambda warehouse_id: 0.0)
+    monkeypatch.setattr(events, "_send", lambda group, data: sent.append(group))
+
+    def broker_away(*args, **kwargs):
+        raise ConnectionError("no broker")
+
+    monkeypatch.setattr(events, "current_app", SimpleNamespace(send_task=broker_away))
+    events._floor_send(7, own_thread=True)
+    assert sent == ["doc.floor.7"]
