@@ -18,6 +18,7 @@ import os
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,9 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 # runs every request in a thread of its own, so more processes only add contention.
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 CONNECTION_LIMIT = 64
+# Turns the dashboards pair takes: one run of each moved by ±15 % on this machine from one run
+# to the next, more than the 10 % the pair is judged by; the medians of three hold still.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 ADMIN_URL = "postgresql://root@127.0.0.1/postgres"  # the machine's PostgreSQL, trust auth for root
 LOAD_TOOL = "bench/client.py, a lean asyncio HTTP/1.1 client (not wrk)"
 
@@ -192,7 +196,7 @@ CPU_COLUMNS = ("server", "postgres", "redis", "client", "other")
 
 def table(results: dict) -> list[str]:
     rows = [
-        f"{'scenario':<20} {'load':<16} {'offered/s':>9} {'done/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'scenario':<23} {'load':<16} {'offered/s':>9} {'done/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
         f"{'max ms':>7} {'errors':>6} {'pace':>5}   cores busy: " + " ".join(f"{c:>6}" for c in CPU_COLUMNS)
     ]
     for name, result in results.items():
@@ -203,7 +207,7 @@ def table(results: dict) -> list[str]:
             offered = r["offered_per_s"] if phase == "normal" else None
             load = f"{phase} ×{r['scanners']}"
             rows.append(
-                f"{name:<20} {load:<16} {fmt(offered):>9} {fmt(r['per_s']):>7} "
+                f"{name:<23} {load:<16} {fmt(offered):>9} {fmt(r['per_s']):>7} "
                 f"{fmt(r['p50_ms']):>7} {fmt(r['p95_ms']):>7} {fmt(r['p99_ms']):>7} {fmt(r['max_ms']):>7} "
                 f"{sum(r['errors'].values()):>6} {fmt(result.get('pace_ms')):>5}   {'':>11} "
                 + " ".join(f"{fmt(r['cores_busy'].get(c), 2):>6}" for c in CPU_COLUMNS)
@@ -212,7 +216,7 @@ def table(results: dict) -> list[str]:
             boards = (result.get(phase) or {}).get("dashboards")
             if boards:
                 rows.append(
-                    f"{'':<20} {'  dashboards ×' + str(boards['open']):<16} {'':>9} {fmt(boards['panels_per_s']):>7} "
+                    f"{'':<23} {'  dashboards ×' + str(boards['open']):<16} {'':>9} {fmt(boards['panels_per_s']):>7} "
                     f"{fmt(boards['panels_p50_ms']):>7} {fmt(boards['panels_p95_ms']):>7} {'':>7} "
                     f"{fmt(boards['panels_max_ms']):>7}   "
                     f"panels fetched ({fmt(boards['messages_per_s'])} changes/s heard, "
@@ -221,23 +225,35 @@ def table(results: dict) -> list[str]:
     return rows
 
 
+def rounds_of(results: dict, name: str) -> list[dict]:
+    return [result for label, result in results.items() if scenario_of(label) == name]
+
+
 def against_none(results: dict) -> dict[str, dict]:
     """Each scenario run beside open dashboards, set against the same scenario without them in this
-    run: p95 at normal load and the rate at saturation, each with and without, and the change in
-    per cent of the figure without."""
+    run: p95 at normal load and the rate at saturation, each with and without (the median of the
+    rounds), the change in per cent of the figure without, and each round's pair."""
     pairs = {}
-    for name, result in results.items():
+    for name in dict.fromkeys(map(scenario_of, results)):
         module = scenarios.get(name)
-        without = results.get(scenarios.data_of(module))
-        if not getattr(module, "DASHBOARDS", 0) or without is None or without is result:
+        withs, withouts = rounds_of(results, name), rounds_of(results, scenarios.data_of(module))
+        if not getattr(module, "DASHBOARDS", 0) or not withouts or scenarios.data_of(module) == name:
             continue
-        pair = {"without": scenarios.data_of(module), "dashboards": module.DASHBOARDS}
+        pair = {"without": scenarios.data_of(module), "dashboards": module.DASHBOARDS, "rounds": len(withs)}
         for figure, phase, key in (("p95_ms", "normal", "p95_ms"), ("max_per_s", "saturation", "per_s")):
-            before, after = (without.get(phase) or {}).get(key), (result.get(phase) or {}).get(key)
+            befores = [(r.get(phase) or {}).get(key) for r in withouts]
+            afters = [(r.get(phase) or {}).get(key) for r in withs]
+            before, after = _median(befores), _median(afters)
             pair[f"{figure}_without"], pair[f"{figure}_with"] = before, after
             pair[f"{figure}_change_pct"] = round((after - before) * 100 / before, 1) if before and after else None
+            pair[f"{figure}_each_round"] = [[b, a] for b, a in zip(befores, afters, strict=False)]
         pairs[name] = pair
     return pairs
+
+
+def _median(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 1) if values else None
 
 
 def figures(result: dict) -> dict:
@@ -279,8 +295,10 @@ def write_results(results: dict):
     except (OSError, ValueError):
         merged = {}
     pairs = against_none(results)
-    for name, result in results.items():
-        merged[name] = {**merged.get(name, {}), **figures(result)}
+    for name in dict.fromkeys(map(scenario_of, results)):
+        # A scenario run in rounds: the median of each figure.
+        each = [figures(result) for result in rounds_of(results, name)]
+        merged[name] = {**merged.get(name, {}), **{key: _median([f.get(key) for f in each]) for key in each[0]}}
         if name in pairs:
             merged[name]["against_none"] = pairs[name]
     RESULTS.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n")
@@ -314,6 +332,9 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=float, default=25.0, help="normal load, seconds measured")
     parser.add_argument("--saturation-duration", type=float, default=15.0)
     parser.add_argument("--scanners", type=int, help="normal load with fewer scanners (to find the knee)")
+    parser.add_argument(
+        "--rounds", type=int, default=ROUNDS, help="turns a dashboards pair takes, each (env BENCH_ROUNDS)"
+    )
     args = parser.parse_args(argv)
     names = args.scenarios.split(",")
     for name in names:
@@ -350,10 +371,11 @@ def main(argv=None) -> int:
     say("seconds per second in the measured window; `other` is everything else running on the machine.")
     say("Pace: CPU ms of a fixed piece of Python on all cores at once, before and after (the slower); lower is faster.")
     for name, pair in against_none(results).items():
+        medians = " (medians of each)" if pair["rounds"] > 1 else ""
         say(
-            f"{name} against {pair['without']} (no dashboards): p95 {fmt(pair['p95_ms_without'])} → "
-            f"{fmt(pair['p95_ms_with'])} ms ({fmt(pair['p95_ms_change_pct'])} %), saturation "
-            f"{fmt(pair['max_per_s_without'])} → {fmt(pair['max_per_s_with'])}/s "
+            f"{name} against {pair['without']} (no dashboards), {pair['rounds']} rounds{medians}: p95 "
+            f"{fmt(pair['p95_ms_without'])} → {fmt(pair['p95_ms_with'])} ms ({fmt(pair['p95_ms_change_pct'])} %), "
+            f"saturation {fmt(pair['max_per_s_without'])} → {fmt(pair['max_per_s_with'])}/s "
             f"({fmt(pair['max_per_s_change_pct'])} %)"
         )
     busy = max(
@@ -402,6 +424,24 @@ def prepare(env, names: list[str], fixture: Path):
         raise SystemExit("bench/setup_data.py failed")
 
 
+def schedule(names: list[str], rounds: int) -> list[tuple[str, str]]:
+    """(scenario, label) in the order run: a scenario run beside dashboards, and the same one
+    without them, take turns `rounds` times, so that a machine that slows down for a minute or a
+    database that grows weighs on both alike. A later round's label is `name #k`."""
+    order = []
+    for name in names:
+        order.append((name, name))
+        without = scenarios.data_of(scenarios.get(name))
+        if getattr(scenarios.get(name), "DASHBOARDS", 0) and without != name and without in names:
+            for k in range(2, rounds + 1):
+                order += [(without, f"{without} #{k}"), (name, f"{name} #{k}")]
+    return order
+
+
+def scenario_of(label: str) -> str:
+    return label.split(" #")[0]
+
+
 def run_scenarios(args, env, names: list[str], fixture: Path) -> tuple[dict, list[str]]:
     port = free_port()
     results, problems = {}, []
@@ -410,21 +450,21 @@ def run_scenarios(args, env, names: list[str], fixture: Path) -> tuple[dict, lis
         server = start_server(env, port, args.workers, log)
         try:
             wait_healthy(server, port)
-            for name in names:
+            for name, label in schedule(names, args.rounds):
                 vacuum()
                 before = pace_ms()
-                say(f"Scenario {name} (machine pace {before:.1f} ms)")
+                say(f"Scenario {label} (machine pace {before:.1f} ms)")
                 result = run_client(args, fixture, port, server.pid, name)
                 # The slower of before and after: the machine can slow down for minutes at a time.
-                results[name] = {**result, "pace_ms": max(before, pace_ms())}
-                problems += problems_of(name, results[name])
+                results[label] = {**result, "pace_ms": max(before, pace_ms())}
+                problems += problems_of(label, results[label])
                 if scenarios.get(name).LEDGER:
                     # Checks ran at migrate; skipping them here keeps this about the ledger.
                     done = manage(env, "check_ledger", "--skip-checks", check=False)
                     say(f"  check_ledger: {done.stdout.strip()}")
                     if done.returncode != 0:
                         say(done.stderr)
-                        problems.append(f"{name}: check_ledger failed")
+                        problems.append(f"{label}: check_ledger failed")
         finally:
             stop_server(server)
     return results, problems

@@ -3,6 +3,7 @@ the defaults are the embedded run (SQLite, in-memory channel layer, Celery witho
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -130,8 +131,16 @@ WEB_THREADS = env.int("WEB_THREADS", default=3)
 
 # --- Redis: broker, channel layer and cache when REDIS_URL is set; in-process otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
+# The test suite's parallel workers (pytest-xdist sets PYTEST_XDIST_WORKER: gw0, gw1…) share the
+# machine's one Redis: each takes the database below the last one's and a channel prefix of its own
+# (Redis's pub/sub spans its databases), as they each take a PostgreSQL database of their own.
+TEST_WORKER = env.str("PYTEST_XDIST_WORKER", default="")
+if REDIS_URL and TEST_WORKER:
+    _url = urlsplit(REDIS_URL)
+    REDIS_URL = urlunsplit(_url._replace(path=f"/{int(_url.path.strip('/') or 0) - int(TEST_WORKER[2:])}"))
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "floor.events.ChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    _layer = {"hosts": [REDIS_URL], "prefix": f"asgi{TEST_WORKER}"}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "floor.events.ChannelLayer", "CONFIG": _layer}}
     CACHES = {"default": {"BACKEND": "floor.cache.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
