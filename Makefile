@@ -9,7 +9,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)-$(shell echo $(PY) | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Test processes at once (pytest-xdist): one a core; 0 runs the suite in this process.
+# Test processes at once (pytest-xdist) for all but the browser walks, which run after, one at a
+# time: one a core; 0 runs them in this process. Exit status 5: none of the tests asked for is of
+# that kind.
 TEST_WORKERS ?= auto
 
 .PHONY: run serve test lint bench migrate demo messages contract clean
@@ -36,7 +38,8 @@ test: export SECRET_KEY ?= floor-test-secret-not-for-production
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || (echo "Models changed without a migration: run manage.py makemigrations" && exit 1)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/pytest -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

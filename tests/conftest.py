@@ -125,5 +125,14 @@ def browser_context_args():
     return {"viewport": {"width": 360, "height": 640}, "has_touch": True, "is_mobile": True}
 
 
+def pytest_collection_modifyitems(items):
+    # `make test` runs the browser walks on their own after the rest, which runs in parallel: the
+    # walks were written for a machine with nothing else on it, and beside other tests on two
+    # cores the offline walks' service workers missed their moment now and then.
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 # The Odoo test double (HTTP, real wire protocols, recorded schemas) for every test module.
 from tests.odoo_double.fixtures import *  # noqa: E402, F403
