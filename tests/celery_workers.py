@@ -19,16 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 @contextlib.contextmanager
 def running(queue: str, **env: str):
     """A worker on `queue` while the block runs, which starts once the worker takes tasks (a task
-    that expires must not wait out its start); `env`: more of its environment."""
-    if not settings.REDIS_URL or connection.vendor != "postgresql":
-        cannot_run("needs REDIS_URL and PostgreSQL: a worker process must share the broker and the database")
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER'] or 'root'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}",
-        **env,
-    }
+    that expires must not wait out its start); `env`: more of its environment. Its database is
+    the test's PostgreSQL one unless `env` names another (a served SQLite file)."""
+    if "DATABASE_URL" not in env:
+        if not settings.REDIS_URL or connection.vendor != "postgresql":
+            cannot_run("needs REDIS_URL and PostgreSQL: a worker process must share the broker and the database")
+        db = connection.settings_dict
+        host = f"{db['USER'] or 'root'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        env = {"DATABASE_URL": f"postgres://{host}/{db['NAME']}", **env}
+    env = {**os.environ, **env}
     command = [sys.executable, "-m", "celery", "-A", "floor", "worker", "-Q", queue, "--pool", "solo"]
     command += ["--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"test-{os.getpid()}@%h"]
     command += ["--loglevel", "INFO"]

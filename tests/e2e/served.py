@@ -25,12 +25,13 @@ ENROL = (
 @contextmanager
 def floor_serve(database, **settings):
     """The server's address, on a fresh SQLite `database` with the picker enrolled; `settings`
-    go into its environment (DEBUG, STATIC_ROOT…)."""
+    go into its environment (DEBUG, STATIC_ROOT…; without REDIS_URL there, it runs on no Redis)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": f"sqlite:///{database}", **settings}
-    env.pop("REDIS_URL", None)
+    if "REDIS_URL" not in settings:  # in-process: its own channel layer and cache
+        env.pop("REDIS_URL", None)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "shell", "-c", ENROL], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)

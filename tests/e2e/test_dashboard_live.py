@@ -1,7 +1,8 @@
 """The floor dashboard live, on the production server (`python -m floor.serve`: uvicorn with
 websockets), in Chromium: a pick on a picker's phone (360×640) shows on the supervisor's dashboard
-(1280×800) within a second, without a reload; an exception dealt with on one dashboard leaves
-every open dashboard; cut off, a dashboard says it is stale, and back, it catches up."""
+(1280×800) within a second, without a reload, in one process and on Redis with the `live` worker
+drawing; an exception dealt with on one dashboard leaves every open dashboard; cut off, a
+dashboard says it is stale, and back, it catches up."""
 
 import os
 import socket
@@ -12,6 +13,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from tests import celery_workers
+from tests.conftest import cannot_run
 from tests.e2e.served import ROOT, floor_serve
 from tests.e2e.test_scanner_shell import BADGE, PIN, scan
 
@@ -45,20 +48,40 @@ print(shelf.barcode)
 """
 
 
+def set_up(database) -> str:
+    """The SETUP's floor in `database`; the bin of the pick's first stop."""
+    env = {"DATABASE_URL": f"sqlite:///{database}", "ALLOWED_HOSTS": "127.0.0.1"}
+    made = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", SETUP],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return made.stdout.strip().splitlines()[-1]
+
+
 @pytest.fixture
 def served(tmp_path):
     database = tmp_path / "served.sqlite3"
     with floor_serve(database, DEBUG="1") as address:
-        env = {"DATABASE_URL": f"sqlite:///{database}", "ALLOWED_HOSTS": "127.0.0.1"}
-        made = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", SETUP],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        yield address, made.stdout.strip().splitlines()[-1]
+        yield address, set_up(database)
+
+
+@pytest.fixture
+def served_on_redis(tmp_path, settings):
+    """As production runs it on Redis: the web server says the floor's changes, and the Procfile's
+    `live` Celery worker draws the dashboards' panels."""
+    if not settings.REDIS_URL:
+        cannot_run("needs REDIS_URL: the `live` worker takes the drawing through Redis")
+    database = tmp_path / "served.sqlite3"
+    # The test's own Redis database, named as it is; no parallel test process's offset again.
+    redis = {"REDIS_URL": settings.REDIS_URL, "PYTEST_XDIST_WORKER": ""}
+    with floor_serve(database, DEBUG="1", FLOOR_SAID_BY_WORKER="1", **redis) as address:
+        bin_code = set_up(database)
+        with celery_workers.running("live", DATABASE_URL=f"sqlite:///{database}", **redis):
+            yield address, bin_code
 
 
 def sign_in(page, address, badge):
@@ -82,6 +105,18 @@ def dashboard(browser, address, badge):
 
 
 def test_a_pick_shows_on_the_dashboard_within_a_second_without_a_reload(page, browser, served):
+    boss = picks_and_watches(page, browser, served)
+    if os.environ.get("SCREENSHOTS"):
+        boss.screenshot(path=os.environ["SCREENSHOTS"] + "/dashboard-desk.png", full_page=True)
+
+
+def test_on_redis_the_live_worker_draws_what_the_dashboard_shows_within_a_second(page, browser, served_on_redis):
+    picks_and_watches(page, browser, served_on_redis)
+
+
+def picks_and_watches(page, browser, served):
+    """A picker puts a line in a tote; the supervisor's dashboard shows it within a second, from
+    the panels its websocket message brought, without a reload."""
     address, bin_code = served
     boss = dashboard(browser, address, "BDG-BOSS")
     wave = boss.locator(".waves-against-cutoff tr", has_text="W-LIVE")
@@ -105,10 +140,9 @@ def test_a_pick_shows_on_the_dashboard_within_a_second_without_a_reload(page, br
     shown = time.monotonic()
     expect(wave).to_contain_text("1 / 2", timeout=1000)
     assert time.monotonic() - shown < 1.0
-    if os.environ.get("SCREENSHOTS"):
-        boss.screenshot(path=os.environ["SCREENSHOTS"] + "/dashboard-desk.png", full_page=True)
     assert boss.evaluate("window.notReloaded") is True
     assert asked == []
+    return boss
 
 
 def test_the_panels_wait_while_a_supervisor_writes_why_they_dismiss(page, browser, served):
